@@ -1,0 +1,193 @@
+package io.switchboard.adapters.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.port.in.EventSubmission;
+import io.switchboard.application.port.in.InvalidInputException;
+import io.switchboard.application.port.in.Problem;
+import io.switchboard.application.port.in.PublishCommand;
+import io.switchboard.application.port.in.PublishEventsUseCase;
+import io.switchboard.application.port.in.PublishReceipt;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code POST /api/v1/events}: one event object, or an array published atomically. Every problem in
+ * the body is reported at once with 400; nothing is published then.
+ */
+final class PublishRoutes implements HttpService {
+    private static final Set<String> FIELDS = Set.of("room", "rooms", "type", "data", "meta", "critical", "key", "idempotencyKey");
+
+    private final PublishEventsUseCase publish;
+    private final PublisherGate gate;
+
+    PublishRoutes(PublishEventsUseCase publish, PublisherGate gate) {
+        this.publish = publish;
+        this.gate = gate;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/events", this::publish);
+    }
+
+    private void publish(ServerRequest req, ServerResponse res) {
+        if (!gate.admit(req, res)) {
+            return;
+        }
+        String contentType = req.headers().contentType().map(t -> t.mediaType().text()).orElse("");
+        if (!contentType.equals("application/json")) {
+            JsonBodies.sendError(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "MESSAGE_INVALID",
+                    "send the event as JSON with Content-Type: application/json");
+            return;
+        }
+        JsonNode body;
+        try {
+            body = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
+                    "the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            return;
+        }
+        List<Problem> problems = new ArrayList<>();
+        PublishCommand command = command(body, req.headers().first(HeaderNames.create("Idempotency-Key")).orElse(null), problems);
+        if (command == null) {
+            invalid(res, problems);
+            return;
+        }
+        try {
+            receipt(res, publish.publish(command));
+        } catch (InvalidInputException e) {
+            invalid(res, e.problems());
+        }
+    }
+
+    private static PublishCommand command(JsonNode body, String headerKey, List<Problem> problems) {
+        if (body instanceof ArrayNode array) {
+            List<EventSubmission> events = new ArrayList<>(array.size());
+            for (int i = 0; i < array.size(); i++) {
+                JsonNode element = array.get(i);
+                if (element instanceof ObjectNode object) {
+                    if (object.has("idempotencyKey")) {
+                        problems.add(new Problem("[" + i + "].idempotencyKey",
+                                "a batch's idempotency key goes in the Idempotency-Key header"));
+                    }
+                    events.add(submission(object, "[" + i + "].", problems));
+                } else {
+                    problems.add(new Problem("[" + i + "]", "each event must be a JSON object"));
+                    events.add(new EventSubmission(null, null, null, null, null, false, null));
+                }
+            }
+            return new PublishCommand(events, true, headerKey, null, problems);
+        }
+        if (body instanceof ObjectNode object) {
+            EventSubmission event = submission(object, "", problems);
+            String key = headerKey != null ? headerKey : text(object, "idempotencyKey", "", problems);
+            return new PublishCommand(List.of(event), false, key, null, problems);
+        }
+        problems.add(new Problem("", "the body must be an event object or an array of event objects"));
+        return null;
+    }
+
+    private static EventSubmission submission(ObjectNode event, String at, List<Problem> problems) {
+        for (Iterator<String> names = event.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!FIELDS.contains(name)) {
+                problems.add(new Problem(at + name, "unknown field; expected one of " + String.join(", ", FIELDS.stream().sorted().toList())));
+            }
+        }
+        List<String> rooms = null;
+        JsonNode roomsNode = event.get("rooms");
+        if (roomsNode != null && !roomsNode.isNull()) {
+            if (roomsNode.isArray()) {
+                rooms = new ArrayList<>();
+                for (int i = 0; i < roomsNode.size(); i++) {
+                    JsonNode room = roomsNode.get(i);
+                    if (room.isTextual()) {
+                        rooms.add(room.textValue());
+                    } else {
+                        problems.add(new Problem(at + "rooms[" + i + "]", "must be a string"));
+                    }
+                }
+            } else {
+                problems.add(new Problem(at + "rooms", "must be an array of room names"));
+            }
+        }
+        Map<String, String> meta = null;
+        JsonNode metaNode = event.get("meta");
+        if (metaNode != null && !metaNode.isNull()) {
+            if (metaNode.isObject()) {
+                meta = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> field : metaNode.properties()) {
+                    if (field.getValue().isTextual()) {
+                        meta.put(field.getKey(), field.getValue().textValue());
+                    } else {
+                        problems.add(new Problem(at + "meta." + field.getKey(), "meta values must be strings"));
+                    }
+                }
+            } else {
+                problems.add(new Problem(at + "meta", "must be an object of string fields"));
+            }
+        }
+        boolean critical = false;
+        JsonNode criticalNode = event.get("critical");
+        if (criticalNode != null && !criticalNode.isNull()) {
+            if (criticalNode.isBoolean()) {
+                critical = criticalNode.booleanValue();
+            } else {
+                problems.add(new Problem(at + "critical", "must be true or false"));
+            }
+        }
+        JsonNode data = event.get("data");
+        return new EventSubmission(text(event, "room", at, problems), rooms, text(event, "type", at, problems),
+                data == null ? null : data.toString(), meta, critical, text(event, "key", at, problems));
+    }
+
+    private static String text(ObjectNode event, String field, String at, List<Problem> problems) {
+        JsonNode node = event.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            problems.add(new Problem(at + field, "must be a string"));
+            return null;
+        }
+        return node.textValue();
+    }
+
+    private static void invalid(ServerResponse res, List<Problem> problems) {
+        ObjectNode body = JsonBodies.error("MESSAGE_INVALID", problems.size() == 1
+                ? "1 problem: " + problems.getFirst().field() + ": " + problems.getFirst().message()
+                : problems.size() + " problems; nothing was published");
+        ArrayNode list = body.putArray("problems");
+        for (Problem problem : problems) {
+            list.addObject().put("field", problem.field()).put("message", problem.message());
+        }
+        JsonBodies.send(res, Status.BAD_REQUEST_400, body.toString());
+    }
+
+    private static void receipt(ServerResponse res, PublishReceipt receipt) {
+        ObjectNode body = JsonBodies.JSON.createObjectNode();
+        if (receipt.batch()) {
+            ArrayNode ids = body.putArray("ids");
+            receipt.ids().forEach(roomIds -> ids.add(JsonBodies.JSON.valueToTree(roomIds)));
+        } else {
+            body.set("ids", JsonBodies.JSON.valueToTree(receipt.ids().getFirst()));
+        }
+        JsonBodies.send(res, Status.ACCEPTED_202, body.toString());
+    }
+}

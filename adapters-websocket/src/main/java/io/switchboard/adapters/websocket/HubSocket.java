@@ -1,0 +1,146 @@
+package io.switchboard.adapters.websocket;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
+import io.helidon.http.Status;
+import io.helidon.webserver.websocket.WsUpgrader;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.MessageRenderer;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.domain.CloseCode;
+import io.switchboard.domain.ErrorCode;
+
+import java.util.Optional;
+
+/**
+ * One WebSocket client (Helidon creates one listener per connection). Everything that can be
+ * decided before the 101 is decided in {@link #onHttpUpgrade}; inbound messages are size-checked
+ * across fragments and rate-limited before they are understood.
+ */
+final class HubSocket implements WsListener {
+    private final Hub hub;
+    private final String endpoint;
+    private final MessageRenderer dialect;
+    private final ClientMessages messages;
+    private final StringBuilder fragments = new StringBuilder();
+    private int fragmentBytes;
+    private ConnectionSpec spec;
+    private Connection connection;
+
+    HubSocket(Hub hub, String endpoint, MessageRenderer dialect, ClientMessages messages) {
+        this.hub = hub;
+        this.endpoint = endpoint;
+        this.dialect = dialect;
+        this.messages = messages;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        if (!hub.accepting()) {
+            throw refusal(Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
+        }
+        if (headers.contains(WsUpgrader.PROTOCOL)) {
+            throw refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
+                    "unsupported Sec-WebSocket-Protocol; this endpoint speaks the canonical JSON protocol without a subprotocol");
+        }
+        String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
+        boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
+        spec = new ConnectionSpec(endpoint, "websocket", peer, null, batch);
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        connection = hub.open(spec, new SessionSink(session), dialect);
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        fragmentBytes += utf8Length(text);
+        if (fragmentBytes > hub.settings().inboundMaxBytes()) {
+            fragments.setLength(0);
+            connection.close(CloseCode.TOO_LARGE, "message too large: the limit is "
+                    + hub.settings().inboundMaxBytes() + " bytes", true, null, true);
+            return;
+        }
+        if (!last) {
+            fragments.append(text);
+            return;
+        }
+        String message = fragments.isEmpty() ? text : fragments.append(text).toString();
+        fragments.setLength(0);
+        fragmentBytes = 0;
+        if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+            messages.handle(connection, message);
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (last && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "binary frames are not supported; send JSON text frames", null);
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        byte[] payload = new byte[buffer.available()];
+        buffer.read(payload);
+        connection.send(new Outbound.PingReply(payload));
+    }
+
+    @Override
+    public void onPong(WsSession session, BufferData buffer) {
+        connection.pongReceived();
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            connection.transportClosed(status);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        }
+    }
+
+    /** An HTTP answer before the 101, with a JSON body {@code {"code","message"}}. */
+    static RequestException refusal(Status status, String code, String message) {
+        return RequestException.builder()
+                .status(status)
+                .message("{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\"", "'") + "\"}")
+                .safeMessage(true)
+                .header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"))
+                .build();
+    }
+
+    private static int utf8Length(String text) {
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}

@@ -1,0 +1,19 @@
+package io.switchboard.adapters.websocket;
+
+import io.helidon.webserver.websocket.WsRouting;
+import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.hub.Hub;
+
+import java.time.Clock;
+
+/** The WebSocket adapter's entry: registers the canonical endpoint. */
+public final class WebSocketAdapter {
+    private WebSocketAdapter() {
+    }
+
+    public static void register(WsRouting.Builder routing, Hub hub, WebSocketSettings settings, Clock clock) {
+        CanonicalDialect dialect = new CanonicalDialect(clock);
+        ClientMessages messages = new ClientMessages(hub);
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings.path(), dialect, messages));
+    }
+}

@@ -1,0 +1,143 @@
+package io.switchboard.application.dialect;
+
+import io.switchboard.application.hub.Delivery;
+import io.switchboard.application.hub.MessageRenderer;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.Timestamps;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The canonical wire protocol (SPEC 3.1): {@code {"type","data","timestamp"}} for the hub's own
+ * messages; room events add {@code room} and {@code id}, and their {@code meta} fields at top level.
+ */
+public final class CanonicalDialect implements MessageRenderer {
+    private final Clock clock;
+    private final Function<Event, String> eventRenderer = CanonicalDialect::renderEvent;
+
+    public CanonicalDialect(Clock clock) {
+        this.clock = clock;
+    }
+
+    @Override
+    public String render(Outbound message) {
+        return switch (message) {
+            case Delivery delivery -> delivery.frame(eventRenderer);
+            case Outbound.Connected c -> envelope("connected", new JsonText(160)
+                    .string("connectionId", c.connectionId())
+                    .string("userId", c.userId())
+                    .raw("rooms", stringArray(c.rooms()))
+                    .raw("heartbeat", new JsonText(48)
+                            .number("intervalMs", c.heartbeatIntervalMs())
+                            .number("timeoutMs", c.heartbeatTimeoutMs()).close())
+                    .close());
+            case Outbound.Joined j -> envelope("joined", new JsonText(96)
+                    .string("room", j.room())
+                    .bool("recovered", j.recovered())
+                    .string("lastId", j.lastId())
+                    .string("reason", j.reason())
+                    .string("oldestId", j.oldestId())
+                    .close());
+            case Outbound.Left l -> envelope("left", new JsonText(48).string("room", l.room()).close());
+            case Outbound.Pong p -> envelope("pong", p.data());
+            case Outbound.Error e -> {
+                JsonText data = new JsonText(128)
+                        .string("code", e.code().name())
+                        .string("message", e.message())
+                        .string("ref", e.ref());
+                if (e.dropped() != null) {
+                    data.number("dropped", e.dropped());
+                }
+                yield envelope("error", data.close());
+            }
+            case Outbound.Disconnect d -> {
+                JsonText data = new JsonText(96)
+                        .number("code", d.code())
+                        .string("reason", d.reason())
+                        .bool("reconnect", d.reconnect());
+                if (d.retryAfterMs() != null) {
+                    data.number("retryAfterMs", d.retryAfterMs());
+                }
+                yield envelope("disconnect", data.close());
+            }
+            case Outbound.StatsUpdate s -> envelope("stats_update", stats(s.stats()));
+            case Outbound.Ping p -> throw notText(p);
+            case Outbound.PingReply p -> throw notText(p);
+            case Outbound.Close c -> throw notText(c);
+        };
+    }
+
+    /** The stats object as {@code GET /api/v1/stats} returns it. */
+    public static String stats(StatsSnapshot s) {
+        return new JsonText(512)
+                .string("timestamp", s.timestamp())
+                .number("uptimeSeconds", s.uptimeSeconds())
+                .raw("connections", new JsonText(128)
+                        .number("total", s.connections().total())
+                        .number("websocket", s.connections().websocket())
+                        .number("sse", s.connections().sse())
+                        .raw("byEndpoint", counts(s.connections().byEndpoint())).close())
+                .raw("rooms", new JsonText(24).number("active", s.rooms().active()).close())
+                .raw("events", new JsonText(160)
+                        .number("published", s.events().published())
+                        .number("delivered", s.events().delivered())
+                        .number("dropped", s.events().dropped())
+                        .number("throttled", s.events().throttled())
+                        .number("invalid", s.events().invalid())
+                        .raw("byType", counts(s.events().byType())).close())
+                .raw("rates", new JsonText(64)
+                        .number("publishedPerSec", s.rates().publishedPerSec())
+                        .number("deliveredPerSec", s.rates().deliveredPerSec()).close())
+                .raw("latencyMs", new JsonText(32)
+                        .number("p50", s.latencyMs().p50())
+                        .number("p99", s.latencyMs().p99()).close())
+                .close();
+    }
+
+    static String renderEvent(Event event) {
+        JsonText json = new JsonText(event.data().length() + 160)
+                .string("type", event.type())
+                .string("room", event.room().value())
+                .string("id", event.id().toString())
+                .raw("data", event.data())
+                .string("timestamp", Timestamps.format(event.timestamp()));
+        for (Map.Entry<String, String> field : event.meta().entrySet()) {
+            json.string(field.getKey(), field.getValue());
+        }
+        return json.close();
+    }
+
+    private String envelope(String type, String data) {
+        return new JsonText(data.length() + 64)
+                .string("type", type)
+                .raw("data", data)
+                .string("timestamp", Timestamps.format(clock.instant()))
+                .close();
+    }
+
+    private static String counts(Map<String, Long> counts) {
+        JsonText json = new JsonText(32 * counts.size() + 2);
+        counts.forEach(json::number);
+        return json.close();
+    }
+
+    private static String stringArray(List<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (int i = 0; i < values.size(); i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            JsonText.quote(sb, values.get(i));
+        }
+        return sb.append(']').toString();
+    }
+
+    private static IllegalArgumentException notText(Outbound message) {
+        return new IllegalArgumentException(message.getClass().getSimpleName() + " is a transport frame, not text");
+    }
+}

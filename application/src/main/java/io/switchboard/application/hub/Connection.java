@@ -1,0 +1,311 @@
+package io.switchboard.application.hub;
+
+import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.domain.CloseCode;
+import io.switchboard.domain.ConnectionId;
+import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.OverflowPolicy;
+import io.switchboard.domain.RoomName;
+import io.switchboard.domain.TokenBucket;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connected client: its bounded outbound queue and single writer, its subscriptions, its
+ * heartbeat and its inbound rate limit. Anyone may {@link #send}; only the writer touches the
+ * transport, because a transport session is not safe for concurrent writes.
+ */
+public final class Connection {
+    private static final int OPEN = 0;
+    private static final int CLOSING = 1;
+    private static final int CLOSED = 2;
+    private static final long RATE_WINDOW_NANOS = 10_000_000_000L;
+    private static final int MAX_BATCH_CHARS = 64 * 1024;
+
+    private final ConnectionId id = ConnectionId.random();
+    private final ConnectionSpec spec;
+    private final Instant openedAt;
+    private final long openedNanos = System.nanoTime();
+    private final FrameSink sink;
+    private final MessageRenderer renderer;
+    private final HubSettings settings;
+    private final HubMetrics metrics;
+    private final Executor writers;
+    private final ConnectionEvents events;
+    private final OutboundQueue queue = new OutboundQueue();
+    private final AtomicInteger state = new AtomicInteger(OPEN);
+    private final AtomicBoolean writing = new AtomicBoolean();
+    private final AtomicLong droppedUnreported = new AtomicLong();
+    private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
+    private volatile long lastActivityNanos = openedNanos;
+    private volatile long closingSinceNanos;
+    private volatile int closeCode = 1006;
+    private volatile long pingSentNanos;
+    private volatile long lastPongNanos = openedNanos;
+    // Inbound state: touched only by the transport's reader.
+    private final TokenBucket inboundBucket;
+    private long violationWindowStart;
+    private int violations;
+
+    Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
+               HubMetrics metrics, Executor writers, ConnectionEvents events) {
+        this.spec = spec;
+        this.openedAt = openedAt;
+        this.sink = sink;
+        this.renderer = renderer;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.writers = writers;
+        this.events = events;
+        this.inboundBucket = new TokenBucket(settings.inboundRatePerSecond(), settings.inboundBurst(), openedNanos);
+    }
+
+    /** What the hub is told about a connection's life. */
+    interface ConnectionEvents {
+        void closed(Connection connection, int code);
+    }
+
+    /** The outcome of admitting one inbound client message. */
+    public enum InboundVerdict {
+        ADMITTED,
+        /** Over the rate: the client was sent {@code error RATE_LIMITED}; ignore the message. */
+        RATE_LIMITED,
+        /** Over the rate too often: the connection is closing with 4008. */
+        CLOSING
+    }
+
+    public ConnectionId id() {
+        return id;
+    }
+
+    public ConnectionSpec spec() {
+        return spec;
+    }
+
+    public Instant openedAt() {
+        return openedAt;
+    }
+
+    public boolean open() {
+        return state.get() == OPEN;
+    }
+
+    public int closeCode() {
+        return closeCode;
+    }
+
+    /** Milliseconds since the client last sent anything. */
+    public long idleMillis(long nowNanos) {
+        return (nowNanos - lastActivityNanos) / 1_000_000;
+    }
+
+    long ageNanos(long nowNanos) {
+        return nowNanos - openedNanos;
+    }
+
+    Map<RoomName, Subscription> subscriptions() {
+        return subscriptions;
+    }
+
+    /** Queues a message for the client; never blocks. A full queue applies the overflow policy. */
+    public void send(Outbound message) {
+        if (state.get() != OPEN) {
+            return;
+        }
+        if (message.bounded() && !queue.fits(message.approximateBytes(), settings.outboundMaxMessages(), settings.outboundMaxBytes())) {
+            if (!overflow(message)) {
+                return;
+            }
+        } else {
+            queue.add(message);
+        }
+        signalWriter();
+    }
+
+    /**
+     * Tells the client why ({@code disconnect}), then closes with {@code code} once what is queued
+     * before the notice has been written (or at once, with {@code discardQueued}).
+     */
+    public void close(int code, String reason, boolean reconnect, Long retryAfterMs, boolean discardQueued) {
+        if (!state.compareAndSet(OPEN, CLOSING)) {
+            return;
+        }
+        closingSinceNanos = System.nanoTime();
+        if (discardQueued) {
+            metrics.dropped(queue.clear());
+        }
+        queue.add(new Outbound.Disconnect(code, reason, reconnect, retryAfterMs));
+        queue.add(new Outbound.Close(code, reason));
+        signalWriter();
+    }
+
+    /** The transport saw the connection end (the client closed, or the socket failed). */
+    public void transportClosed(int code) {
+        markClosed(code);
+    }
+
+    /** Rate-limits one inbound client message (call from the transport's reader only). */
+    public InboundVerdict admitInbound() {
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        if (inboundBucket.tryTake(now)) {
+            return InboundVerdict.ADMITTED;
+        }
+        metrics.rateLimited();
+        if (now - violationWindowStart > RATE_WINDOW_NANOS) {
+            violationWindowStart = now;
+            violations = 0;
+        }
+        if (++violations >= settings.rateViolationsToClose()) {
+            close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly", true, null, true);
+            return InboundVerdict.CLOSING;
+        }
+        send(new Outbound.Error(ErrorCode.RATE_LIMITED,
+                "too many messages: at most " + formatRate(settings.inboundRatePerSecond()) + " per second", null));
+        return InboundVerdict.RATE_LIMITED;
+    }
+
+    /** The client answered a ping. */
+    public void pongReceived() {
+        long now = System.nanoTime();
+        lastPongNanos = now;
+        lastActivityNanos = now;
+        pingSentNanos = 0;
+    }
+
+    /** Periodic liveness check: sends pings, closes silent clients, cuts off writers that cannot finish closing. */
+    void heartbeat(long now) {
+        int s = state.get();
+        if (s == CLOSING && now - closingSinceNanos > settings.closeGrace().toNanos()) {
+            sink.abort();
+            markClosed(closeCode);
+            return;
+        }
+        if (s != OPEN || !sink.expectsPong()) {
+            return;
+        }
+        long sent = pingSentNanos;
+        if (sent != 0) {
+            if (now - sent > settings.heartbeatTimeout().toNanos()) {
+                close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: no pong within "
+                        + settings.heartbeatTimeout().toMillis() + " ms", true, null, true);
+            }
+        } else if (now - lastPongNanos >= settings.heartbeatInterval().toNanos()) {
+            pingSentNanos = now;
+            queue.add(new Outbound.Ping());
+            signalWriter();
+        }
+    }
+
+    private boolean overflow(Outbound message) {
+        if (settings.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
+            int dropped = 0;
+            while (!queue.fits(message.approximateBytes(), settings.outboundMaxMessages(), settings.outboundMaxBytes())
+                    && queue.dropOldestBounded()) {
+                dropped++;
+            }
+            metrics.dropped(dropped);
+            droppedUnreported.addAndGet(dropped);
+            queue.add(message);
+            return true;
+        }
+        metrics.dropped(1);
+        metrics.slowConsumerClosed();
+        close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue full", true, null, true);
+        return false;
+    }
+
+    private void signalWriter() {
+        if (writing.compareAndSet(false, true)) {
+            writers.execute(this::drain);
+        }
+    }
+
+    private void drain() {
+        do {
+            try {
+                writeQueued();
+            } catch (RuntimeException e) {
+                markClosed(1006);
+            } finally {
+                writing.set(false);
+            }
+        } while (state.get() != CLOSED && !queue.isEmpty() && writing.compareAndSet(false, true));
+    }
+
+    private void writeQueued() {
+        StringBuilder batch = spec.batch() ? new StringBuilder() : null;
+        Outbound message;
+        while (state.get() != CLOSED && (message = queue.poll()) != null) {
+            long dropped = droppedUnreported.getAndSet(0);
+            if (dropped > 0) {
+                write(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
+                        dropped + " message(s) dropped: the client reads too slowly", null, dropped)), batch);
+            }
+            if (message instanceof Outbound.Ping) {
+                flush(batch);
+                sink.ping();
+            } else if (message instanceof Outbound.PingReply reply) {
+                flush(batch);
+                sink.pong(reply.payload());
+            } else if (message instanceof Outbound.Close close) {
+                flush(batch);
+                closeCode = close.code();
+                sink.close(close.code(), close.reason());
+                markClosed(close.code());
+                return;
+            } else {
+                write(renderer.render(message), batch);
+                if (message instanceof Delivery delivery) {
+                    metrics.delivered(delivery);
+                }
+            }
+        }
+        flush(batch);
+    }
+
+    private void write(String frame, StringBuilder batch) {
+        if (batch == null) {
+            sink.text(frame);
+            return;
+        }
+        if (!batch.isEmpty()) {
+            if (batch.length() + frame.length() > MAX_BATCH_CHARS) {
+                flush(batch);
+            } else {
+                batch.append('\n');
+            }
+        }
+        batch.append(frame);
+    }
+
+    private void flush(StringBuilder batch) {
+        if (batch != null && !batch.isEmpty()) {
+            sink.text(batch.toString());
+            batch.setLength(0);
+        }
+    }
+
+    private void markClosed(int code) {
+        if (state.getAndSet(CLOSED) != CLOSED) {
+            closeCode = code;
+            queue.clear();
+            events.closed(this, code);
+        }
+    }
+
+    private static String formatRate(double rate) {
+        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + id + " " + spec.transport() + " " + spec.endpoint() + " from " + spec.remoteIp() + "]";
+    }
+}

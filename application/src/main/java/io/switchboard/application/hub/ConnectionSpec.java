@@ -1,0 +1,19 @@
+package io.switchboard.application.hub;
+
+import java.util.Objects;
+
+/**
+ * What a transport knows about a new connection.
+ *
+ * @param endpoint  the configured path the client connected to
+ * @param transport {@code websocket} or {@code sse}
+ * @param userId    the authenticated user, or {@code null} for anonymous clients
+ * @param batch     whether the client asked for newline-batched frames
+ */
+public record ConnectionSpec(String endpoint, String transport, String remoteIp, String userId, boolean batch) {
+    public ConnectionSpec {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(transport, "transport");
+        Objects.requireNonNull(remoteIp, "remoteIp");
+    }
+}

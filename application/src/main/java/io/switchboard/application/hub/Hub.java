@@ -1,0 +1,236 @@
+package io.switchboard.application.hub;
+
+import io.switchboard.application.port.out.EventBus;
+import io.switchboard.application.port.out.EventLog;
+import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.domain.CloseCode;
+import io.switchboard.domain.ConnectionId;
+import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.EventId;
+import io.switchboard.domain.Replay;
+import io.switchboard.domain.RoomName;
+
+import java.time.Clock;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The local hub: this node's connections and the rooms they joined. It hears every event from
+ * the bus and hands it to each subscriber's queue without waiting on any client.
+ */
+public final class Hub implements EventBus.EventListener {
+    /** The room where {@code stats_update} is pushed. */
+    public static final RoomName STATS_ROOM = new RoomName("$stats");
+    private static final System.Logger LOG = System.getLogger(Hub.class.getName());
+    private static final long SHUTDOWN_RETRY_SPREAD_MS = 5_000;
+
+    private final HubSettings settings;
+    private final EventLog log;
+    private final Clock clock;
+    private final HubMetrics metrics;
+    private final Executor writers;
+    private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
+    private final RoomRegistry rooms = new RoomRegistry();
+    private volatile boolean accepting = true;
+
+    public Hub(HubSettings settings, EventLog log, Clock clock, HubMetrics metrics, Executor writers) {
+        this.settings = settings;
+        this.log = log;
+        this.clock = clock;
+        this.metrics = metrics;
+        this.writers = writers;
+    }
+
+    public HubSettings settings() {
+        return settings;
+    }
+
+    /** False once shutdown began: transports answer new clients with 503. */
+    public boolean accepting() {
+        return accepting;
+    }
+
+    /** Registers a new client and sends it {@code connected}. */
+    public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer) {
+        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writers, this::closed);
+        connections.put(connection.id(), connection);
+        LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
+                connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());
+        connection.send(new Outbound.Connected(connection.id().value(), spec.userId(), List.of(),
+                settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis()));
+        if (!accepting) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
+        }
+        return connection;
+    }
+
+    /**
+     * Joins {@code roomText}; with {@code sinceText}, replays exactly the events after it first, or
+     * says why it cannot ({@code recovered:false}). Bad input gets an {@code error}; the connection stays.
+     */
+    public void join(Connection connection, String roomText, String sinceText, String ref) {
+        String problem = RoomName.problemWith(roomText);
+        if (problem != null) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, "join: " + problem, ref);
+            return;
+        }
+        RoomName room = new RoomName(roomText);
+        if (room.reserved() && !room.equals(STATS_ROOM)) {
+            reject(connection, ErrorCode.FORBIDDEN, "join: room " + room + " is reserved for the hub", ref);
+            return;
+        }
+        EventId since = null;
+        if (sinceText != null) {
+            try {
+                since = EventId.parse(sinceText);
+            } catch (IllegalArgumentException e) {
+                reject(connection, ErrorCode.MESSAGE_INVALID, "join: since must be an event id (a decimal number)", ref);
+                return;
+            }
+        }
+        Map<RoomName, Subscription> joined = connection.subscriptions();
+        if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
+            reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
+                    "join: a connection may be in at most " + settings.maxRoomsPerConnection() + " rooms", ref);
+            return;
+        }
+        Subscription subscription = new Subscription(connection, room);
+        Subscription previous = joined.put(room, subscription);
+        if (previous != null) {
+            rooms.remove(previous);
+        }
+        rooms.add(subscription);
+        if (!connection.open()) {
+            rooms.remove(subscription);
+            return;
+        }
+        if (room.reserved()) {
+            subscription.start(new Outbound.Joined(room.value(), null, null, null, null), List.of(), -1);
+        } else if (since == null) {
+            Optional<EventId> last = log.lastId(room);
+            subscription.start(new Outbound.Joined(room.value(), null, wire(last), null, null), List.of(), position(last));
+        } else {
+            startFrom(subscription, since);
+        }
+    }
+
+    private void startFrom(Subscription subscription, EventId since) {
+        String room = subscription.room().value();
+        switch (log.readSince(subscription.room(), since)) {
+            case Replay.Gap gap -> subscription.start(new Outbound.Joined(room, true, wire(gap.lastId()), null, null),
+                    gap.events(), gap.lastId().map(EventId::value).orElse(since.value()));
+            case Replay.Lost lost -> subscription.start(new Outbound.Joined(room, false, wire(lost.lastId()),
+                    lost.reason().wireName(), wire(lost.oldestId())), List.of(), position(lost.lastId()));
+        }
+    }
+
+    public void leave(Connection connection, String roomText, String ref) {
+        String problem = RoomName.problemWith(roomText);
+        if (problem != null) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, "leave: " + problem, ref);
+            return;
+        }
+        RoomName room = new RoomName(roomText);
+        Subscription subscription = connection.subscriptions().remove(room);
+        if (subscription == null) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, "leave: not in room " + room, ref);
+            return;
+        }
+        rooms.remove(subscription);
+        connection.send(new Outbound.Left(room.value()));
+    }
+
+    /** Counts a client message that could not be understood and tells the client why. */
+    public void reject(Connection connection, ErrorCode code, String message, String ref) {
+        if (code == ErrorCode.MESSAGE_INVALID) {
+            metrics.invalidInput();
+        }
+        connection.send(new Outbound.Error(code, message, ref));
+    }
+
+    @Override
+    public void onEvent(Event event) {
+        Delivery delivery = new Delivery(event, System.nanoTime(), true);
+        for (Subscription subscription : rooms.members(event.room())) {
+            subscription.offerLive(delivery);
+        }
+    }
+
+    /** Sends a message that is not part of any room's history (e.g. {@code stats_update}) to a room's members. */
+    public void broadcast(RoomName room, Outbound message) {
+        for (Subscription subscription : rooms.members(room)) {
+            subscription.connection().send(message);
+        }
+    }
+
+    public Collection<Connection> connections() {
+        return connections.values();
+    }
+
+    public int activeRooms() {
+        return rooms.activeRooms();
+    }
+
+    /** Sends pings, closes clients that stopped answering and writers that cannot finish. Call periodically. */
+    public void heartbeat() {
+        long now = System.nanoTime();
+        for (Connection connection : connections.values()) {
+            connection.heartbeat(now);
+        }
+    }
+
+    /** How often {@link #heartbeat()} should run to honour the configured interval and timeout. */
+    public long heartbeatTickMillis() {
+        long shortest = Math.min(settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis());
+        return Math.max(20, Math.min(1000, shortest / 4));
+    }
+
+    /**
+     * Stops accepting clients, tells every client {@code disconnect} (reconnect, with a spread
+     * {@code retryAfterMs}) and closes with 1001; returns when all are closed or the grace period ends.
+     */
+    public void shutdown() {
+        accepting = false;
+        long deadline = System.nanoTime() + settings.shutdownGrace().toNanos() * 8 / 10;
+        for (Connection connection : connections.values()) {
+            connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
+        }
+        while (!connections.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private void closed(Connection connection, int code) {
+        connections.remove(connection.id());
+        for (Subscription subscription : connection.subscriptions().values()) {
+            rooms.remove(subscription);
+        }
+        connection.subscriptions().clear();
+        LOG.log(System.Logger.Level.INFO, "connection closed id={0} ip={1} endpoint={2} duration={3}ms code={4}",
+                connection.id(), connection.spec().remoteIp(), connection.spec().endpoint(),
+                connection.ageNanos(System.nanoTime()) / 1_000_000, String.valueOf(code));
+    }
+
+    private static long retryAfterMs() {
+        return ThreadLocalRandom.current().nextLong(SHUTDOWN_RETRY_SPREAD_MS);
+    }
+
+    private static String wire(Optional<EventId> id) {
+        return id.map(EventId::toString).orElse(null);
+    }
+
+    private static long position(Optional<EventId> id) {
+        return id.map(EventId::value).orElse(-1L);
+    }
+}

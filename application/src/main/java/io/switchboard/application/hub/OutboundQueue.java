@@ -1,0 +1,64 @@
+package io.switchboard.application.hub;
+
+import java.util.ArrayDeque;
+import java.util.Iterator;
+
+/** A connection's queue of messages waiting for its writer, with the bounded part counted. */
+final class OutboundQueue {
+    private final ArrayDeque<Outbound> items = new ArrayDeque<>(8);
+    private int boundedCount;
+    private long boundedBytes;
+
+    /** Appends without looking at bounds. */
+    synchronized void add(Outbound message) {
+        items.addLast(message);
+        if (message.bounded()) {
+            boundedCount++;
+            boundedBytes += message.approximateBytes();
+        }
+    }
+
+    /** Whether one more bounded message of {@code bytes} stays within the limits. */
+    synchronized boolean fits(int bytes, int maxMessages, long maxBytes) {
+        return boundedCount < maxMessages && boundedBytes + bytes <= maxBytes;
+    }
+
+    /** Removes the oldest bounded message; {@code false} when there is none. */
+    synchronized boolean dropOldestBounded() {
+        for (Iterator<Outbound> it = items.iterator(); it.hasNext(); ) {
+            Outbound message = it.next();
+            if (message.bounded()) {
+                it.remove();
+                uncount(message);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    synchronized Outbound poll() {
+        Outbound message = items.pollFirst();
+        if (message != null && message.bounded()) {
+            uncount(message);
+        }
+        return message;
+    }
+
+    synchronized boolean isEmpty() {
+        return items.isEmpty();
+    }
+
+    /** Empties the queue; returns how many bounded messages were discarded. */
+    synchronized int clear() {
+        int discarded = boundedCount;
+        items.clear();
+        boundedCount = 0;
+        boundedBytes = 0;
+        return discarded;
+    }
+
+    private void uncount(Outbound message) {
+        boundedCount--;
+        boundedBytes -= message.approximateBytes();
+    }
+}

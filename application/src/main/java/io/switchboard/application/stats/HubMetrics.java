@@ -1,0 +1,94 @@
+package io.switchboard.application.stats;
+
+import io.switchboard.application.hub.Delivery;
+import io.switchboard.domain.Event;
+
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+/** The hub's counters, updated on hot paths without locks. */
+public final class HubMetrics {
+    /** Distinct event types counted separately; beyond this they are counted as {@code other}. */
+    static final int MAX_TYPES = 500;
+
+    private final LongAdder published = new LongAdder();
+    private final LongAdder delivered = new LongAdder();
+    private final LongAdder dropped = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
+    private final LongAdder invalid = new LongAdder();
+    private final LongAdder rateLimited = new LongAdder();
+    private final LongAdder slowConsumersClosed = new LongAdder();
+    private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
+    private final LatencyHistogram latency = new LatencyHistogram();
+
+    public void published(Event event) {
+        published.increment();
+        String type = byType.size() < MAX_TYPES || byType.containsKey(event.type()) ? event.type() : "other";
+        byType.computeIfAbsent(type, t -> new LongAdder()).increment();
+    }
+
+    public void delivered(Delivery delivery) {
+        delivered.increment();
+        if (delivery.live()) {
+            latency.record(System.nanoTime() - delivery.receivedNanos());
+        }
+    }
+
+    public void dropped(long count) {
+        if (count > 0) {
+            dropped.add(count);
+        }
+    }
+
+    public void invalidInput() {
+        invalid.increment();
+    }
+
+    public void rateLimited() {
+        rateLimited.increment();
+    }
+
+    public void slowConsumerClosed() {
+        slowConsumersClosed.increment();
+    }
+
+    public long published() {
+        return published.sum();
+    }
+
+    public long delivered() {
+        return delivered.sum();
+    }
+
+    public long dropped() {
+        return dropped.sum();
+    }
+
+    public long throttled() {
+        return throttled.sum();
+    }
+
+    public long invalid() {
+        return invalid.sum();
+    }
+
+    public long rateLimitedCount() {
+        return rateLimited.sum();
+    }
+
+    public long slowConsumersClosed() {
+        return slowConsumersClosed.sum();
+    }
+
+    public Map<String, Long> byType() {
+        Map<String, Long> copy = new TreeMap<>();
+        byType.forEach((type, count) -> copy.put(type, count.sum()));
+        return copy;
+    }
+
+    public LatencyHistogram latency() {
+        return latency;
+    }
+}

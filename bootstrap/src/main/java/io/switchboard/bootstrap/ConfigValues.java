@@ -1,0 +1,200 @@
+package io.switchboard.bootstrap;
+
+import io.helidon.config.Config;
+import io.helidon.config.ConfigException;
+import io.helidon.config.ConfigSources;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Configuration values in layers, highest first: command-line options, environment variables,
+ * the {@code --config} file, the {@code --profile} file, then the defaults of {@link ConfigSchema}.
+ * Reading collects every problem; {@link #finish()} reports them all at once.
+ */
+final class ConfigValues {
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+
+    private final Map<String, String> overrides;
+    private final Map<String, String> environment;
+    private final List<Layer> files = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    private record Layer(String origin, Config config) {
+    }
+
+    ConfigValues(Map<String, String> overrides, Map<String, String> environment) {
+        this.overrides = new LinkedHashMap<>(overrides);
+        this.environment = environment;
+    }
+
+    /** Adds a YAML file below the layers already added; unknown keys in it are problems. */
+    ConfigValues withFile(String origin, Path file) {
+        if (!Files.isRegularFile(file)) {
+            problems.add(origin + ": file not found: " + file);
+            return this;
+        }
+        Config config;
+        try {
+            config = Config.builder()
+                    .disableEnvironmentVariablesSource()
+                    .disableSystemPropertiesSource()
+                    .disableValueResolving()
+                    .sources(ConfigSources.file(file))
+                    .build();
+            config.traverse().filter(Config::isLeaf).forEach(leaf -> {
+                String key = leaf.key().toString();
+                if (!ConfigSchema.known(key)) {
+                    problems.add(key + ": unknown config key (in " + file + ")");
+                }
+            });
+        } catch (ConfigException e) {
+            problems.add(origin + ": cannot read " + file + ": " + e.getMessage());
+            return this;
+        }
+        files.add(new Layer(file.toString(), config));
+        return this;
+    }
+
+    String text(String name) {
+        return raw(schema(name));
+    }
+
+    int integer(String name, int min, int max) {
+        String value = raw(schema(name));
+        try {
+            long parsed = Long.parseLong(value.trim());
+            if (parsed < min || parsed > max) {
+                problems.add(name + ": " + value + " is out of range (" + min + " to " + max + ")");
+                return min;
+            }
+            return (int) parsed;
+        } catch (NumberFormatException e) {
+            problems.add(name + ": '" + value + "' is not a whole number");
+            return min;
+        }
+    }
+
+    double decimal(String name, double min) {
+        String value = raw(schema(name));
+        try {
+            double parsed = Double.parseDouble(value.trim());
+            if (!(parsed >= min) || Double.isInfinite(parsed)) {
+                problems.add(name + ": " + value + " must be at least " + min);
+                return Math.max(min, 1);
+            }
+            return parsed;
+        } catch (NumberFormatException e) {
+            problems.add(name + ": '" + value + "' is not a number");
+            return Math.max(min, 1);
+        }
+    }
+
+    Duration duration(String name) {
+        String value = raw(schema(name)).trim();
+        Duration parsed = parseDuration(value);
+        if (parsed == null || parsed.isNegative() || parsed.isZero()) {
+            problems.add(name + ": '" + value + "' is not a positive duration (e.g. 500ms, 30s, 5m, 24h, PT1M)");
+            return Duration.ofSeconds(1);
+        }
+        return parsed;
+    }
+
+    String choice(String name, List<String> allowed) {
+        String value = raw(schema(name)).trim().toLowerCase(Locale.ROOT);
+        if (!allowed.contains(value)) {
+            problems.add(name + ": '" + value + "' is not one of " + String.join(", ", allowed));
+            return allowed.getFirst();
+        }
+        return value;
+    }
+
+    List<String> list(String name) {
+        ConfigKey key = schema(name);
+        String override = overrides.containsKey(name) ? overrides.get(name) : environment.get(key.environmentName());
+        if (override != null) {
+            return splitList(override);
+        }
+        for (Layer layer : files) {
+            Config node = layer.config.get(name);
+            if (node.exists()) {
+                try {
+                    return node.isLeaf() ? splitList(node.asString().get()) : node.asList(String.class).get();
+                } catch (ConfigException e) {
+                    problems.add(name + ": must be a list of strings (in " + layer.origin + ")");
+                    return List.of();
+                }
+            }
+        }
+        return splitList(key.defaultValue());
+    }
+
+    /** Records a problem found while building settings from these values. */
+    void problem(String message) {
+        problems.add(message);
+    }
+
+    /** Throws one {@link StartupException} naming every problem found. */
+    void finish() {
+        if (!problems.isEmpty()) {
+            throw new StartupException("invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+    }
+
+    private String raw(ConfigKey key) {
+        if (overrides.containsKey(key.name())) {
+            return overrides.get(key.name());
+        }
+        String env = environment.get(key.environmentName());
+        if (env != null) {
+            return env;
+        }
+        for (Layer layer : files) {
+            Config node = layer.config.get(key.name());
+            if (node.exists() && node.isLeaf()) {
+                return node.asString().get();
+            }
+        }
+        return key.defaultValue();
+    }
+
+    private static ConfigKey schema(String name) {
+        return ConfigSchema.find(name).orElseThrow(() -> new IllegalArgumentException("no config key " + name));
+    }
+
+    static Duration parseDuration(String value) {
+        Matcher m = DURATION.matcher(value);
+        if (m.matches()) {
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                default -> Duration.ofDays(amount);
+            };
+        }
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private static List<String> splitList(String value) {
+        if (value == null || value.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,58 @@
+package io.switchboard.bootstrap;
+
+import io.helidon.logging.common.LogConfig;
+
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+/** Starts the hub: {@code java -jar switchboard.jar [options]}; see {@link CommandLine#USAGE}. */
+public final class Main {
+    private static final System.Logger LOG = System.getLogger(Main.class.getName());
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        CommandLine cli;
+        Settings settings;
+        try {
+            cli = CommandLine.parse(args);
+            if (cli.help()) {
+                System.out.print(CommandLine.USAGE);
+                return;
+            }
+            if (cli.version()) {
+                System.out.println("switchboard " + version());
+                return;
+            }
+            settings = Settings.load(cli, System.getenv());
+        } catch (StartupException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.err.println("Run with --help for the options.");
+            System.exit(2);
+            return;
+        }
+        LogConfig.configureRuntime();
+        Switchboard hub;
+        try {
+            hub = Switchboard.start(settings, Clock.systemUTC());
+        } catch (UncheckedIOException e) {
+            System.err.println("switchboard: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "switchboard-shutdown"));
+        LOG.log(System.Logger.Level.INFO, "Switchboard {0} listening on port {1}: WebSocket {2}, publish POST /api/v1/events, "
+                + "stats GET /api/v1/stats; storage {3}", version(), String.valueOf(hub.port()),
+                settings.websocket().path(), hub.storage());
+        if (hub.loopbackPublishOnly()) {
+            LOG.log(System.Logger.Level.WARNING, "No publisher API key is configured (hub.publish.api-keys or "
+                    + "HUB_PUBLISH_API_KEYS): only loopback clients may publish.");
+        }
+    }
+
+    static String version() {
+        String version = Main.class.getPackage().getImplementationVersion();
+        return version == null ? "development" : version;
+    }
+}

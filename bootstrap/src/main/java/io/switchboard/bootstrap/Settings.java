@@ -1,0 +1,71 @@
+package io.switchboard.bootstrap;
+
+import io.switchboard.adapters.http.HttpSettings;
+import io.switchboard.adapters.websocket.WebSocketSettings;
+import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.port.out.HistoryRetention;
+import io.switchboard.application.publish.PublishSettings;
+import io.switchboard.domain.OverflowPolicy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** Everything the hub needs to start, read and checked from the configuration layers. */
+record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
+                HttpSettings http, WebSocketSettings websocket, Duration statsInterval, Path dataDir, boolean ephemeral) {
+
+    static Settings load(CommandLine cli, Map<String, String> environment) {
+        ConfigValues values = new ConfigValues(cli.overrides(), environment);
+        if (cli.config() != null) {
+            values.withFile("--config", cli.config());
+        }
+        if (cli.profile() != null) {
+            values.problem("--profile: unknown profile '" + cli.profile() + "' (this version bundles no profiles)");
+        }
+        return from(values, cli.ephemeral());
+    }
+
+    static Settings from(ConfigValues values, boolean ephemeral) {
+        String host = values.text("server.host");
+        int port = values.integer("server.port", 0, 65535);
+        HubSettings hub = new HubSettings(
+                values.integer("hub.connection.outbound-max-messages", 1, 1_000_000),
+                values.integer("hub.connection.outbound-max-bytes", 1024, Integer.MAX_VALUE),
+                values.choice("hub.connection.overflow-policy", ConfigSchema.OVERFLOW_POLICIES).equals("drop-oldest")
+                        ? OverflowPolicy.DROP_OLDEST : OverflowPolicy.DISCONNECT,
+                values.duration("hub.heartbeat.interval"),
+                values.duration("hub.heartbeat.timeout"),
+                values.integer("hub.inbound.max-bytes", 64, 16 * 1024 * 1024),
+                values.decimal("hub.inbound.rate-per-second", 0.001),
+                values.integer("hub.inbound.burst", 1, 1_000_000),
+                values.integer("hub.inbound.violations-to-close", 1, 1_000_000),
+                values.integer("hub.connection.max-rooms", 1, 100_000),
+                Duration.ofSeconds(10),
+                values.duration("hub.shutdown-grace"));
+        PublishSettings publish = new PublishSettings(
+                values.integer("hub.publish.max-payload-bytes", 1, 16 * 1024 * 1024),
+                values.integer("hub.publish.max-batch", 1, 100_000),
+                100);
+        HistoryRetention history = new HistoryRetention(
+                values.integer("hub.history.max-events", 1, 10_000_000),
+                values.duration("hub.history.max-age"));
+        List<String> apiKeys = values.list("hub.publish.api-keys");
+        for (String key : apiKeys) {
+            if (key.length() < 16) {
+                values.problem("hub.publish.api-keys: every key needs at least 16 characters");
+                break;
+            }
+        }
+        String wsPath = values.text("hub.websocket.path");
+        if (!wsPath.startsWith("/")) {
+            values.problem("hub.websocket.path: '" + wsPath + "' must start with /");
+        }
+        Duration statsInterval = values.duration("hub.stats-interval");
+        Path dataDir = Path.of(values.text("hub.data-dir"));
+        values.finish();
+        return new Settings(host, port, hub, publish, history, new HttpSettings(apiKeys), new WebSocketSettings(wsPath),
+                statsInterval, dataDir, ephemeral);
+    }
+}

@@ -1,0 +1,126 @@
+package io.switchboard.bootstrap;
+
+import io.helidon.http.DirectHandler;
+import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http.HttpRouting;
+import io.helidon.webserver.websocket.WsRouting;
+import io.switchboard.adapters.eventbus.EventStorage;
+import io.switchboard.adapters.http.HttpAdapter;
+import io.switchboard.adapters.websocket.WebSocketAdapter;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.publish.PublishService;
+import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.stats.StatsService;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/** The composition root: builds the hub from settings, starts it, and stops it gracefully. */
+final class Switchboard {
+    private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
+    private static final long MAX_HTTP_BODY_BYTES = 32L * 1024 * 1024;
+
+    private final WebServer server;
+    private final Hub hub;
+    private final ExecutorService writers;
+    private final ScheduledExecutorService timers;
+    private final boolean loopbackPublishOnly;
+    private final String storage;
+    private volatile boolean stopped;
+
+    private Switchboard(WebServer server, Hub hub, ExecutorService writers, ScheduledExecutorService timers,
+                        boolean loopbackPublishOnly, String storage) {
+        this.server = server;
+        this.hub = hub;
+        this.writers = writers;
+        this.timers = timers;
+        this.loopbackPublishOnly = loopbackPublishOnly;
+        this.storage = storage;
+    }
+
+    static Switchboard start(Settings settings, Clock clock) {
+        EventStorage storage = EventStorage.inMemory(settings.history(), clock);
+        HubMetrics metrics = new HubMetrics();
+        ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
+        Hub hub = new Hub(settings.hub(), storage.log(), clock, metrics, writers);
+        storage.bus().subscribe(hub);
+        PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
+        StatsService stats = new StatsService(hub, metrics, clock);
+
+        HttpRouting.Builder http = HttpRouting.builder();
+        boolean loopbackOnly = HttpAdapter.register(http, publish, stats, metrics, hub::accepting, settings.http());
+        WsRouting.Builder ws = WsRouting.builder();
+        WebSocketAdapter.register(ws, hub, settings.websocket(), clock);
+
+        Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
+        WebServer server = WebServer.builder()
+                .host(settings.host())
+                .port(settings.port())
+                .shutdownHook(false)
+                .maxPayloadSize(MAX_HTTP_BODY_BYTES)
+                .idleConnectionTimeout(max(Duration.ofMinutes(5), heartbeatSpan.multipliedBy(2)))
+                .directHandlers(handlers -> {
+                    for (DirectHandler.EventType type : DirectHandler.EventType.values()) {
+                        handlers.addHandler(type, HttpAdapter.errorHandler());
+                    }
+                })
+                .routing(http)
+                .addRouting(ws)
+                .build()
+                .start();
+
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-timers");
+            t.setDaemon(true);
+            return t;
+        });
+        long tick = hub.heartbeatTickMillis();
+        timers.scheduleAtFixedRate(guarded(hub::heartbeat), tick, tick, TimeUnit.MILLISECONDS);
+        timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);
+        long statsMs = settings.statsInterval().toMillis();
+        timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
+        return new Switchboard(server, hub, writers, timers, loopbackOnly, storage.description());
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    boolean loopbackPublishOnly() {
+        return loopbackPublishOnly;
+    }
+
+    String storage() {
+        return storage;
+    }
+
+    /** Tells every client {@code disconnect}, closes them with 1001, then stops the server. */
+    synchronized void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        hub.shutdown();
+        server.stop();
+        timers.shutdownNow();
+        writers.shutdownNow();
+    }
+
+    private static Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "periodic task failed", e);
+            }
+        };
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}
