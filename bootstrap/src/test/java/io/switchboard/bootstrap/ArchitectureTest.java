@@ -1,0 +1,67 @@
+package io.switchboard.bootstrap;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/** The hexagon's walls: a pure core, and adapters that do not know each other. */
+class ArchitectureTest {
+    private static JavaClasses classes;
+
+    @BeforeAll
+    static void importClasses() {
+        classes = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("io.switchboard");
+    }
+
+    @Test
+    void coreIsFreeOfFrameworksDatabasesAndJson() {
+        noClasses().that().resideInAnyPackage("io.switchboard.domain..", "io.switchboard.application..")
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "io.helidon..", "jakarta..", "java.sql..", "javax.sql..", "com.fasterxml..")
+                .check(classes);
+    }
+
+    @Test
+    void domainDoesNotDependOnApplication() {
+        noClasses().that().resideInAPackage("io.switchboard.domain..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.application..", "io.switchboard.adapters..",
+                        "io.switchboard.bootstrap..")
+                .check(classes);
+    }
+
+    @Test
+    void applicationDoesNotDependOnAdaptersOrBootstrap() {
+        noClasses().that().resideInAPackage("io.switchboard.application..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.adapters..", "io.switchboard.bootstrap..")
+                .check(classes);
+    }
+
+    @Test
+    void adaptersAreIndependentOfEachOther() {
+        SlicesRuleDefinition.slices().matching("io.switchboard.adapters.(*)..")
+                .should().notDependOnEachOther()
+                .check(classes);
+    }
+
+    @Test
+    void adaptersDoNotReachIntoBootstrap() {
+        noClasses().that().resideInAPackage("io.switchboard.adapters..")
+                .should().dependOnClassesThat().resideInAPackage("io.switchboard.bootstrap..")
+                .check(classes);
+    }
+
+    @Test
+    void useCasePortsAreInterfacesOrRecordsOrExceptions() {
+        classes().that().resideInAPackage("io.switchboard.application.port.out")
+                .should().beInterfaces().orShould().beRecords()
+                .check(classes);
+    }
+}

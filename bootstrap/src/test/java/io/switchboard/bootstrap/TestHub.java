@@ -1,0 +1,87 @@
+package io.switchboard.bootstrap;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real hub on a free localhost port, configured like the launcher would be, for end-to-end tests. */
+final class TestHub implements AutoCloseable {
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Switchboard switchboard;
+
+    private TestHub(Switchboard switchboard) {
+        this.switchboard = switchboard;
+    }
+
+    static TestHub start() {
+        return start(Map.of());
+    }
+
+    /** @param config configuration keys and values, as in application YAML ({@code hub.heartbeat.interval -> 1s}) */
+    static TestHub start(Map<String, String> config) {
+        Map<String, String> overrides = new HashMap<>(config);
+        overrides.putIfAbsent("server.port", "0");
+        overrides.putIfAbsent("server.host", "127.0.0.1");
+        Settings settings = Settings.from(new ConfigValues(overrides, Map.of()), true);
+        return new TestHub(Switchboard.start(settings, Clock.systemUTC()));
+    }
+
+    int port() {
+        return switchboard.port();
+    }
+
+    URI ws() {
+        return ws("");
+    }
+
+    /** @param query e.g. {@code "?batch=1"} */
+    URI ws(String query) {
+        return URI.create("ws://127.0.0.1:" + port() + "/ws" + query);
+    }
+
+    URI http(String path) {
+        return URI.create("http://127.0.0.1:" + port() + path);
+    }
+
+    /** POSTs {@code json} to {@code /api/v1/events}. */
+    HttpResponse<String> publish(String json) {
+        return post("/api/v1/events", json, Map.of());
+    }
+
+    HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(http(path))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(request::header);
+        return send(request.build());
+    }
+
+    HttpResponse<String> get(String path) {
+        return send(HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(10)).GET().build());
+    }
+
+    /** Stops the hub the way SIGTERM does: {@code disconnect}, close 1001, then the server stops. */
+    @Override
+    public void close() {
+        switchboard.stop();
+    }
+
+    private static HttpResponse<String> send(HttpRequest request) {
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
