@@ -11,6 +11,9 @@ final class ConfigSchema {
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
             new ConfigKey("hub.websocket.path", Kind.TEXT, "/ws", "Path of the canonical WebSocket endpoint."),
+            new ConfigKey("hub.sse.path", Kind.TEXT, "/sse", "Path of the SSE endpoint (`?rooms=a,b`)."),
+            new ConfigKey("hub.sse.heartbeat", Kind.DURATION, "15s", "A comment line is sent to an SSE stream quiet for this long."),
+            new ConfigKey("hub.sse.retry", Kind.DURATION, "3s", "Reconnect delay suggested to SSE clients (`retry:`) when a stream opens."),
             new ConfigKey("hub.publish.api-keys", Kind.LIST, "",
                     "Publisher API keys (at least 16 characters each), sent as `Authorization: Bearer <key>`. "
                             + "Empty: only loopback clients may publish."),

@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.switchboard.adapters.http.HttpSettings;
+import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -14,7 +15,7 @@ import java.util.Map;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                HttpSettings http, WebSocketSettings websocket, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                HttpSettings http, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -62,10 +63,17 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         if (!wsPath.startsWith("/")) {
             values.problem("hub.websocket.path: '" + wsPath + "' must start with /");
         }
+        String ssePath = values.text("hub.sse.path");
+        if (!ssePath.startsWith("/")) {
+            values.problem("hub.sse.path: '" + ssePath + "' must start with /");
+        }
+        Duration sseHeartbeat = values.duration("hub.sse.heartbeat");
+        Duration sseRetry = values.duration("hub.sse.retry");
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
         return new Settings(host, port, hub, publish, history, new HttpSettings(apiKeys), new WebSocketSettings(wsPath),
+                new SseSettings(ssePath, sseHeartbeat, sseRetry),
                 statsInterval, dataDir, ephemeral);
     }
 }

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.adapters.eventbus.EventStorage;
 import io.switchboard.adapters.http.HttpAdapter;
+import io.switchboard.adapters.sse.SseAdapter;
 import io.switchboard.adapters.websocket.WebSocketAdapter;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.publish.PublishService;
@@ -53,6 +54,7 @@ final class Switchboard {
 
         HttpRouting.Builder http = HttpRouting.builder();
         boolean loopbackOnly = HttpAdapter.register(http, publish, stats, metrics, hub::accepting, settings.http());
+        SseAdapter.register(http, hub, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, settings.websocket(), clock);
 

@@ -44,8 +44,9 @@ public final class RoomHistory {
         return event;
     }
 
+    /** The newest event's id; before the first event, the position just before it (the base). */
     public Optional<EventId> lastId() {
-        return lastId == base ? Optional.empty() : Optional.of(new EventId(lastId));
+        return Optional.of(new EventId(lastId));
     }
 
     /** Exactly the events after {@code since}, or why that gap can no longer be replayed. */

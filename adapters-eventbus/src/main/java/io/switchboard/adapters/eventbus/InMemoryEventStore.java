@@ -69,7 +69,7 @@ final class InMemoryEventStore implements EventBus, EventLog {
     public Optional<EventId> lastId(RoomName room) {
         RoomHistory history = rooms.get(room);
         if (history == null) {
-            return Optional.empty();
+            return Optional.of(new EventId(base));
         }
         synchronized (history) {
             return history.lastId();

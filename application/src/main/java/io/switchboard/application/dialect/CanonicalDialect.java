@@ -26,25 +26,35 @@ public final class CanonicalDialect implements MessageRenderer {
 
     @Override
     public String render(Outbound message) {
+        if (message instanceof Delivery delivery) {
+            return delivery.frame(eventRenderer);
+        }
+        return new JsonText(256)
+                .string("type", typeOf(message))
+                .raw("data", data(message))
+                .string("timestamp", Timestamps.format(clock.instant()))
+                .close();
+    }
+
+    private static String data(Outbound message) {
         return switch (message) {
-            case Delivery delivery -> delivery.frame(eventRenderer);
-            case Outbound.Connected c -> envelope("connected", new JsonText(160)
+            case Outbound.Connected c -> new JsonText(160)
                     .string("connectionId", c.connectionId())
                     .string("userId", c.userId())
                     .raw("rooms", stringArray(c.rooms()))
                     .raw("heartbeat", new JsonText(48)
                             .number("intervalMs", c.heartbeatIntervalMs())
                             .number("timeoutMs", c.heartbeatTimeoutMs()).close())
-                    .close());
-            case Outbound.Joined j -> envelope("joined", new JsonText(96)
+                    .close();
+            case Outbound.Joined j -> new JsonText(96)
                     .string("room", j.room())
                     .bool("recovered", j.recovered())
                     .string("lastId", j.lastId())
                     .string("reason", j.reason())
                     .string("oldestId", j.oldestId())
-                    .close());
-            case Outbound.Left l -> envelope("left", new JsonText(48).string("room", l.room()).close());
-            case Outbound.Pong p -> envelope("pong", p.data());
+                    .close();
+            case Outbound.Left l -> new JsonText(48).string("room", l.room()).close();
+            case Outbound.Pong p -> p.data();
             case Outbound.Error e -> {
                 JsonText data = new JsonText(128)
                         .string("code", e.code().name())
@@ -53,7 +63,7 @@ public final class CanonicalDialect implements MessageRenderer {
                 if (e.dropped() != null) {
                     data.number("dropped", e.dropped());
                 }
-                yield envelope("error", data.close());
+                yield data.close();
             }
             case Outbound.Disconnect d -> {
                 JsonText data = new JsonText(96)
@@ -63,9 +73,27 @@ public final class CanonicalDialect implements MessageRenderer {
                 if (d.retryAfterMs() != null) {
                     data.number("retryAfterMs", d.retryAfterMs());
                 }
-                yield envelope("disconnect", data.close());
+                yield data.close();
             }
-            case Outbound.StatsUpdate s -> envelope("stats_update", stats(s.stats()));
+            case Outbound.StatsUpdate s -> stats(s.stats());
+            case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
+            case Outbound.Ping p -> throw notText(p);
+            case Outbound.PingReply p -> throw notText(p);
+            case Outbound.Close c -> throw notText(c);
+        };
+    }
+
+    /** The {@code type} a message has on the wire. */
+    public static String typeOf(Outbound message) {
+        return switch (message) {
+            case Delivery delivery -> delivery.event().type();
+            case Outbound.Connected c -> "connected";
+            case Outbound.Joined j -> "joined";
+            case Outbound.Left l -> "left";
+            case Outbound.Pong p -> "pong";
+            case Outbound.Error e -> "error";
+            case Outbound.Disconnect d -> "disconnect";
+            case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Ping p -> throw notText(p);
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);
@@ -110,14 +138,6 @@ public final class CanonicalDialect implements MessageRenderer {
             json.string(field.getKey(), field.getValue());
         }
         return json.close();
-    }
-
-    private String envelope(String type, String data) {
-        return new JsonText(data.length() + 64)
-                .string("type", type)
-                .raw("data", data)
-                .string("timestamp", Timestamps.format(clock.instant()))
-                .close();
     }
 
     private static String counts(Map<String, Long> counts) {

@@ -96,6 +96,11 @@ public final class Connection {
         return state.get() == OPEN;
     }
 
+    /** Whether the connection is over: its close was written, or its transport ended. */
+    public boolean finished() {
+        return state.get() == CLOSED;
+    }
+
     public int closeCode() {
         return closeCode;
     }
@@ -256,6 +261,7 @@ public final class Connection {
                 sink.pong(reply.payload());
             } else if (message instanceof Outbound.Close close) {
                 flush(batch);
+                sink.flush();
                 closeCode = close.code();
                 sink.close(close.code(), close.reason());
                 markClosed(close.code());
@@ -268,6 +274,7 @@ public final class Connection {
             }
         }
         flush(batch);
+        sink.flush();
     }
 
     private void write(String frame, StringBuilder batch) {

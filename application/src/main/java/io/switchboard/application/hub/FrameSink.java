@@ -8,6 +8,10 @@ public interface FrameSink {
 
     void text(String frame);
 
+    /** Pushes out what earlier calls buffered; called when the writer has nothing more queued. */
+    default void flush() {
+    }
+
     /** Sends a transport-level ping; a transport without one does nothing. */
     void ping();
 

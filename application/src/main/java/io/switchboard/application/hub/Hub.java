@@ -56,9 +56,17 @@ public final class Hub implements EventBus.EventListener {
         return accepting;
     }
 
-    /** Registers a new client and sends it {@code connected}. */
+    /** Registers a new client and sends it {@code connected}; its writer runs on the hub's writer threads. */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer) {
-        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writers, this::closed);
+        return open(spec, sink, renderer, writers);
+    }
+
+    /**
+     * Registers a new client whose writer runs on {@code writer} — for transports that must write
+     * from one particular thread (an SSE response is written by its request's handler thread).
+     */
+    public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer) {
+        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, this::closed);
         connections.put(connection.id(), connection);
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
                 connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());

@@ -12,6 +12,9 @@ public interface EventLog {
     /** Exactly the events after {@code since}, or why they can no longer be replayed. */
     Replay readSince(RoomName room, EventId since);
 
-    /** The id of the room's newest event, if it has any. */
+    /**
+     * The room's position: its newest event's id, or for a room without events a position before
+     * any id it will assign (so it can be used as {@code since}); empty when the log cannot say.
+     */
     Optional<EventId> lastId(RoomName room);
 }

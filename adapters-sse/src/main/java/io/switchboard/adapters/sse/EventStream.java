@@ -1,0 +1,127 @@
+package io.switchboard.adapters.sse;
+
+import io.helidon.http.HeaderName;
+import io.helidon.http.HeaderNames;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.domain.RoomName;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * {@code GET /sse?rooms=a,b}: one SSE stream joined to the listed rooms, resumable from
+ * {@code Last-Event-ID} (header) or {@code lastEventId} (query) with the WebSocket replay rules.
+ * The request's handler thread stays in this method and does all of the stream's writing.
+ */
+final class EventStream implements Handler {
+    private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    private final Hub hub;
+    private final SseSettings settings;
+    private final CanonicalDialect canonical;
+
+    EventStream(Hub hub, SseSettings settings, CanonicalDialect canonical) {
+        this.hub = hub;
+        this.settings = settings;
+        this.canonical = canonical;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        if (!hub.accepting()) {
+            refuse(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
+            return;
+        }
+        List<RoomName> rooms = new ArrayList<>();
+        String problem = rooms(req.query().first("rooms").orElse(""), rooms);
+        if (problem != null) {
+            refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", problem);
+            return;
+        }
+        StreamPositions positions;
+        try {
+            positions = StreamPositions.parse(rooms, req.headers().first(LAST_EVENT_ID)
+                    .orElse(req.query().first("lastEventId").orElse(null)));
+        } catch (IllegalArgumentException e) {
+            refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
+            return;
+        }
+        res.status(Status.OK_200);
+        res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+        res.header(HeaderNames.CACHE_CONTROL, "no-cache");
+        res.header(HeaderNames.create("X-Accel-Buffering"), "no");
+        stream(req, res.outputStream(), rooms, positions);
+    }
+
+    private void stream(ServerRequest req, OutputStream out, List<RoomName> rooms, StreamPositions positions) {
+        StreamSink sink = new StreamSink(out);
+        HandlerThreadWriter writer = new HandlerThreadWriter();
+        Connection connection = null;
+        try {
+            sink.text("retry: " + settings.retry().toMillis() + "\n\n");
+            sink.flush();
+            connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), null, false),
+                    sink, new SseDialect(canonical, positions), writer);
+            for (RoomName room : rooms) {
+                hub.join(connection, room.value(), positions.since(room), null);
+            }
+            writer.run(connection::finished, settings.heartbeat(), sink::heartbeat);
+        } catch (UncheckedIOException e) {
+            // The client went away; the connection is closed below.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (connection != null) {
+                connection.transportClosed(1006);
+            }
+            try {
+                out.close();
+            } catch (IOException | RuntimeException e) {
+                // Already gone.
+            }
+        }
+    }
+
+    /** Fills {@code rooms} from the query parameter; returns what is wrong with it, or {@code null}. */
+    private String rooms(String parameter, List<RoomName> rooms) {
+        Set<String> names = new LinkedHashSet<>();
+        for (String name : parameter.split(",")) {
+            if (!name.isBlank()) {
+                names.add(name.trim());
+            }
+        }
+        if (names.isEmpty()) {
+            return "name the rooms to stream: ?rooms=room1,room2";
+        }
+        if (names.size() > hub.settings().maxRoomsPerConnection()) {
+            return "a stream may join at most " + hub.settings().maxRoomsPerConnection() + " rooms";
+        }
+        for (String name : names) {
+            String problem = RoomName.problemWith(name);
+            if (problem != null) {
+                return "rooms: '" + name + "': " + problem;
+            }
+            rooms.add(new RoomName(name));
+        }
+        return null;
+    }
+
+    private static void refuse(ServerResponse res, Status status, String code, String message) {
+        res.status(status);
+        res.header(HeaderNames.CONTENT_TYPE, "application/json");
+        res.send(("{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "'") + "\"}")
+                .getBytes(StandardCharsets.UTF_8));
+    }
+}
