@@ -1,6 +1,5 @@
 package io.switchboard.bootstrap;
 
-import io.switchboard.adapters.http.HttpSettings;
 import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
@@ -15,7 +14,7 @@ import java.util.Map;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                HttpSettings http, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                List<String> apiKeys, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -72,7 +71,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
-        return new Settings(host, port, hub, publish, history, new HttpSettings(apiKeys), new WebSocketSettings(wsPath),
+        return new Settings(host, port, hub, publish, history, apiKeys, new WebSocketSettings(wsPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry),
                 statsInterval, dataDir, ephemeral);
     }

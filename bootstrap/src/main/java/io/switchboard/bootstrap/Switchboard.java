@@ -8,6 +8,8 @@ import io.switchboard.adapters.eventbus.EventStorage;
 import io.switchboard.adapters.http.HttpAdapter;
 import io.switchboard.adapters.sse.SseAdapter;
 import io.switchboard.adapters.websocket.WebSocketAdapter;
+import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.stats.HubMetrics;
@@ -52,11 +54,14 @@ final class Switchboard {
         PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
         StatsService stats = new StatsService(hub, metrics, clock);
 
+        CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
+        PublisherCredentials credentials = new PublisherCredentials(settings.apiKeys());
+
         HttpRouting.Builder http = HttpRouting.builder();
-        boolean loopbackOnly = HttpAdapter.register(http, publish, stats, metrics, hub::accepting, settings.http());
-        SseAdapter.register(http, hub, settings.sse(), clock);
+        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials);
+        SseAdapter.register(http, hub, credentials, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, settings.websocket(), clock);
+        WebSocketAdapter.register(ws, hub, commands, settings.websocket(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()
@@ -85,7 +90,7 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
-        return new Switchboard(server, hub, writers, timers, loopbackOnly, storage.description());
+        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage.description());
     }
 
     int port() {

@@ -3,13 +3,16 @@ package io.switchboard.adapters.http;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
+import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.PublishEventsUseCase;
+import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.application.port.in.StatsQuery;
 import io.switchboard.application.stats.HubMetrics;
 
 import java.util.function.BooleanSupplier;
 
-/** The REST adapter's entry: publish, stats, health and metrics routes. */
+/** The REST adapter's entry: publish, commands, stats, health and metrics routes. */
 public final class HttpAdapter {
     private HttpAdapter() {
     }
@@ -20,12 +23,13 @@ public final class HttpAdapter {
     }
 
     /**
-     * @param accepting false once shutdown began: every request but the health checks then gets 503
-     * @return whether publishing is limited to loopback clients (no API key configured)
+     * Registers the routes. Once the hub stops accepting (shutdown), every request but the health
+     * checks gets 503.
      */
-    public static boolean register(HttpRouting.Builder routing, PublishEventsUseCase publish, StatsQuery stats,
-                                   HubMetrics metrics, BooleanSupplier accepting, HttpSettings settings) {
-        PublisherGate gate = new PublisherGate(settings.apiKeys());
+    public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
+                                StatsQuery stats, HubMetrics metrics, PublisherCredentials credentials) {
+        BooleanSupplier accepting = hub::accepting;
+        PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
             if (accepting.getAsBoolean() || req.path().path().startsWith("/health")) {
                 chain.proceed();
@@ -33,7 +37,7 @@ public final class HttpAdapter {
                 JsonBodies.sendError(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
             }
         });
-        routing.register(new PublishRoutes(publish, gate), new OperationsRoutes(stats, metrics, accepting));
-        return gate.loopbackOnly();
+        routing.register(new PublishRoutes(publish, gate), new CommandRoutes(hub, commands),
+                new OperationsRoutes(stats, metrics, accepting));
     }
 }

@@ -52,20 +52,33 @@ final class EventStream implements Handler {
         }
         StreamPositions positions;
         try {
-            positions = StreamPositions.parse(rooms, req.headers().first(LAST_EVENT_ID)
-                    .orElse(req.query().first("lastEventId").orElse(null)));
+            positions = positions(req, rooms);
         } catch (IllegalArgumentException e) {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
+        stream(req, res, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null));
+    }
+
+    /** How a stream's connection enters one of its rooms. */
+    @FunctionalInterface
+    interface Joiner {
+        void join(Connection connection, RoomName room, String since);
+    }
+
+    /** {@link StreamPositions} from the request's {@code Last-Event-ID} header or {@code lastEventId} query parameter. */
+    static StreamPositions positions(ServerRequest req, List<RoomName> rooms) {
+        return StreamPositions.parse(rooms, req.headers().first(LAST_EVENT_ID)
+                .orElse(req.query().first("lastEventId").orElse(null)));
+    }
+
+    /** Streams the rooms to the client until either side ends it; runs on, and blocks, the handler thread. */
+    void stream(ServerRequest req, ServerResponse res, List<RoomName> rooms, StreamPositions positions, Joiner joiner) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
         res.header(HeaderNames.create("X-Accel-Buffering"), "no");
-        stream(req, res.outputStream(), rooms, positions);
-    }
-
-    private void stream(ServerRequest req, OutputStream out, List<RoomName> rooms, StreamPositions positions) {
+        OutputStream out = res.outputStream();
         StreamSink sink = new StreamSink(out);
         HandlerThreadWriter writer = new HandlerThreadWriter();
         Connection connection = null;
@@ -75,7 +88,7 @@ final class EventStream implements Handler {
             connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), null, false),
                     sink, new SseDialect(canonical, positions), writer);
             for (RoomName room : rooms) {
-                hub.join(connection, room.value(), positions.since(room), null);
+                joiner.join(connection, room, positions.since(room));
             }
             writer.run(connection::finished, settings.heartbeat(), sink::heartbeat);
         } catch (UncheckedIOException e) {
@@ -118,7 +131,7 @@ final class EventStream implements Handler {
         return null;
     }
 
-    private static void refuse(ServerResponse res, Status status, String code, String message) {
+    static void refuse(ServerResponse res, Status status, String code, String message) {
         res.status(status);
         res.header(HeaderNames.CONTENT_TYPE, "application/json");
         res.send(("{\"code\":\"" + code + "\",\"message\":\"" + message.replace("\\", "\\\\").replace("\"", "'") + "\"}")

@@ -1,17 +1,21 @@
 package io.switchboard.adapters.sse;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.switchboard.application.auth.PublisherCredentials;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
 
 import java.time.Clock;
 
-/** The SSE adapter's entry: registers the {@code /sse} endpoint. */
+/** The SSE adapter's entry: registers the {@code /sse} endpoint and the publishers' command stream. */
 public final class SseAdapter {
     private SseAdapter() {
     }
 
-    public static void register(HttpRouting.Builder routing, Hub hub, SseSettings settings, Clock clock) {
-        routing.get(settings.path(), new EventStream(hub, settings, new CanonicalDialect(clock)));
+    public static void register(HttpRouting.Builder routing, Hub hub, PublisherCredentials credentials, SseSettings settings,
+                                Clock clock) {
+        EventStream streams = new EventStream(hub, settings, new CanonicalDialect(clock));
+        routing.get(settings.path(), streams);
+        routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));
     }
 }

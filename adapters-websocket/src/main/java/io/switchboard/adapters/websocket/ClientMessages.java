@@ -6,7 +6,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.port.in.CommandRequest;
+import io.switchboard.application.port.in.InvalidInputException;
+import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.RoomName;
+
+import java.util.stream.Collectors;
 
 /**
  * The canonical client → server messages (SPEC 3.1): {@code {"type": ..., "data": {...}, "ref"?: ...}}.
@@ -16,9 +22,11 @@ final class ClientMessages {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Hub hub;
+    private final SendCommandUseCase commands;
 
-    ClientMessages(Hub hub) {
+    ClientMessages(Hub hub, SendCommandUseCase commands) {
         this.hub = hub;
+        this.commands = commands;
     }
 
     void handle(Connection connection, String text) {
@@ -58,8 +66,31 @@ final class ClientMessages {
                 }
             }
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
+            case "command" -> command(connection, data, message, ref);
             default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID,
-                    "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave or ping", ref);
+                    "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, ping or command", ref);
+        }
+    }
+
+    /** Passes a command upstream; a client may command only rooms it has joined. */
+    private void command(Connection connection, JsonNode data, JsonNode message, String ref) {
+        String room = field(data, message, "room");
+        if (room == null || RoomName.problemWith(room) != null) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "command needs data.room, a valid room name", ref);
+            return;
+        }
+        if (!connection.inRoom(new RoomName(room))) {
+            hub.reject(connection, ErrorCode.FORBIDDEN, "command: join room " + room + " before sending it commands", ref);
+            return;
+        }
+        JsonNode holder = data != null && data.isObject() ? data : message;
+        JsonNode payload = holder.get("data");
+        try {
+            commands.send(new CommandRequest(room, field(data, message, "name"),
+                    payload == null ? null : payload.toString(), connection.id().value(), connection.spec().userId()));
+        } catch (InvalidInputException e) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "command: " + e.problems().stream()
+                    .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), ref);
         }
     }
 

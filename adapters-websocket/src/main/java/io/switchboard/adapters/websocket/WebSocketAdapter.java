@@ -3,6 +3,7 @@ package io.switchboard.adapters.websocket;
 import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
 
@@ -11,9 +12,10 @@ public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
 
-    public static void register(WsRouting.Builder routing, Hub hub, WebSocketSettings settings, Clock clock) {
+    public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, WebSocketSettings settings,
+                                Clock clock) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
-        ClientMessages messages = new ClientMessages(hub);
+        ClientMessages messages = new ClientMessages(hub, commands);
         routing.endpoint(settings.path(), () -> new HubSocket(hub, settings.path(), dialect, messages));
     }
 }

@@ -1,15 +1,15 @@
 package io.switchboard.application.dialect;
 
 /** Builds one JSON object as text; values that are already JSON are inserted as they are. */
-final class JsonText {
+public final class JsonText {
     private final StringBuilder out;
     private boolean first = true;
 
-    JsonText(int capacity) {
+    public JsonText(int capacity) {
         out = new StringBuilder(capacity).append('{');
     }
 
-    JsonText string(String name, String value) {
+    public JsonText string(String name, String value) {
         if (value != null) {
             name(name);
             quote(out, value);
@@ -17,13 +17,13 @@ final class JsonText {
         return this;
     }
 
-    JsonText number(String name, long value) {
+    public JsonText number(String name, long value) {
         name(name);
         out.append(value);
         return this;
     }
 
-    JsonText number(String name, double value) {
+    public JsonText number(String name, double value) {
         name(name);
         if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             out.append((long) value);
@@ -33,7 +33,7 @@ final class JsonText {
         return this;
     }
 
-    JsonText bool(String name, Boolean value) {
+    public JsonText bool(String name, Boolean value) {
         if (value != null) {
             name(name);
             out.append(value.booleanValue());
@@ -42,13 +42,13 @@ final class JsonText {
     }
 
     /** Inserts {@code json}, which must already be a JSON value. */
-    JsonText raw(String name, String json) {
+    public JsonText raw(String name, String json) {
         name(name);
         out.append(json);
         return this;
     }
 
-    String close() {
+    public String close() {
         return out.append('}').toString();
     }
 
@@ -61,7 +61,7 @@ final class JsonText {
         out.append(':');
     }
 
-    static String quoted(String value) {
+    public static String quoted(String value) {
         StringBuilder sb = new StringBuilder(value.length() + 2);
         quote(sb, value);
         return sb.toString();

@@ -114,6 +114,11 @@ public final class Connection {
         return nowNanos - openedNanos;
     }
 
+    /** Whether the client has joined {@code room}. */
+    public boolean inRoom(RoomName room) {
+        return subscriptions.containsKey(room);
+    }
+
     Map<RoomName, Subscription> subscriptions() {
         return subscriptions;
     }

@@ -102,6 +102,18 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
+        subscribe(connection, room, since, ref);
+    }
+
+    /**
+     * Joins one of the hub's own rooms (e.g. {@code $commands}) for a client its adapter has
+     * already authorised; otherwise like {@link #join}.
+     */
+    public void joinReserved(Connection connection, RoomName room, String sinceText) {
+        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null);
+    }
+
+    private void subscribe(Connection connection, RoomName room, EventId since, String ref) {
         Map<RoomName, Subscription> joined = connection.subscriptions();
         if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
             reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
@@ -118,7 +130,7 @@ public final class Hub implements EventBus.EventListener {
             rooms.remove(subscription);
             return;
         }
-        if (room.reserved()) {
+        if (room.equals(STATS_ROOM)) {
             subscription.start(new Outbound.Joined(room.value(), null, null, null, null), List.of(), -1);
         } else if (since == null) {
             Optional<EventId> last = log.lastId(room);
@@ -175,6 +187,15 @@ public final class Hub implements EventBus.EventListener {
         for (Subscription subscription : rooms.members(room)) {
             subscription.connection().send(message);
         }
+    }
+
+    /** The local connection with this id, if it is open. */
+    public Optional<Connection> connection(String id) {
+        if (id == null || id.isEmpty()) {
+            return Optional.empty();
+        }
+        Connection connection = connections.get(new ConnectionId(id));
+        return connection != null && connection.open() ? Optional.of(connection) : Optional.empty();
     }
 
     public Collection<Connection> connections() {

@@ -1,0 +1,81 @@
+package io.switchboard.adapters.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.in.CommandRequest;
+import io.switchboard.application.port.in.InvalidInputException;
+import io.switchboard.application.port.in.Problem;
+import io.switchboard.application.port.in.SendCommandUseCase;
+import io.switchboard.domain.RoomName;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * {@code POST /api/v1/rooms/{room}/commands}: the upstream command for clients that cannot send
+ * WebSocket messages (SSE). Body {@code {"connectionId", "name", "data"}}; the connection id —
+ * unguessable, known only to its client — must belong to a live connection in that room.
+ */
+final class CommandRoutes implements HttpService {
+    private final Hub hub;
+    private final SendCommandUseCase commands;
+
+    CommandRoutes(Hub hub, SendCommandUseCase commands) {
+        this.hub = hub;
+        this.commands = commands;
+    }
+
+    @Override
+    public void routing(HttpRules rules) {
+        rules.post("/api/v1/rooms/{room}/commands", this::command);
+    }
+
+    private void command(ServerRequest req, ServerResponse res) {
+        String room = req.path().pathParameters().get("room");
+        JsonNode body;
+        try {
+            body = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "the body is not valid JSON");
+            return;
+        }
+        if (!(body instanceof ObjectNode command)) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
+                    "send {\"connectionId\": ..., \"name\": ..., \"data\": ...}");
+            return;
+        }
+        if (RoomName.problemWith(room) != null) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room: " + RoomName.problemWith(room));
+            return;
+        }
+        Optional<Connection> sender = hub.connection(command.path("connectionId").asText(""))
+                .filter(c -> c.inRoom(new RoomName(room)));
+        if (sender.isEmpty()) {
+            JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN",
+                    "connectionId must be the id of your open connection, and it must have joined room " + room);
+            return;
+        }
+        JsonNode data = command.get("data");
+        try {
+            String id = commands.send(new CommandRequest(room, command.path("name").asText(null),
+                    data == null ? null : data.toString(), sender.get().id().value(), sender.get().spec().userId()));
+            JsonBodies.send(res, Status.ACCEPTED_202, JsonBodies.JSON.createObjectNode().put("id", id).toString());
+        } catch (InvalidInputException e) {
+            ObjectNode error = JsonBodies.error("MESSAGE_INVALID", "the command is not valid");
+            ArrayNode problems = error.putArray("problems");
+            for (Problem problem : e.problems()) {
+                problems.addObject().put("field", problem.field()).put("message", problem.message());
+            }
+            JsonBodies.send(res, Status.BAD_REQUEST_400, error.toString());
+        }
+    }
+}
