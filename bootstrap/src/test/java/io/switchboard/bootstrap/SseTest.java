@@ -136,6 +136,55 @@ class SseTest {
         }
     }
 
+    @Test
+    void lineBreaksInjectedIntoEventsCannotBreakTheFraming() throws Exception {
+        try (TestHub hub = TestHub.start(); SseClient sse = SseClient.open(sseUri(hub, "demo:crlf", ""), Map.of())) {
+            sse.nextOfType("joined", WAIT);
+            var badType = hub.publish("{\"room\":\"demo:crlf\",\"type\":\"tick\\r\\nevent: evil\",\"data\":1}");
+            assertEquals(400, badType.statusCode(), "a type with CR/LF is refused: " + badType.body());
+            String sneaky = "line one\r\n\r\nid: 999\nevent: evil\ndata: {}\r\n";
+            var response = hub.publish("{\"room\":\"demo:crlf\",\"type\":\"tick\",\"data\":{\"text\":"
+                    + JsonWebSocket.json().writeValueAsString(sneaky) + "}}");
+            assertEquals(202, response.statusCode(), response.body());
+            publish(hub, "demo:crlf", 2);
+            List<SseClient.Block> events = sse.nextEvents(2, WAIT);
+            assertEquals("tick", events.get(0).event());
+            assertEquals(sneaky, events.get(0).json().path("data").path("text").asText(), "the text arrives intact, inside one block");
+            assertEquals(2, events.get(1).json().path("data").asInt(), "the next block is the next event, nothing injected between");
+        }
+    }
+
+    /** Many SSE clients on one room: each gets the whole burst, in order (SPEC 6 over SSE). */
+    @Test
+    void aThousandStreamsOnOneRoomEachGetTheWholeBurstInOrder() throws Exception {
+        int clients = 1000;
+        int events = 50;
+        try (TestHub hub = TestHub.start()) {
+            List<SseClient> streams = new java.util.ArrayList<>();
+            try {
+                for (int i = 0; i < clients; i++) {
+                    streams.add(SseClient.open(sseUri(hub, "demo:many", ""), Map.of()));
+                }
+                for (SseClient sse : streams) {
+                    sse.nextOfType("joined", Duration.ofSeconds(30));
+                }
+                int[] values = new int[events];
+                for (int i = 0; i < events; i++) {
+                    values[i] = i + 1;
+                }
+                publish(hub, "demo:many", values);
+                for (SseClient sse : streams) {
+                    List<SseClient.Block> got = sse.nextEvents(events, Duration.ofSeconds(30));
+                    for (int i = 0; i < events; i++) {
+                        assertEquals(i + 1, got.get(i).json().path("data").asInt(), "complete and in order");
+                    }
+                }
+            } finally {
+                streams.forEach(SseClient::close);
+            }
+        }
+    }
+
     private static URI sseUri(TestHub hub, String rooms, String extra) {
         return hub.http("/sse?rooms=" + rooms + extra);
     }

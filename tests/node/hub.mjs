@@ -1,0 +1,89 @@
+// Starts a real Switchboard process for a test and talks to it over HTTP.
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const jar = path.join(root, "bootstrap/target/switchboard.jar");
+
+/** Starts the hub on a free port with the given extra arguments and environment; resolves when it listens. */
+export async function startHub({ args = ["--ephemeral"], env = {} } = {}) {
+  const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin/java") : "java";
+  const child = spawn(java, ["-jar", jar, "--port", "0", ...args], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("hub did not start within 30 s:\n" + output)), 30_000);
+    const onData = (chunk) => {
+      output += chunk;
+      const match = output.match(/listening on port (\d+)/);
+      if (match) {
+        clearTimeout(timer);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("exit", (code) => reject(new Error(`hub exited with ${code}:\n${output}`)));
+  });
+  const base = `http://127.0.0.1:${port}`;
+  return {
+    port,
+    base,
+    async publish(events) {
+      const response = await fetch(`${base}/api/v1/events`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify(events),
+      });
+      if (response.status !== 202) throw new Error(`publish answered ${response.status}: ${await response.text()}`);
+      return response.json();
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill("SIGTERM");
+      await once(child, "exit");
+    },
+  };
+}
+
+/** A TCP relay to the hub whose connections a test can cut, as a flaky network would. */
+export async function startRelay(targetPort) {
+  const sockets = new Set();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("close", () => sockets.delete(s));
+      s.on("error", () => {});
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: server.address().port,
+    cutAll() {
+      for (const s of sockets) s.destroy();
+    },
+    async close() {
+      this.cutAll();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+/** Resolves once `predicate()` holds, polling; rejects after `ms`. */
+export async function eventually(predicate, ms = 10_000, what = "condition") {
+  const deadline = Date.now() + ms;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
