@@ -1,7 +1,9 @@
 package io.switchboard.adapters.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
@@ -31,6 +33,8 @@ import java.util.Set;
  */
 final class PublishRoutes implements HttpService {
     private static final Set<String> FIELDS = Set.of("room", "rooms", "type", "data", "meta", "critical", "key", "idempotencyKey");
+    /** Anything after the first JSON value makes the body invalid, rather than being silently ignored. */
+    private static final ObjectReader BODY_READER = JsonBodies.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final PublishEventsUseCase publish;
     private final PublisherGate gate;
@@ -55,9 +59,14 @@ final class PublishRoutes implements HttpService {
                     "send the event as JSON with Content-Type: application/json");
             return;
         }
+        if (!req.content().hasEntity()) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
+                    "the body is empty; send an event object or an array of events");
+            return;
+        }
         JsonNode body;
         try {
-            body = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
+            body = BODY_READER.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
                     "the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");

@@ -50,26 +50,28 @@ public final class PublishService implements PublishEventsUseCase {
     public PublishReceipt publish(PublishCommand command) {
         String key = command.idempotencyKey();
         if (key == null) {
-            return append(command);
+            return append(command, List.of());
         }
         if (key.isEmpty() || key.length() > MAX_KEY_LENGTH) {
-            List<Problem> problems = new ArrayList<>(command.readProblems());
-            problems.add(new Problem("idempotencyKey", "idempotencyKey must be 1 to " + MAX_KEY_LENGTH + " characters"));
-            throw invalid(problems);
+            // validates the events too, so every problem is reported at once; never appends
+            return append(command, List.of(new Problem("idempotencyKey",
+                    "idempotencyKey must be 1 to " + MAX_KEY_LENGTH + " characters")));
         }
         synchronized (keyLocks[Math.floorMod(key.hashCode(), LOCK_STRIPES)]) {
             Optional<PublishReceipt> earlier = receipts.find(key);
             if (earlier.isPresent()) {
                 return earlier.get();
             }
-            PublishReceipt receipt = append(command);
+            PublishReceipt receipt = append(command, List.of());
             receipts.remember(key, receipt);
             return receipt;
         }
     }
 
-    private PublishReceipt append(PublishCommand command) {
+    /** Validates and appends; any problem, including {@code requestProblems}, throws and appends nothing. */
+    private PublishReceipt append(PublishCommand command, List<Problem> requestProblems) {
         List<Problem> problems = new ArrayList<>(command.readProblems());
+        problems.addAll(requestProblems);
         List<List<EventDraft>> perSubmission = new ArrayList<>();
         List<EventSubmission> events = command.events();
         if (events.isEmpty()) {
@@ -134,19 +136,26 @@ public final class PublishService implements PublishEventsUseCase {
     }
 
     private List<RoomName> rooms(EventSubmission event, String at, List<Problem> problems) {
-        if ((event.room() == null) == (event.rooms() == null)) {
+        boolean single = event.room() != null;
+        boolean several = event.rooms() != null;
+        if (single == several) {
             problems.add(new Problem(at + "room", "exactly one of 'room' and 'rooms' is required"));
-            return List.of();
         }
-        if (event.room() != null) {
+        // the names given are checked even then, so every problem is reported at once
+        List<RoomName> rooms = new ArrayList<>();
+        if (single) {
             RoomName room = room(event.room(), at + "room", problems);
-            return room == null ? List.of() : List.of(room);
+            if (room != null) {
+                rooms.add(room);
+            }
+        }
+        if (!several) {
+            return rooms;
         }
         if (event.rooms().isEmpty() || event.rooms().size() > settings.maxRoomsPerEvent()) {
             problems.add(new Problem(at + "rooms", "rooms must list 1 to " + settings.maxRoomsPerEvent() + " rooms"));
-            return List.of();
+            return rooms;
         }
-        List<RoomName> rooms = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < event.rooms().size(); i++) {
             String name = event.rooms().get(i);

@@ -4,11 +4,10 @@ import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.StatsQuery;
+import io.switchboard.domain.Timestamps;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.TreeMap;
@@ -50,7 +49,7 @@ public final class StatsService implements StatsQuery {
         double[] rates = rates();
         LatencyHistogram latency = metrics.latency();
         return new StatsSnapshot(
-                DateTimeFormatter.ISO_INSTANT.format(now.truncatedTo(ChronoUnit.MILLIS)),
+                Timestamps.format(now),
                 Math.max(0, now.getEpochSecond() - startedAt.getEpochSecond()),
                 new StatsSnapshot.Connections(websocket + sse, websocket, sse, byEndpoint),
                 new StatsSnapshot.Rooms(hub.activeRooms()),

@@ -1,0 +1,99 @@
+package io.switchboard.application.stats;
+
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.port.out.EventLog;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.EventDraft;
+import io.switchboard.domain.EventId;
+import io.switchboard.domain.Replay;
+import io.switchboard.domain.RoomName;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** The stats object's clock-dependent fields, with a clock the test moves. */
+class StatsServiceTest {
+    private final MovableClock clock = new MovableClock(Instant.parse("2026-01-31T12:00:00Z"));
+    private final HubMetrics metrics = new HubMetrics();
+    private final StatsService stats = new StatsService(
+            new Hub(HubSettings.defaults(), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
+
+    /** SPEC 1: timestamps are ISO-8601 UTC with milliseconds, also on a whole second. */
+    @Test
+    void timestampAlwaysCarriesMilliseconds() {
+        assertEquals("2026-01-31T12:00:00.000Z", stats.stats().timestamp());
+        clock.advance(Duration.ofMillis(1_234).plusNanos(999_999));
+        assertEquals("2026-01-31T12:00:01.234Z", stats.stats().timestamp());
+    }
+
+    @Test
+    void uptimeCountsWholeSecondsSinceStart() {
+        assertEquals(0, stats.stats().uptimeSeconds());
+        clock.advance(Duration.ofMillis(90_500));
+        assertEquals(90, stats.stats().uptimeSeconds());
+    }
+
+    @Test
+    void eventCountersComeFromTheMetrics() {
+        RoomName room = new RoomName("a");
+        metrics.published(Event.from(new EventDraft(room, "tick", "1", null, false, null), new EventId(1), clock.instant()));
+        metrics.invalidInput();
+        metrics.dropped(3);
+        StatsSnapshot.Events events = stats.stats().events();
+        assertEquals(1, events.published());
+        assertEquals(1, events.invalid());
+        assertEquals(3, events.dropped());
+        assertEquals(Map.of("tick", 1L), events.byType());
+        assertEquals(0, stats.stats().connections().total());
+        assertEquals(0, stats.stats().rooms().active());
+    }
+
+    private static final class NoHistory implements EventLog {
+        @Override
+        public Replay readSince(RoomName room, EventId since) {
+            return new Replay.Gap(List.of(), Optional.empty());
+        }
+
+        @Override
+        public Optional<EventId> lastId(RoomName room) {
+            return Optional.empty();
+        }
+    }
+
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
