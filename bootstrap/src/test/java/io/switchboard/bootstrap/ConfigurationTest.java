@@ -80,7 +80,7 @@ class ConfigurationTest {
         assertEquals(8080, settings.port());
         assertEquals(Duration.ofSeconds(30), settings.hub().heartbeatInterval());
         assertEquals(65536, settings.publish().maxPayloadBytes());
-        assertEquals(List.of(), settings.http().apiKeys());
+        assertEquals(List.of(), settings.apiKeys());
     }
 
     @Test
@@ -93,10 +93,10 @@ class ConfigurationTest {
                       - k-fedcba9876543210
                 """);
         assertEquals(List.of("k-0123456789abcdef", "k-fedcba9876543210"),
-                Settings.load(CommandLine.parse("--config", file.toString()), Map.of()).http().apiKeys());
+                Settings.load(CommandLine.parse("--config", file.toString()), Map.of()).apiKeys());
         assertEquals(List.of("k-aaaaaaaaaaaaaaaa", "k-bbbbbbbbbbbbbbbb"),
                 Settings.load(CommandLine.parse(), Map.of("HUB_PUBLISH_API_KEYS", "k-aaaaaaaaaaaaaaaa, k-bbbbbbbbbbbbbbbb"))
-                        .http().apiKeys());
+                        .apiKeys());
     }
 
     // ---- values ----

@@ -22,7 +22,7 @@ class RoomHistoryTest {
     @Test
     void appendAssignsIdsAboveTheBaseInOrder() {
         RoomHistory history = history(10, Duration.ofHours(1));
-        assertEquals(Optional.empty(), history.lastId());
+        assertEquals(Optional.of(new EventId(BASE)), history.lastId(), "before any event the position is the base");
         List<Event> events = appendAll(history, 3, T0);
         assertEquals(List.of(1001L, 1002L, 1003L), events.stream().map(e -> e.id().value()).toList());
         assertEquals(Optional.of(new EventId(1003)), history.lastId());
@@ -129,7 +129,16 @@ class RoomHistoryTest {
         RoomHistory history = history(10, Duration.ofHours(1));
         Replay.Lost lost = assertInstanceOf(Replay.Lost.class, history.since(new EventId(5), T0));
         assertEquals(ResumeFailure.STREAM_RESET, lost.reason());
-        assertEquals(Optional.empty(), lost.lastId());
+        assertEquals(Optional.of(new EventId(BASE)), lost.lastId(), "the position to continue from is the base");
+        assertEquals(Optional.empty(), lost.oldestId());
+    }
+
+    @Test
+    void theBaseOfAnEmptyRoomIsAValidSince() {
+        RoomHistory history = history(10, Duration.ofHours(1));
+        assertEquals(List.of(), assertInstanceOf(Replay.Gap.class, history.since(new EventId(BASE), T0)).events());
+        appendAll(history, 2, T0);
+        assertEquals(2, assertInstanceOf(Replay.Gap.class, history.since(new EventId(BASE), T0)).events().size());
     }
 
     @Test
