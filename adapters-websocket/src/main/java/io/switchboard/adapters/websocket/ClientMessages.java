@@ -1,6 +1,7 @@
 package io.switchboard.adapters.websocket;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.application.hub.Connection;
@@ -19,7 +20,8 @@ import java.util.stream.Collectors;
  * Anything malformed gets {@code error MESSAGE_INVALID} saying what was wrong; the connection stays.
  */
 final class ClientMessages {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** One JSON value per message: anything after it (a second object, stray text) makes the message invalid. */
+    private static final ObjectMapper JSON = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final Hub hub;
     private final SendCommandUseCase commands;
