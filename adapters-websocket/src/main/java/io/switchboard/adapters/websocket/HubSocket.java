@@ -54,7 +54,15 @@ final class HubSocket implements WsListener {
         String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
         spec = new ConnectionSpec(endpoint, "websocket", peer, null, batch);
+        PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
+    }
+
+    /** Helidon finished with the connection, whether or not it told {@link #onClose}. */
+    void transportEnded() {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        }
     }
 
     @Override

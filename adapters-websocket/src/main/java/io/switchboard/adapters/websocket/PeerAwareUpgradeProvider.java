@@ -14,10 +14,15 @@ import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgradeProvider;
 import io.helidon.webserver.websocket.WsUpgrader;
 
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
+
 /**
- * Helidon 4.0.5 does not tell a {@code WsListener} the client's address. This upgrader (chosen over
- * the stock one by its weight) writes the socket's peer address into the upgrade headers, replacing
- * anything a client sent under that name, before the listener's {@code onHttpUpgrade} runs.
+ * Fills two gaps of Helidon 4.0.5's WebSocket upgrade; chosen over the stock upgrader by its weight.
+ * It writes the socket's peer address into the upgrade headers (replacing anything a client sent
+ * under that name) before the listener's {@code onHttpUpgrade} runs, and it tells the listener when
+ * the connection's handling ends: Helidon does not call {@code onClose} when a client vanishes
+ * without a close frame or breaks its frame limit, and the hub must not keep counting it.
  */
 @Weight(200)
 public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
@@ -36,7 +41,41 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
         @Override
         public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
             headers.set(HeaderValues.create(PEER, ctx.remotePeer().host()));
-            return super.upgrade(ctx, prologue, headers);
+            try {
+                ServerConnection connection = super.upgrade(ctx, prologue, headers);
+                HubSocket socket = UPGRADING.get();
+                return connection == null || socket == null ? connection : new EndAware(connection, socket);
+            } finally {
+                UPGRADING.remove();
+            }
+        }
+    }
+
+    /** The listener whose {@code onHttpUpgrade} accepted the upgrade running on this thread. */
+    private static final ThreadLocal<HubSocket> UPGRADING = new ThreadLocal<>();
+
+    static void upgrading(HubSocket socket) {
+        UPGRADING.set(socket);
+    }
+
+    private record EndAware(ServerConnection delegate, HubSocket socket) implements ServerConnection {
+        @Override
+        public void handle(Semaphore requestSemaphore) throws InterruptedException {
+            try {
+                delegate.handle(requestSemaphore);
+            } finally {
+                socket.transportEnded();
+            }
+        }
+
+        @Override
+        public Duration idleTime() {
+            return delegate.idleTime();
+        }
+
+        @Override
+        public void close(boolean interrupt) {
+            delegate.close(interrupt);
         }
     }
 }
