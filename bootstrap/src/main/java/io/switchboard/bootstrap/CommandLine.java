@@ -10,6 +10,7 @@ record CommandLine(Path config, String profile, boolean ephemeral, boolean help,
 
     static final String USAGE = """
             Usage: switchboard [options]
+                   switchboard token --sub USER [--roles r1,r2] [--rooms 'a:*'] [--ttl 1h]   (a development token)
 
               --port N          listen on port N (default 8080; 0 picks a free port)
               --config FILE     read configuration from FILE (YAML)

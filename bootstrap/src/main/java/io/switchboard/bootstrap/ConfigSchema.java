@@ -11,6 +11,18 @@ final class ConfigSchema {
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
             new ConfigKey("hub.websocket.path", Kind.TEXT, "/ws", "Path of the canonical WebSocket endpoint."),
+            new ConfigKey("hub.websocket.auth", Kind.CHOICE, "optional",
+                    "`none` (tokens ignored), `optional` (a token, if sent, must be valid) or `required`. "
+                            + "Without `hub.auth.jwks` every endpoint works as `none`."),
+            new ConfigKey("hub.websocket.auth-failure", Kind.CHOICE, "close",
+                    "On a bad or missing token: `close` (accept, send `error`, close 4001 — readable by browsers) "
+                            + "or `reject` (HTTP 401 before the upgrade)."),
+            new ConfigKey("hub.sse.auth", Kind.CHOICE, "optional", "Auth mode of the SSE endpoint; failures are HTTP 401."),
+            new ConfigKey("hub.auth.jwks", Kind.TEXT, "",
+                    "JWK set for verifying tokens: inline JSON, `classpath:NAME` or a file path. Empty: no JWT authentication."),
+            new ConfigKey("hub.auth.issuer", Kind.TEXT, "", "Required `iss` of tokens; empty accepts any."),
+            new ConfigKey("hub.auth.audience", Kind.TEXT, "", "Required member of a token's `aud`; empty accepts any."),
+            new ConfigKey("hub.auth.cookie", Kind.TEXT, "switchboard_token", "Cookie a browser may carry its token in."),
             new ConfigKey("hub.sse.path", Kind.TEXT, "/sse", "Path of the SSE endpoint (`?rooms=a,b`)."),
             new ConfigKey("hub.sse.heartbeat", Kind.DURATION, "15s", "A comment line is sent to an SSE stream quiet for this long."),
             new ConfigKey("hub.sse.retry", Kind.DURATION, "3s", "Reconnect delay suggested to SSE clients (`retry:`) when a stream opens."),
@@ -44,6 +56,8 @@ final class ConfigSchema {
                     "Directory for durable data. Reserved: this version keeps events in memory only."));
 
     static final List<String> OVERFLOW_POLICIES = List.of("disconnect", "drop-oldest");
+    static final List<String> AUTH_MODES = List.of("none", "optional", "required");
+    static final List<String> AUTH_FAILURES = List.of("close", "reject");
 
     private ConfigSchema() {
     }

@@ -4,6 +4,7 @@ import io.helidon.logging.common.LogConfig;
 
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Arrays;
 
 /** Starts the hub: {@code java -jar switchboard.jar [options]}; see {@link CommandLine#USAGE}. */
 public final class Main {
@@ -13,6 +14,10 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("token")) {
+            mintToken(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
         CommandLine cli;
         Settings settings;
         try {
@@ -48,6 +53,19 @@ public final class Main {
         if (hub.loopbackPublishOnly()) {
             LOG.log(System.Logger.Level.WARNING, "No publisher API key is configured (hub.publish.api-keys or "
                     + "HUB_PUBLISH_API_KEYS): only loopback clients may publish.");
+        }
+    }
+
+    private static void mintToken(String[] args) {
+        if (args.length == 0 || Arrays.asList(args).contains("--help")) {
+            System.out.print(TokenCommand.USAGE);
+            return;
+        }
+        try {
+            System.out.println(TokenCommand.mint(args, System.getenv(), Clock.systemUTC()));
+        } catch (StartupException e) {
+            System.err.println("switchboard: " + e.getMessage());
+            System.exit(2);
         }
     }
 

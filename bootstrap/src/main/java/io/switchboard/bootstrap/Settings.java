@@ -1,6 +1,9 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.adapters.security.SecurityAdapter;
+import io.switchboard.adapters.security.TokenRules;
 import io.switchboard.adapters.sse.SseSettings;
+import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -14,7 +17,7 @@ import java.util.Map;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                List<String> apiKeys, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                List<String> apiKeys, AuthSettings auth, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -25,6 +28,33 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             values.problem("--profile: unknown profile '" + cli.profile() + "' (this version bundles no profiles)");
         }
         return from(values, cli.ephemeral());
+    }
+
+    /** Where tokens are verified against; {@code jwks} empty means no JWT authentication. */
+    record AuthSettings(String jwks, String issuer, String audience, String cookie) {
+        /** Tolerated clock difference for {@code exp} and {@code nbf} (SPEC 8). */
+        static final Duration SKEW = Duration.ofSeconds(5);
+
+        boolean enabled() {
+            return !jwks.isEmpty();
+        }
+
+        TokenRules rules() {
+            return new TokenRules(issuer, audience, SKEW);
+        }
+    }
+
+    private static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
+        EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
+                values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
+        if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
+            values.problem(key + ": 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
+        }
+        return mode;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
     }
 
     static Settings from(ConfigValues values, boolean ephemeral) {
@@ -62,6 +92,18 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         if (!wsPath.startsWith("/")) {
             values.problem("hub.websocket.path: '" + wsPath + "' must start with /");
         }
+        AuthSettings auth = new AuthSettings(values.text("hub.auth.jwks").trim(), blankToNull(values.text("hub.auth.issuer")),
+                blankToNull(values.text("hub.auth.audience")), values.text("hub.auth.cookie"));
+        if (auth.enabled()) {
+            try {
+                SecurityAdapter.verifier(auth.jwks(), auth.rules(), java.time.Clock.systemUTC());
+            } catch (IllegalArgumentException e) {
+                values.problem("hub.auth.jwks: " + e.getMessage());
+            }
+        }
+        EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
+        boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");
+        EndpointAuthenticator.Mode sseAuth = mode(values, "hub.sse.auth", auth);
         String ssePath = values.text("hub.sse.path");
         if (!ssePath.startsWith("/")) {
             values.problem("hub.sse.path: '" + ssePath + "' must start with /");
@@ -71,8 +113,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
-        return new Settings(host, port, hub, publish, history, apiKeys, new WebSocketSettings(wsPath),
-                new SseSettings(ssePath, sseHeartbeat, sseRetry),
+        return new Settings(host, port, hub, publish, history, apiKeys, auth, new WebSocketSettings(wsPath, wsAuth, wsReject),
+                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth),
                 statsInterval, dataDir, ephemeral);
     }
 }

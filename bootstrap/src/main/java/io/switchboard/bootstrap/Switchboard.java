@@ -8,7 +8,10 @@ import io.switchboard.adapters.eventbus.EventStorage;
 import io.switchboard.adapters.http.HttpAdapter;
 import io.switchboard.adapters.sse.SseAdapter;
 import io.switchboard.adapters.websocket.WebSocketAdapter;
+import io.switchboard.adapters.security.SecurityAdapter;
+import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.publish.PublishService;
@@ -17,6 +20,7 @@ import io.switchboard.application.stats.StatsService;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -55,13 +59,17 @@ final class Switchboard {
         StatsService stats = new StatsService(hub, metrics, clock);
 
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
-        PublisherCredentials credentials = new PublisherCredentials(settings.apiKeys());
+        Optional<TokenVerifier> tokens = settings.auth().enabled()
+                ? Optional.of(SecurityAdapter.verifier(settings.auth().jwks(), settings.auth().rules(), clock))
+                : Optional.empty();
+        EndpointAuthenticator auth = new EndpointAuthenticator(tokens, settings.auth().cookie());
+        PublisherCredentials credentials = new PublisherCredentials(settings.apiKeys(), tokens);
 
         HttpRouting.Builder http = HttpRouting.builder();
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials);
-        SseAdapter.register(http, hub, credentials, settings.sse(), clock);
+        SseAdapter.register(http, hub, auth, credentials, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, commands, settings.websocket(), clock);
+        WebSocketAdapter.register(ws, hub, commands, auth, settings.websocket(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()

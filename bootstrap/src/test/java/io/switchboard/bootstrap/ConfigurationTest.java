@@ -169,7 +169,7 @@ class ConfigurationTest {
         for (ConfigKey key : ConfigSchema.KEYS) {
             String name = "`" + key.name() + "`";
             String variable = "`" + key.environmentName() + "`";
-            List<String> rows = lines.stream().filter(l -> l.startsWith("|") && l.contains(name)).toList();
+            List<String> rows = lines.stream().filter(l -> l.startsWith("| " + name + " |")).toList();
             assertEquals(1, rows.size(), "one table row for " + key.name() + " in " + doc);
             String row = rows.getFirst();
             assertTrue(row.contains(variable), key.name() + " row lacks " + variable + ": " + row);

@@ -67,7 +67,7 @@ final class CommandRoutes implements HttpService {
         JsonNode data = command.get("data");
         try {
             String id = commands.send(new CommandRequest(room, command.path("name").asText(null),
-                    data == null ? null : data.toString(), sender.get().id().value(), sender.get().spec().userId()));
+                    data == null ? null : data.toString(), sender.get().id().value(), sender.get().userId()));
             JsonBodies.send(res, Status.ACCEPTED_202, JsonBodies.JSON.createObjectNode().put("id", id).toString());
         } catch (InvalidInputException e) {
             ObjectNode error = JsonBodies.error("MESSAGE_INVALID", "the command is not valid");

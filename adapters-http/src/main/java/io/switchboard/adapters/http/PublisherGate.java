@@ -23,7 +23,7 @@ final class PublisherGate {
             case ALLOWED -> {
                 return true;
             }
-            case NOT_LOOPBACK -> JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN", PublisherCredentials.explain(verdict));
+            case NOT_LOOPBACK, NOT_PUBLISHER -> JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN", PublisherCredentials.explain(verdict));
             default -> JsonBodies.sendError(res, Status.UNAUTHORIZED_401, "AUTH_INVALID", PublisherCredentials.explain(verdict));
         }
         return false;

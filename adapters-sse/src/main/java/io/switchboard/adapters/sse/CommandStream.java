@@ -34,7 +34,7 @@ final class CommandStream implements Handler {
         PublisherCredentials.Verdict verdict = credentials.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
                 req.remotePeer().address());
         if (verdict != PublisherCredentials.Verdict.ALLOWED) {
-            boolean forbidden = verdict == PublisherCredentials.Verdict.NOT_LOOPBACK;
+            boolean forbidden = verdict == PublisherCredentials.Verdict.NOT_LOOPBACK || verdict == PublisherCredentials.Verdict.NOT_PUBLISHER;
             EventStream.refuse(res, forbidden ? Status.FORBIDDEN_403 : Status.UNAUTHORIZED_401,
                     forbidden ? "FORBIDDEN" : "AUTH_INVALID", PublisherCredentials.explain(verdict));
             return;
@@ -50,6 +50,6 @@ final class CommandStream implements Handler {
             EventStream.refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        streams.stream(req, res, ROOMS, positions, hub::joinReserved);
+        streams.stream(req, res, null, ROOMS, positions, hub::joinReserved);
     }
 }

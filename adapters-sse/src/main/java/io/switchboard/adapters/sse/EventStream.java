@@ -6,6 +6,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
@@ -30,11 +33,13 @@ final class EventStream implements Handler {
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
     private final Hub hub;
     private final SseSettings settings;
+    private final EndpointAuthenticator auth;
     private final CanonicalDialect canonical;
 
-    EventStream(Hub hub, SseSettings settings, CanonicalDialect canonical) {
+    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, CanonicalDialect canonical) {
         this.hub = hub;
         this.settings = settings;
+        this.auth = auth;
         this.canonical = canonical;
     }
 
@@ -42,6 +47,14 @@ final class EventStream implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         if (!hub.accepting()) {
             refuse(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
+            return;
+        }
+        Principal principal;
+        try {
+            principal = auth.authenticate(settings.auth(), auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
+                    req.query().first("token").orElse(null), req.headers().first(HeaderNames.COOKIE).orElse(null)));
+        } catch (TokenRejectedException e) {
+            refuse(res, Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
             return;
         }
         List<RoomName> rooms = new ArrayList<>();
@@ -57,7 +70,7 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        stream(req, res, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null));
+        stream(req, res, principal, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null));
     }
 
     /** How a stream's connection enters one of its rooms. */
@@ -73,7 +86,8 @@ final class EventStream implements Handler {
     }
 
     /** Streams the rooms to the client until either side ends it; runs on, and blocks, the handler thread. */
-    void stream(ServerRequest req, ServerResponse res, List<RoomName> rooms, StreamPositions positions, Joiner joiner) {
+    void stream(ServerRequest req, ServerResponse res, Principal principal, List<RoomName> rooms, StreamPositions positions,
+                Joiner joiner) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -85,7 +99,7 @@ final class EventStream implements Handler {
         try {
             sink.text("retry: " + settings.retry().toMillis() + "\n\n");
             sink.flush();
-            connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), null, false),
+            connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), principal, false),
                     sink, new SseDialect(canonical, positions), writer);
             for (RoomName room : rooms) {
                 joiner.join(connection, room, positions.since(room));

@@ -1,6 +1,7 @@
 package io.switchboard.adapters.sse;
 
 import io.helidon.webserver.http.HttpRouting;
+import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.PublisherCredentials;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
@@ -12,9 +13,9 @@ public final class SseAdapter {
     private SseAdapter() {
     }
 
-    public static void register(HttpRouting.Builder routing, Hub hub, PublisherCredentials credentials, SseSettings settings,
-                                Clock clock) {
-        EventStream streams = new EventStream(hub, settings, new CanonicalDialect(clock));
+    public static void register(HttpRouting.Builder routing, Hub hub, EndpointAuthenticator auth, PublisherCredentials credentials,
+                                SseSettings settings, Clock clock) {
+        EventStream streams = new EventStream(hub, settings, auth, new CanonicalDialect(clock));
         routing.get(settings.path(), streams);
         routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));
     }

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.sse;
 
+import io.switchboard.application.auth.EndpointAuthenticator;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -9,8 +11,9 @@ import java.util.Objects;
  * @param path      where clients connect ({@code /sse?rooms=a,b})
  * @param heartbeat how often a comment line is sent to an otherwise quiet stream
  * @param retry     the reconnect delay suggested to clients when the stream opens
+ * @param auth      the endpoint's auth mode; failures are plain 401 answers
  */
-public record SseSettings(String path, Duration heartbeat, Duration retry) {
+public record SseSettings(String path, Duration heartbeat, Duration retry, EndpointAuthenticator.Mode auth) {
     public SseSettings {
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
@@ -18,5 +21,6 @@ public record SseSettings(String path, Duration heartbeat, Duration retry) {
         }
         Objects.requireNonNull(heartbeat, "heartbeat");
         Objects.requireNonNull(retry, "retry");
+        Objects.requireNonNull(auth, "auth");
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
@@ -25,10 +27,12 @@ final class ClientMessages {
 
     private final Hub hub;
     private final SendCommandUseCase commands;
+    private final EndpointAuthenticator auth;
 
-    ClientMessages(Hub hub, SendCommandUseCase commands) {
+    ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth) {
         this.hub = hub;
         this.commands = commands;
+        this.auth = auth;
     }
 
     void handle(Connection connection, String text) {
@@ -69,8 +73,18 @@ final class ClientMessages {
             }
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
             case "command" -> command(connection, data, message, ref);
+            case "refresh" -> refresh(connection, field(data, message, "token"), ref);
             default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID,
                     "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, ping or command", ref);
+        }
+    }
+
+    /** Replaces the connection's token before it expires; a bad token is refused and the old one stays. */
+    private void refresh(Connection connection, String token, String ref) {
+        try {
+            connection.refresh(auth.verify(token));
+        } catch (TokenRejectedException e) {
+            hub.reject(connection, ErrorCode.AUTH_INVALID, "refresh: " + e.getMessage(), ref);
         }
     }
 
@@ -89,7 +103,7 @@ final class ClientMessages {
         JsonNode payload = holder.get("data");
         try {
             commands.send(new CommandRequest(room, field(data, message, "name"),
-                    payload == null ? null : payload.toString(), connection.id().value(), connection.spec().userId()));
+                    payload == null ? null : payload.toString(), connection.id().value(), connection.userId()));
         } catch (InvalidInputException e) {
             hub.reject(connection, ErrorCode.MESSAGE_INVALID, "command: " + e.problems().stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), ref);

@@ -10,6 +10,9 @@ import io.helidon.http.Status;
 import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
@@ -27,17 +30,20 @@ import java.util.Optional;
  */
 final class HubSocket implements WsListener {
     private final Hub hub;
-    private final String endpoint;
+    private final WebSocketSettings settings;
+    private final EndpointAuthenticator auth;
     private final MessageRenderer dialect;
     private final ClientMessages messages;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
     private ConnectionSpec spec;
+    private TokenRejectedException authFailure;
     private Connection connection;
 
-    HubSocket(Hub hub, String endpoint, MessageRenderer dialect, ClientMessages messages) {
+    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, MessageRenderer dialect, ClientMessages messages) {
         this.hub = hub;
-        this.endpoint = endpoint;
+        this.settings = settings;
+        this.auth = auth;
         this.dialect = dialect;
         this.messages = messages;
     }
@@ -53,7 +59,17 @@ final class HubSocket implements WsListener {
         }
         String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
-        spec = new ConnectionSpec(endpoint, "websocket", peer, null, batch);
+        Principal principal = null;
+        try {
+            principal = auth.authenticate(settings.auth(), auth.findToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
+                    prologue.query().first("token").orElse(null), headers.first(HeaderNames.COOKIE).orElse(null)));
+        } catch (TokenRejectedException e) {
+            if (settings.rejectBeforeUpgrade()) {
+                throw refusal(Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
+            }
+            authFailure = e;
+        }
+        spec = new ConnectionSpec(settings.path(), "websocket", peer, principal, batch);
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
@@ -67,11 +83,29 @@ final class HubSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
+        if (authFailure != null) {
+            refuseAfterUpgrade(session, authFailure);
+            return;
+        }
         connection = hub.open(spec, new SessionSink(session), dialect);
+    }
+
+    /**
+     * Tells a client whose token failed why, then closes with 4001: the one refusal a browser's
+     * WebSocket can read. Nothing else touches this session, so writing here is safe.
+     */
+    private void refuseAfterUpgrade(WsSession session, TokenRejectedException failure) {
+        session.send(dialect.render(new Outbound.Error(failure.code(), failure.getMessage(), null)), true);
+        session.send(dialect.render(new Outbound.Disconnect(CloseCode.UNAUTHORIZED, failure.getMessage(),
+                failure.code() == ErrorCode.AUTH_EXPIRED, null)), true);
+        session.close(CloseCode.UNAUTHORIZED, SessionSink.fitReason(failure.getMessage()));
     }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
+        if (connection == null) {
+            return;
+        }
         fragmentBytes += utf8Length(text);
         if (fragmentBytes > hub.settings().inboundMaxBytes()) {
             fragments.setLength(0);
@@ -93,13 +127,16 @@ final class HubSocket implements WsListener {
 
     @Override
     public void onMessage(WsSession session, BufferData buffer, boolean last) {
-        if (last && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+        if (last && connection != null && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
             hub.reject(connection, ErrorCode.MESSAGE_INVALID, "binary frames are not supported; send JSON text frames", null);
         }
     }
 
     @Override
     public void onPing(WsSession session, BufferData buffer) {
+        if (connection == null) {
+            return;
+        }
         byte[] payload = new byte[buffer.available()];
         buffer.read(payload);
         connection.send(new Outbound.PingReply(payload));
@@ -107,7 +144,9 @@ final class HubSocket implements WsListener {
 
     @Override
     public void onPong(WsSession session, BufferData buffer) {
-        connection.pongReceived();
+        if (connection != null) {
+            connection.pongReceived();
+        }
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.switchboard.adapters.websocket;
 
 import io.helidon.webserver.websocket.WsRouting;
+import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.SendCommandUseCase;
@@ -12,10 +13,10 @@ public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
 
-    public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, WebSocketSettings settings,
-                                Clock clock) {
+    public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
+                                WebSocketSettings settings, Clock clock) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
-        ClientMessages messages = new ClientMessages(hub, commands);
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings.path(), dialect, messages));
+        ClientMessages messages = new ClientMessages(hub, commands, auth);
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, dialect, messages));
     }
 }

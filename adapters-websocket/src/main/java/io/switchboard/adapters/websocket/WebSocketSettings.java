@@ -1,15 +1,21 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.auth.EndpointAuthenticator;
+
 import java.util.Objects;
 
 /**
  * The canonical WebSocket endpoint's settings.
  *
- * @param path the path clients connect to ({@code /ws})
+ * @param path                where clients connect ({@code /ws})
+ * @param auth                the endpoint's auth mode
+ * @param rejectBeforeUpgrade on a bad or missing token, answer 401 before the upgrade instead of
+ *                            accepting and closing with 4001 (which a browser can read)
  */
-public record WebSocketSettings(String path) {
+public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade) {
     public WebSocketSettings {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(auth, "auth");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("a WebSocket path must start with /");
         }

@@ -1,15 +1,19 @@
 package io.switchboard.application.auth;
 
+import io.switchboard.application.port.out.TokenVerifier;
+
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * Who may act as a publisher (publish events, read upstream commands): a caller presenting one of
- * the configured API keys as {@code Authorization: Bearer <key>}, or — when no key is configured —
- * any loopback caller and nobody else.
+ * Who may act as a publisher (publish events, read upstream commands): a caller presenting, as
+ * {@code Authorization: Bearer}, one of the configured API keys or a valid JWT with the role
+ * {@code publisher}; or — when neither keys nor JWT verification are configured — any loopback
+ * caller and nobody else.
  */
 public final class PublisherCredentials {
     private static final String BEARER = "Bearer ";
@@ -19,20 +23,24 @@ public final class PublisherCredentials {
         ALLOWED,
         /** No bearer credential was presented (HTTP 401). */
         MISSING,
-        /** A credential was presented but is not a configured key (HTTP 401). */
+        /** A credential was presented but is not a configured key nor a valid token (HTTP 401). */
         INVALID,
+        /** A valid token without the {@code publisher} role (HTTP 403). */
+        NOT_PUBLISHER,
         /** No key is configured and the caller is not on this machine (HTTP 403). */
         NOT_LOOPBACK
     }
 
     private final List<byte[]> keys;
+    private final Optional<TokenVerifier> tokens;
 
-    public PublisherCredentials(List<String> apiKeys) {
+    public PublisherCredentials(List<String> apiKeys, Optional<TokenVerifier> tokens) {
         this.keys = apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        this.tokens = tokens;
     }
 
     public boolean loopbackOnly() {
-        return keys.isEmpty();
+        return keys.isEmpty() && tokens.isEmpty();
     }
 
     /**
@@ -40,7 +48,7 @@ public final class PublisherCredentials {
      * @param caller        the caller's socket address
      */
     public Verdict check(String authorization, SocketAddress caller) {
-        if (keys.isEmpty()) {
+        if (loopbackOnly()) {
             boolean loopback = caller instanceof InetSocketAddress inet && inet.getAddress() != null
                     && inet.getAddress().isLoopbackAddress();
             return loopback ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
@@ -53,15 +61,27 @@ public final class PublisherCredentials {
         for (byte[] key : keys) {
             known |= MessageDigest.isEqual(key, presented);
         }
-        return known ? Verdict.ALLOWED : Verdict.INVALID;
+        if (known) {
+            return Verdict.ALLOWED;
+        }
+        if (tokens.isEmpty()) {
+            return Verdict.INVALID;
+        }
+        try {
+            return tokens.get().verify(new String(presented, StandardCharsets.UTF_8)).hasRole("publisher")
+                    ? Verdict.ALLOWED : Verdict.NOT_PUBLISHER;
+        } catch (TokenRejectedException e) {
+            return Verdict.INVALID;
+        }
     }
 
     /** What to tell a refused caller; never echoes what it sent. */
     public static String explain(Verdict verdict) {
         return switch (verdict) {
             case ALLOWED -> "allowed";
-            case MISSING -> "this needs a publisher credential: Authorization: Bearer <api key>";
-            case INVALID -> "the API key is not valid";
+            case MISSING -> "this needs a publisher credential: Authorization: Bearer <api key or token with role publisher>";
+            case INVALID -> "the credential is neither a configured API key nor a valid token";
+            case NOT_PUBLISHER -> "the token lacks the publisher role";
             case NOT_LOOPBACK -> "no API key is configured (hub.publish.api-keys), so only loopback clients may do this";
         };
     }

@@ -1,5 +1,7 @@
 package io.switchboard.application.hub;
 
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
@@ -46,6 +48,7 @@ public final class Connection {
     private volatile long lastActivityNanos = openedNanos;
     private volatile long closingSinceNanos;
     private volatile int closeCode = 1006;
+    private volatile Principal principal;
     private volatile long pingSentNanos;
     private volatile long lastPongNanos = openedNanos;
     // Inbound state: touched only by the transport's reader.
@@ -56,6 +59,7 @@ public final class Connection {
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
                HubMetrics metrics, Executor writers, ConnectionEvents events) {
         this.spec = spec;
+        this.principal = spec.principal();
         this.openedAt = openedAt;
         this.sink = sink;
         this.renderer = renderer;
@@ -90,6 +94,28 @@ public final class Connection {
 
     public Instant openedAt() {
         return openedAt;
+    }
+
+    /** Who the client is (its latest verified token), or {@code null} when anonymous. */
+    public Principal principal() {
+        return principal;
+    }
+
+    public String userId() {
+        Principal p = principal;
+        return p == null ? null : p.userId();
+    }
+
+    /**
+     * Replaces the client's token with a newer one for the same user, so the connection outlives the
+     * old token's expiry; a token for another user is refused.
+     */
+    public void refresh(Principal newer) {
+        Principal current = principal;
+        if (current != null && !current.userId().equals(newer.userId())) {
+            throw new TokenRejectedException(ErrorCode.AUTH_INVALID, "refresh: the new token is for another user");
+        }
+        principal = newer;
     }
 
     public boolean open() {
@@ -189,12 +215,21 @@ public final class Connection {
         pingSentNanos = 0;
     }
 
-    /** Periodic liveness check: sends pings, closes silent clients, cuts off writers that cannot finish closing. */
-    void heartbeat(long now) {
+    /**
+     * Periodic liveness check: sends pings, closes silent clients and clients whose token expired,
+     * cuts off writers that cannot finish.
+     */
+    void heartbeat(long now, Instant wallClock) {
         int s = state.get();
         if (s == CLOSING && now - closingSinceNanos > settings.closeGrace().toNanos()) {
             sink.abort();
             markClosed(closeCode);
+            return;
+        }
+        Principal p = principal;
+        if (s == OPEN && p != null && wallClock.isAfter(p.expiresAt())) {
+            send(new Outbound.Error(ErrorCode.AUTH_EXPIRED, "the token expired; send refresh with a new token before exp", null));
+            close(CloseCode.UNAUTHORIZED, "token expired", true, null, false);
             return;
         }
         if (s != OPEN || !sink.expectsPong()) {

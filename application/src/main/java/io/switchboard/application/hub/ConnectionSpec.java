@@ -1,5 +1,7 @@
 package io.switchboard.application.hub;
 
+import io.switchboard.application.auth.Principal;
+
 import java.util.Objects;
 
 /**
@@ -7,10 +9,10 @@ import java.util.Objects;
  *
  * @param endpoint  the configured path the client connected to
  * @param transport {@code websocket} or {@code sse}
- * @param userId    the authenticated user, or {@code null} for anonymous clients
+ * @param principal who the client's token speaks for, or {@code null} for anonymous clients
  * @param batch     whether the client asked for newline-batched frames
  */
-public record ConnectionSpec(String endpoint, String transport, String remoteIp, String userId, boolean batch) {
+public record ConnectionSpec(String endpoint, String transport, String remoteIp, Principal principal, boolean batch) {
     public ConnectionSpec {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(transport, "transport");

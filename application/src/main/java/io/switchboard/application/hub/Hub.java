@@ -12,6 +12,7 @@ import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -70,7 +71,7 @@ public final class Hub implements EventBus.EventListener {
         connections.put(connection.id(), connection);
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
                 connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());
-        connection.send(new Outbound.Connected(connection.id().value(), spec.userId(), List.of(),
+        connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
                 settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis()));
         if (!accepting) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
@@ -209,8 +210,9 @@ public final class Hub implements EventBus.EventListener {
     /** Sends pings, closes clients that stopped answering and writers that cannot finish. Call periodically. */
     public void heartbeat() {
         long now = System.nanoTime();
+        Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
-            connection.heartbeat(now);
+            connection.heartbeat(now, wallClock);
         }
     }
 
