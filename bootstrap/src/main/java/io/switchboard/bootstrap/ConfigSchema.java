@@ -66,8 +66,16 @@ final class ConfigSchema {
         return KEYS.stream().filter(k -> k.name().equals(name)).findFirst();
     }
 
+    /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
+    static final String NAMESPACES = "hub.namespaces";
+    static final List<String> NAMESPACE_SETTINGS = List.of("access");
+
     /** Whether a leaf found in a config file belongs to a known key (list elements appear as {@code key.0}). */
     static boolean known(String leaf) {
+        if (leaf.startsWith(NAMESPACES + ".")) {
+            String[] parts = leaf.substring(NAMESPACES.length() + 1).split("\\.");
+            return parts.length == 2 && NAMESPACE_SETTINGS.contains(parts[1]);
+        }
         for (ConfigKey key : KEYS) {
             if (key.name().equals(leaf) || (key.kind() == Kind.LIST && leaf.startsWith(key.name() + "."))) {
                 return true;

@@ -139,6 +139,24 @@ final class ConfigValues {
         return splitList(key.defaultValue());
     }
 
+    /**
+     * {@code setting} of every namespace configured under {@code hub.namespaces} in the files, by
+     * namespace (a higher layer wins). Namespace settings come from files only.
+     */
+    Map<String, String> perNamespace(String setting) {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (int i = files.size() - 1; i >= 0; i--) {
+            Config namespaces = files.get(i).config.get(ConfigSchema.NAMESPACES);
+            namespaces.asNodeList().ifPresent(nodes -> nodes.forEach(ns -> {
+                Config value = ns.get(setting);
+                if (value.exists() && value.isLeaf()) {
+                    values.put(ns.name(), value.asString().get());
+                }
+            }));
+        }
+        return values;
+    }
+
     /** Records a problem found while building settings from these values. */
     void problem(String message) {
         problems.add(message);

@@ -4,6 +4,8 @@ import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
 import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -17,7 +19,7 @@ import java.util.Map;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                List<String> apiKeys, AuthSettings auth, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -51,6 +53,23 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             values.problem(key + ": 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
         }
         return mode;
+    }
+
+    private static RoomAccess roomAccess(ConfigValues values, AuthSettings auth) {
+        Map<String, RoomPolicy> policies = new java.util.TreeMap<>();
+        values.perNamespace("access").forEach((namespace, text) -> {
+            String key = ConfigSchema.NAMESPACES + "." + namespace + ".access";
+            try {
+                RoomPolicy policy = RoomPolicy.parse(text);
+                if (policy.kind() != RoomPolicy.Kind.PUBLIC && !auth.enabled()) {
+                    values.problem(key + ": '" + text + "' needs authenticated clients, so a JWK set (hub.auth.jwks)");
+                }
+                policies.put(namespace, policy);
+            } catch (IllegalArgumentException e) {
+                values.problem(key + ": " + e.getMessage());
+            }
+        });
+        return new RoomAccess(policies);
     }
 
     private static String blankToNull(String value) {
@@ -101,6 +120,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 values.problem("hub.auth.jwks: " + e.getMessage());
             }
         }
+        RoomAccess roomAccess = roomAccess(values, auth);
         EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
         boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");
         EndpointAuthenticator.Mode sseAuth = mode(values, "hub.sse.auth", auth);
@@ -113,7 +133,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
-        return new Settings(host, port, hub, publish, history, apiKeys, auth, new WebSocketSettings(wsPath, wsAuth, wsReject),
+        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, new WebSocketSettings(wsPath, wsAuth, wsReject),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth),
                 statsInterval, dataDir, ephemeral);
     }

@@ -53,7 +53,7 @@ final class Switchboard {
         EventStorage storage = EventStorage.inMemory(settings.history(), clock);
         HubMetrics metrics = new HubMetrics();
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
-        Hub hub = new Hub(settings.hub(), storage.log(), clock, metrics, writers);
+        Hub hub = new Hub(settings.hub(), settings.roomAccess(), storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
         PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
         StatsService stats = new StatsService(hub, metrics, clock);

@@ -148,6 +148,11 @@ class AuthTest {
 
     /** @param ttl negative for an already expired token */
     static String token(String sub, String roles, Duration ttl) {
+        return token(sub, roles, "", ttl);
+    }
+
+    /** @param rooms comma-separated room patterns for the rooms claim */
+    static String token(String sub, String roles, String rooms, Duration ttl) {
         Instant now = Instant.now();
         Clock clock = Clock.fixed(now, ZoneOffset.UTC);
         if (ttl.isNegative()) {
@@ -155,7 +160,8 @@ class AuthTest {
             ttl = Duration.ofMinutes(1);
         }
         return io.switchboard.adapters.security.SecurityAdapter.mint(JWKS, new io.switchboard.adapters.security.TokenRules(null, null, Duration.ofSeconds(5)),
-                sub, roles.isEmpty() ? java.util.List.of() : java.util.List.of(roles.split(",")), java.util.List.of(), ttl, clock);
+                sub, roles.isEmpty() ? java.util.List.of() : java.util.List.of(roles.split(",")),
+                rooms.isEmpty() ? java.util.List.of() : java.util.List.of(rooms.split(",")), ttl, clock);
     }
 
     private static JsonNode stats(TestHub hub) throws Exception {

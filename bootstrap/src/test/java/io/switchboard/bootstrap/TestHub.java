@@ -33,6 +33,22 @@ final class TestHub implements AutoCloseable {
         return new TestHub(Switchboard.start(settings, Clock.systemUTC()));
     }
 
+    /** A hub configured by a YAML file with {@code yaml} as its content, plus {@code config} overrides. */
+    static TestHub startWithYaml(String yaml, Map<String, String> config) {
+        Map<String, String> overrides = new HashMap<>(config);
+        overrides.putIfAbsent("server.port", "0");
+        overrides.putIfAbsent("server.host", "127.0.0.1");
+        try {
+            java.nio.file.Path file = java.nio.file.Files.createTempFile("switchboard-test", ".yaml");
+            java.nio.file.Files.writeString(file, yaml);
+            file.toFile().deleteOnExit();
+            Settings settings = Settings.from(new ConfigValues(overrides, Map.of()).withFile("--config", file), true);
+            return new TestHub(Switchboard.start(settings, Clock.systemUTC()));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     int port() {
         return switchboard.port();
     }

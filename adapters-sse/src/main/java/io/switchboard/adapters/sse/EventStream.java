@@ -63,6 +63,14 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", problem);
             return;
         }
+        for (RoomName room : rooms) {
+            String denial = room.reserved() && !room.equals(Hub.STATS_ROOM)
+                    ? "room " + room + " is reserved for the hub" : hub.denial(principal, room);
+            if (denial != null) {
+                refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", denial);
+                return;
+            }
+        }
         StreamPositions positions;
         try {
             positions = positions(req, rooms);

@@ -1,5 +1,7 @@
 package io.switchboard.application.hub;
 
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.stats.HubMetrics;
@@ -32,6 +34,7 @@ public final class Hub implements EventBus.EventListener {
     private static final long SHUTDOWN_RETRY_SPREAD_MS = 5_000;
 
     private final HubSettings settings;
+    private final RoomAccess access;
     private final EventLog log;
     private final Clock clock;
     private final HubMetrics metrics;
@@ -40,8 +43,9 @@ public final class Hub implements EventBus.EventListener {
     private final RoomRegistry rooms = new RoomRegistry();
     private volatile boolean accepting = true;
 
-    public Hub(HubSettings settings, EventLog log, Clock clock, HubMetrics metrics, Executor writers) {
+    public Hub(HubSettings settings, RoomAccess access, EventLog log, Clock clock, HubMetrics metrics, Executor writers) {
         this.settings = settings;
+        this.access = access;
         this.log = log;
         this.clock = clock;
         this.metrics = metrics;
@@ -50,6 +54,11 @@ public final class Hub implements EventBus.EventListener {
 
     public HubSettings settings() {
         return settings;
+    }
+
+    /** Why {@code principal} may not join {@code room}, or {@code null}; for transports that check before connecting. */
+    public String denial(Principal principal, RoomName room) {
+        return access.denial(principal, room);
     }
 
     /** False once shutdown began: transports answer new clients with 503. */
@@ -92,6 +101,11 @@ public final class Hub implements EventBus.EventListener {
         RoomName room = new RoomName(roomText);
         if (room.reserved() && !room.equals(STATS_ROOM)) {
             reject(connection, ErrorCode.FORBIDDEN, "join: room " + room + " is reserved for the hub", ref);
+            return;
+        }
+        String denial = access.denial(connection.principal(), room);
+        if (denial != null) {
+            reject(connection, ErrorCode.FORBIDDEN, "join: " + denial, ref);
             return;
         }
         EventId since = null;

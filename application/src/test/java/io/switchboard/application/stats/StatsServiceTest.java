@@ -1,5 +1,6 @@
 package io.switchboard.application.stats;
 
+import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.EventLog;
@@ -26,7 +27,7 @@ class StatsServiceTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-01-31T12:00:00Z"));
     private final HubMetrics metrics = new HubMetrics();
     private final StatsService stats = new StatsService(
-            new Hub(HubSettings.defaults(), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
+            new Hub(HubSettings.defaults(), RoomAccess.open(), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
 
     /** SPEC 1: timestamps are ISO-8601 UTC with milliseconds, also on a whole second. */
     @Test
