@@ -17,6 +17,18 @@ final class ConfigSchema {
             new ConfigKey("hub.websocket.auth-failure", Kind.CHOICE, "close",
                     "On a bad or missing token: `close` (accept, send `error`, close 4001 — readable by browsers) "
                             + "or `reject` (HTTP 401 before the upgrade)."),
+            new ConfigKey("hub.websocket.origins", Kind.LIST, "",
+                    "Allowed `Origin` values, exactly (`https://app.example.com`); others get 403 before the upgrade. "
+                            + "Empty allows any; requests without an Origin are allowed."),
+            new ConfigKey("hub.sse.origins", Kind.LIST, "", "Allowed `Origin` values of the SSE endpoint, as for WebSocket."),
+            new ConfigKey("hub.limits.max-connections", Kind.INTEGER, "0", "Connections to this hub; beyond: 503 `CONNECTION_LIMIT`. 0: no limit."),
+            new ConfigKey("hub.limits.per-ip", Kind.INTEGER, "0", "Connections from one IP address. 0: no limit."),
+            new ConfigKey("hub.limits.per-user", Kind.INTEGER, "0", "Connections of one authenticated user. 0: no limit."),
+            new ConfigKey("hub.limits.policy", Kind.CHOICE, "reject",
+                    "Over the per-IP or per-user limit: `reject` (503), `evict-oldest` or `evict-oldest-idle` "
+                            + "(that connection gets `disconnect`, then close 4009)."),
+            new ConfigKey("hub.limits.attempts-per-ip-per-minute", Kind.INTEGER, "0",
+                    "Connection attempts from one IP address per minute; beyond: 429. 0: no limit."),
             new ConfigKey("hub.sse.auth", Kind.CHOICE, "optional", "Auth mode of the SSE endpoint; failures are HTTP 401."),
             new ConfigKey("hub.auth.jwks", Kind.TEXT, "",
                     "JWK set for verifying tokens: inline JSON, `classpath:NAME` or a file path. Empty: no JWT authentication."),
@@ -58,6 +70,7 @@ final class ConfigSchema {
     static final List<String> OVERFLOW_POLICIES = List.of("disconnect", "drop-oldest");
     static final List<String> AUTH_MODES = List.of("none", "optional", "required");
     static final List<String> AUTH_FAILURES = List.of("close", "reject");
+    static final List<String> LIMIT_POLICIES = List.of("reject", "evict-oldest", "evict-oldest-idle");
 
     private ConfigSchema() {
     }

@@ -6,6 +6,7 @@ import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
+import io.switchboard.application.limits.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -19,7 +20,7 @@ import java.util.Map;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, LimitSettings limits, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -121,6 +122,13 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             }
         }
         RoomAccess roomAccess = roomAccess(values, auth);
+        LimitSettings limits = new LimitSettings(
+                values.integer("hub.limits.max-connections", 0, 10_000_000),
+                values.integer("hub.limits.per-ip", 0, 10_000_000),
+                values.integer("hub.limits.per-user", 0, 10_000_000),
+                LimitSettings.LimitPolicy.valueOf(values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)
+                        .toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                values.integer("hub.limits.attempts-per-ip-per-minute", 0, 10_000_000));
         EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
         boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");
         EndpointAuthenticator.Mode sseAuth = mode(values, "hub.sse.auth", auth);
@@ -133,8 +141,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
-        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, new WebSocketSettings(wsPath, wsAuth, wsReject),
-                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth),
+        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, limits,
+                new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins")),
+                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")),
                 statsInterval, dataDir, ephemeral);
     }
 }

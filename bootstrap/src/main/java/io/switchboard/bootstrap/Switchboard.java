@@ -14,6 +14,7 @@ import io.switchboard.application.auth.PublisherCredentials;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.application.stats.StatsService;
@@ -65,11 +66,13 @@ final class Switchboard {
         EndpointAuthenticator auth = new EndpointAuthenticator(tokens, settings.auth().cookie());
         PublisherCredentials credentials = new PublisherCredentials(settings.apiKeys(), tokens);
 
+        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub);
+
         HttpRouting.Builder http = HttpRouting.builder();
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials);
-        SseAdapter.register(http, hub, auth, credentials, settings.sse(), clock);
+        SseAdapter.register(http, hub, auth, limiter, credentials, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, commands, auth, settings.websocket(), clock);
+        WebSocketAdapter.register(ws, hub, commands, auth, limiter, settings.websocket(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()
@@ -96,6 +99,7 @@ final class Switchboard {
         long tick = hub.heartbeatTickMillis();
         timers.scheduleAtFixedRate(guarded(hub::heartbeat), tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
         return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage.description());

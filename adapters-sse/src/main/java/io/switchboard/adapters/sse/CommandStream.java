@@ -50,6 +50,6 @@ final class CommandStream implements Handler {
             EventStream.refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        streams.stream(req, res, null, ROOMS, positions, hub::joinReserved);
+        streams.stream(req, res, null, ROOMS, positions, hub::joinReserved, null);
     }
 }

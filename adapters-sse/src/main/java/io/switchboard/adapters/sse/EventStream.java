@@ -13,6 +13,9 @@ import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.limits.Admission;
+import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.limits.Slot;
 import io.switchboard.domain.RoomName;
 
 import java.io.IOException;
@@ -34,12 +37,14 @@ final class EventStream implements Handler {
     private final Hub hub;
     private final SseSettings settings;
     private final EndpointAuthenticator auth;
+    private final ConnectionLimiter limiter;
     private final CanonicalDialect canonical;
 
-    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, CanonicalDialect canonical) {
+    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, CanonicalDialect canonical) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
+        this.limiter = limiter;
         this.canonical = canonical;
     }
 
@@ -47,6 +52,11 @@ final class EventStream implements Handler {
     public void handle(ServerRequest req, ServerResponse res) {
         if (!hub.accepting()) {
             refuse(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
+            return;
+        }
+        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
+        if (origin != null && !settings.origins().isEmpty() && !settings.origins().contains(origin)) {
+            refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", "this Origin is not allowed on " + settings.path());
             return;
         }
         Principal principal;
@@ -78,7 +88,18 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        stream(req, res, principal, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null));
+        Admission admission = limiter.admit(req.remotePeer().host(), principal == null ? null : principal.userId());
+        if (admission instanceof Admission.Refused refused) {
+            refuse(res, Status.create(refused.status()), refused.code(), refused.message());
+            return;
+        }
+        Slot slot = ((Admission.Admitted) admission).slot();
+        try {
+            stream(req, res, principal, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null),
+                    slot);
+        } finally {
+            slot.release();
+        }
     }
 
     /** How a stream's connection enters one of its rooms. */
@@ -95,7 +116,7 @@ final class EventStream implements Handler {
 
     /** Streams the rooms to the client until either side ends it; runs on, and blocks, the handler thread. */
     void stream(ServerRequest req, ServerResponse res, Principal principal, List<RoomName> rooms, StreamPositions positions,
-                Joiner joiner) {
+                Joiner joiner, Slot slot) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -109,6 +130,9 @@ final class EventStream implements Handler {
             sink.flush();
             connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), principal, false),
                     sink, new SseDialect(canonical, positions), writer);
+            if (slot != null) {
+                connection.holdSlot(slot);
+            }
             for (RoomName room : rooms) {
                 joiner.join(connection, room, positions.since(room));
             }

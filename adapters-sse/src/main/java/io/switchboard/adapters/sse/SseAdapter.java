@@ -5,6 +5,7 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.PublisherCredentials;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.limits.ConnectionLimiter;
 
 import java.time.Clock;
 
@@ -13,9 +14,9 @@ public final class SseAdapter {
     private SseAdapter() {
     }
 
-    public static void register(HttpRouting.Builder routing, Hub hub, EndpointAuthenticator auth, PublisherCredentials credentials,
-                                SseSettings settings, Clock clock) {
-        EventStream streams = new EventStream(hub, settings, auth, new CanonicalDialect(clock));
+    public static void register(HttpRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
+                                PublisherCredentials credentials, SseSettings settings, Clock clock) {
+        EventStream streams = new EventStream(hub, settings, auth, limiter, new CanonicalDialect(clock));
         routing.get(settings.path(), streams);
         routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));
     }

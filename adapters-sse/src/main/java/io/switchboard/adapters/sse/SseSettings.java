@@ -3,6 +3,7 @@ package io.switchboard.adapters.sse;
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -12,9 +13,11 @@ import java.util.Objects;
  * @param heartbeat how often a comment line is sent to an otherwise quiet stream
  * @param retry     the reconnect delay suggested to clients when the stream opens
  * @param auth      the endpoint's auth mode; failures are plain 401 answers
+ * @param origins   allowed {@code Origin} values, exactly; empty allows any; requests without Origin are allowed
  */
-public record SseSettings(String path, Duration heartbeat, Duration retry, EndpointAuthenticator.Mode auth) {
+public record SseSettings(String path, Duration heartbeat, Duration retry, EndpointAuthenticator.Mode auth, List<String> origins) {
     public SseSettings {
+        origins = List.copyOf(origins);
         Objects.requireNonNull(path, "path");
         if (!path.startsWith("/")) {
             throw new IllegalArgumentException("an SSE path must start with /");

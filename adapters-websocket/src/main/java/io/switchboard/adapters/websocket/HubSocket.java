@@ -14,6 +14,9 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
+import io.switchboard.application.limits.Admission;
+import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.limits.Slot;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.MessageRenderer;
@@ -29,21 +32,26 @@ import java.util.Optional;
  * across fragments and rate-limited before they are understood.
  */
 final class HubSocket implements WsListener {
+    private static final System.Logger LOG = System.getLogger(HubSocket.class.getName());
     private final Hub hub;
     private final WebSocketSettings settings;
     private final EndpointAuthenticator auth;
+    private final ConnectionLimiter limiter;
     private final MessageRenderer dialect;
     private final ClientMessages messages;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
     private ConnectionSpec spec;
     private TokenRejectedException authFailure;
+    private Slot slot;
     private Connection connection;
 
-    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, MessageRenderer dialect, ClientMessages messages) {
+    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, MessageRenderer dialect,
+              ClientMessages messages) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
+        this.limiter = limiter;
         this.dialect = dialect;
         this.messages = messages;
     }
@@ -58,6 +66,11 @@ final class HubSocket implements WsListener {
                     "unsupported Sec-WebSocket-Protocol; this endpoint speaks the canonical JSON protocol without a subprotocol");
         }
         String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
+        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
+        if (origin.isPresent() && !settings.origins().isEmpty() && !settings.origins().contains(origin.get())) {
+            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, settings.path());
+            throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + settings.path());
+        }
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
         Principal principal = null;
         try {
@@ -69,6 +82,14 @@ final class HubSocket implements WsListener {
             }
             authFailure = e;
         }
+        if (authFailure == null) {
+            Admission admission = limiter.admit(peer, principal == null ? null : principal.userId());
+            if (admission instanceof Admission.Refused refused) {
+                LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, settings.path(), refused.code());
+                throw refusal(Status.create(refused.status()), refused.code(), refused.message());
+            }
+            slot = ((Admission.Admitted) admission).slot();
+        }
         spec = new ConnectionSpec(settings.path(), "websocket", peer, principal, batch);
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
@@ -78,6 +99,8 @@ final class HubSocket implements WsListener {
     void transportEnded() {
         if (connection != null) {
             connection.transportClosed(1006);
+        } else if (slot != null) {
+            slot.release();
         }
     }
 
@@ -88,6 +111,7 @@ final class HubSocket implements WsListener {
             return;
         }
         connection = hub.open(spec, new SessionSink(session), dialect);
+        connection.holdSlot(slot);
     }
 
     /**

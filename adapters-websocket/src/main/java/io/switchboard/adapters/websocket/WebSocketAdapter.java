@@ -4,6 +4,7 @@ import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
@@ -14,9 +15,9 @@ public final class WebSocketAdapter {
     }
 
     public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
-                                WebSocketSettings settings, Clock clock) {
+                                ConnectionLimiter limiter, WebSocketSettings settings, Clock clock) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
         ClientMessages messages = new ClientMessages(hub, commands, auth);
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, dialect, messages));
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, dialect, messages));
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.auth.EndpointAuthenticator;
 
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -11,9 +12,12 @@ import java.util.Objects;
  * @param auth                the endpoint's auth mode
  * @param rejectBeforeUpgrade on a bad or missing token, answer 401 before the upgrade instead of
  *                            accepting and closing with 4001 (which a browser can read)
+ * @param origins             allowed {@code Origin} values, exactly; empty allows any. Requests
+ *                            without an Origin (non-browser clients) are always allowed
  */
-public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade) {
+public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins) {
     public WebSocketSettings {
+        origins = List.copyOf(origins);
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(auth, "auth");
         if (!path.startsWith("/")) {

@@ -2,6 +2,7 @@ package io.switchboard.application.hub;
 
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
+import io.switchboard.application.limits.Slot;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
@@ -49,6 +50,7 @@ public final class Connection {
     private volatile long closingSinceNanos;
     private volatile int closeCode = 1006;
     private volatile Principal principal;
+    private volatile Slot slot;
     private volatile long pingSentNanos;
     private volatile long lastPongNanos = openedNanos;
     // Inbound state: touched only by the transport's reader.
@@ -94,6 +96,22 @@ public final class Connection {
 
     public Instant openedAt() {
         return openedAt;
+    }
+
+    /** Holds the connection's place in the connection limits until it ends. */
+    public void holdSlot(Slot held) {
+        this.slot = held;
+        if (state.get() == CLOSED) {
+            releaseSlot();
+        }
+    }
+
+    /** Frees the connection's place in the limits (at its end, or when it is evicted). */
+    public void releaseSlot() {
+        Slot held = slot;
+        if (held != null) {
+            held.release();
+        }
     }
 
     /** Who the client is (its latest verified token), or {@code null} when anonymous. */
@@ -341,6 +359,7 @@ public final class Connection {
 
     private void markClosed(int code) {
         if (state.getAndSet(CLOSED) != CLOSED) {
+            releaseSlot();
             closeCode = code;
             queue.clear();
             events.closed(this, code);
