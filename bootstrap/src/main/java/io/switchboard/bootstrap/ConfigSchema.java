@@ -11,6 +11,7 @@ final class ConfigSchema {
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
             new ConfigKey("hub.websocket.path", Kind.TEXT, "/ws", "Path of the canonical WebSocket endpoint."),
+            new ConfigKey("hub.websocket.audit-path", Kind.TEXT, "/ws/audit", "Path where administrators watch the audit stream."),
             new ConfigKey("hub.websocket.auth", Kind.CHOICE, "optional",
                     "`none` (tokens ignored), `optional` (a token, if sent, must be valid) or `required`. "
                             + "Without `hub.auth.jwks` every endpoint works as `none`."),

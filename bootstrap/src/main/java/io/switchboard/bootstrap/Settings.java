@@ -142,7 +142,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, limits,
-                new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins")),
+                new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")),
                 statsInterval, dataDir, ephemeral);
     }

@@ -9,8 +9,9 @@ import io.switchboard.adapters.http.HttpAdapter;
 import io.switchboard.adapters.sse.SseAdapter;
 import io.switchboard.adapters.websocket.WebSocketAdapter;
 import io.switchboard.adapters.security.SecurityAdapter;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
@@ -54,7 +55,8 @@ final class Switchboard {
         EventStorage storage = EventStorage.inMemory(settings.history(), clock);
         HubMetrics metrics = new HubMetrics();
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
-        Hub hub = new Hub(settings.hub(), settings.roomAccess(), storage.log(), clock, metrics, writers);
+        AuditTrail audit = new AuditTrail(storage.audit(), clock);
+        Hub hub = new Hub(settings.hub(), settings.roomAccess(), audit, storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
         PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
         StatsService stats = new StatsService(hub, metrics, clock);
@@ -64,15 +66,15 @@ final class Switchboard {
                 ? Optional.of(SecurityAdapter.verifier(settings.auth().jwks(), settings.auth().rules(), clock))
                 : Optional.empty();
         EndpointAuthenticator auth = new EndpointAuthenticator(tokens, settings.auth().cookie());
-        PublisherCredentials credentials = new PublisherCredentials(settings.apiKeys(), tokens);
+        ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub);
+        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
-        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials);
-        SseAdapter.register(http, hub, auth, limiter, credentials, settings.sse(), clock);
+        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit);
+        SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, commands, auth, limiter, settings.websocket(), clock);
+        WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()

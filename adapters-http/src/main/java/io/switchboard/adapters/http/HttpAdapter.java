@@ -3,7 +3,8 @@ package io.switchboard.adapters.http;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
-import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.in.SendCommandUseCase;
@@ -27,7 +28,7 @@ public final class HttpAdapter {
      * checks gets 503.
      */
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
-                                StatsQuery stats, HubMetrics metrics, PublisherCredentials credentials) {
+                                StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
@@ -37,7 +38,7 @@ public final class HttpAdapter {
                 JsonBodies.sendError(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
             }
         });
-        routing.register(new PublishRoutes(publish, gate), new CommandRoutes(hub, commands),
-                new OperationsRoutes(stats, metrics, accepting));
+        routing.register(new PublishRoutes(publish, gate, audit), new CommandRoutes(hub, commands),
+                new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate));
     }
 }

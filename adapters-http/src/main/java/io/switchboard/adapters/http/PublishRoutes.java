@@ -12,6 +12,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.port.in.EventSubmission;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.Problem;
@@ -38,10 +39,12 @@ final class PublishRoutes implements HttpService {
 
     private final PublishEventsUseCase publish;
     private final PublisherGate gate;
+    private final AuditTrail audit;
 
-    PublishRoutes(PublishEventsUseCase publish, PublisherGate gate) {
+    PublishRoutes(PublishEventsUseCase publish, PublisherGate gate, AuditTrail audit) {
         this.publish = publish;
         this.gate = gate;
+        this.audit = audit;
     }
 
     @Override
@@ -79,7 +82,10 @@ final class PublishRoutes implements HttpService {
             return;
         }
         try {
-            receipt(res, publish.publish(command));
+            PublishReceipt receipt = publish.publish(command);
+            audit.record("event.published", null, null, req.remotePeer().host(), "/api/v1/events", "accepted",
+                    receipt.ids().getFirst().keySet().iterator().next(), published(command));
+            receipt(res, receipt);
         } catch (InvalidInputException e) {
             invalid(res, e.problems());
         }
@@ -176,6 +182,12 @@ final class PublishRoutes implements HttpService {
             return null;
         }
         return node.textValue();
+    }
+
+    /** What was published, for the audit trail: count and types, never data. */
+    private static String published(PublishCommand command) {
+        return command.events().size() + " event(s) of type "
+                + command.events().stream().map(EventSubmission::type).distinct().limit(5).collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static void invalid(ServerResponse res, List<Problem> problems) {

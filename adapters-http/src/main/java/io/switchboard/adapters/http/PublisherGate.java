@@ -4,27 +4,38 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.auth.ApiCredentials;
 
+import java.util.function.BiFunction;
 
-/** Lets publishers through; answers everyone else 401 or 403 with a JSON body. */
+/** Lets publishers (or administrators) through; answers everyone else 401 or 403 with a JSON body. */
 final class PublisherGate {
-    private final PublisherCredentials credentials;
+    private final ApiCredentials credentials;
 
-    PublisherGate(PublisherCredentials credentials) {
+    PublisherGate(ApiCredentials credentials) {
         this.credentials = credentials;
     }
 
     /** Answers 401/403 and returns {@code false} when the caller may not act as a publisher. */
     boolean admit(ServerRequest req, ServerResponse res) {
-        PublisherCredentials.Verdict verdict = credentials.check(
-                req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), req.remotePeer().address());
+        return admit(req, res, credentials::check);
+    }
+
+    /** Answers 401/403 and returns {@code false} when the caller is not an administrator. */
+    boolean admitAdmin(ServerRequest req, ServerResponse res) {
+        return admit(req, res, credentials::checkAdmin);
+    }
+
+    private static boolean admit(ServerRequest req, ServerResponse res,
+                                 BiFunction<String, java.net.SocketAddress, ApiCredentials.Verdict> check) {
+        ApiCredentials.Verdict verdict = check.apply(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
+                req.remotePeer().address());
         switch (verdict) {
             case ALLOWED -> {
                 return true;
             }
-            case NOT_LOOPBACK, NOT_PUBLISHER -> JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN", PublisherCredentials.explain(verdict));
-            default -> JsonBodies.sendError(res, Status.UNAUTHORIZED_401, "AUTH_INVALID", PublisherCredentials.explain(verdict));
+            case NOT_LOOPBACK, MISSING_ROLE -> JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN", ApiCredentials.explain(verdict));
+            default -> JsonBodies.sendError(res, Status.UNAUTHORIZED_401, "AUTH_INVALID", ApiCredentials.explain(verdict));
         }
         return false;
     }

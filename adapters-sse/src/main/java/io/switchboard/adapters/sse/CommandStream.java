@@ -5,7 +5,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.switchboard.application.auth.PublisherCredentials;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.domain.RoomName;
@@ -21,9 +21,9 @@ final class CommandStream implements Handler {
 
     private final Hub hub;
     private final EventStream streams;
-    private final PublisherCredentials credentials;
+    private final ApiCredentials credentials;
 
-    CommandStream(Hub hub, EventStream streams, PublisherCredentials credentials) {
+    CommandStream(Hub hub, EventStream streams, ApiCredentials credentials) {
         this.hub = hub;
         this.streams = streams;
         this.credentials = credentials;
@@ -31,12 +31,12 @@ final class CommandStream implements Handler {
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        PublisherCredentials.Verdict verdict = credentials.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
+        ApiCredentials.Verdict verdict = credentials.check(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
                 req.remotePeer().address());
-        if (verdict != PublisherCredentials.Verdict.ALLOWED) {
-            boolean forbidden = verdict == PublisherCredentials.Verdict.NOT_LOOPBACK || verdict == PublisherCredentials.Verdict.NOT_PUBLISHER;
+        if (verdict != ApiCredentials.Verdict.ALLOWED) {
+            boolean forbidden = verdict == ApiCredentials.Verdict.NOT_LOOPBACK || verdict == ApiCredentials.Verdict.MISSING_ROLE;
             EventStream.refuse(res, forbidden ? Status.FORBIDDEN_403 : Status.UNAUTHORIZED_401,
-                    forbidden ? "FORBIDDEN" : "AUTH_INVALID", PublisherCredentials.explain(verdict));
+                    forbidden ? "FORBIDDEN" : "AUTH_INVALID", ApiCredentials.explain(verdict));
             return;
         }
         if (!hub.accepting()) {
@@ -50,6 +50,7 @@ final class CommandStream implements Handler {
             EventStream.refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        streams.stream(req, res, null, ROOMS, positions, hub::joinReserved, null);
+        streams.stream(req, res, null, positions,
+                connection -> hub.joinReserved(connection, CommandService.COMMANDS_ROOM, positions.since(CommandService.COMMANDS_ROOM)), null);
     }
 }

@@ -6,6 +6,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * {@code GET /sse?rooms=a,b}: one SSE stream joined to the listed rooms, resumable from
@@ -38,13 +40,16 @@ final class EventStream implements Handler {
     private final SseSettings settings;
     private final EndpointAuthenticator auth;
     private final ConnectionLimiter limiter;
+    private final AuditTrail audit;
     private final CanonicalDialect canonical;
 
-    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, CanonicalDialect canonical) {
+    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
+                CanonicalDialect canonical) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
         this.limiter = limiter;
+        this.audit = audit;
         this.canonical = canonical;
     }
 
@@ -56,6 +61,7 @@ final class EventStream implements Handler {
         }
         String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
         if (origin != null && !settings.origins().isEmpty() && !settings.origins().contains(origin)) {
+            audit.record("connection.rejected", null, null, req.remotePeer().host(), settings.path(), "403", null, "Origin not allowed");
             refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", "this Origin is not allowed on " + settings.path());
             return;
         }
@@ -64,6 +70,7 @@ final class EventStream implements Handler {
             principal = auth.authenticate(settings.auth(), auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
                     req.query().first("token").orElse(null), req.headers().first(HeaderNames.COOKIE).orElse(null)));
         } catch (TokenRejectedException e) {
+            audit.record("auth.failed", null, null, req.remotePeer().host(), settings.path(), e.code().name(), null, e.getMessage());
             refuse(res, Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
             return;
         }
@@ -88,25 +95,23 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        Admission admission = limiter.admit(req.remotePeer().host(), principal == null ? null : principal.userId());
+        Admission admission = limiter.admit(req.remotePeer().host(), principal == null ? null : principal.userId(), settings.path());
         if (admission instanceof Admission.Refused refused) {
             refuse(res, Status.create(refused.status()), refused.code(), refused.message());
             return;
         }
         Slot slot = ((Admission.Admitted) admission).slot();
         try {
-            stream(req, res, principal, rooms, positions, (connection, room, since) -> hub.join(connection, room.value(), since, null),
-                    slot);
+            stream(req, res, principal, positions, connection -> {
+                for (RoomName room : rooms) {
+                    hub.join(connection, room.value(), positions.since(room), null);
+                }
+            }, slot);
         } finally {
             slot.release();
         }
     }
 
-    /** How a stream's connection enters one of its rooms. */
-    @FunctionalInterface
-    interface Joiner {
-        void join(Connection connection, RoomName room, String since);
-    }
 
     /** {@link StreamPositions} from the request's {@code Last-Event-ID} header or {@code lastEventId} query parameter. */
     static StreamPositions positions(ServerRequest req, List<RoomName> rooms) {
@@ -114,9 +119,13 @@ final class EventStream implements Handler {
                 .orElse(req.query().first("lastEventId").orElse(null)));
     }
 
-    /** Streams the rooms to the client until either side ends it; runs on, and blocks, the handler thread. */
-    void stream(ServerRequest req, ServerResponse res, Principal principal, List<RoomName> rooms, StreamPositions positions,
-                Joiner joiner, Slot slot) {
+    /**
+     * Streams to the client until either side ends it; runs on, and blocks, the handler thread.
+     *
+     * @param opened joins the stream's rooms (or otherwise starts what it carries) once its connection is open
+     */
+    void stream(ServerRequest req, ServerResponse res, Principal principal, StreamPositions positions,
+                Consumer<Connection> opened, Slot slot) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -133,9 +142,7 @@ final class EventStream implements Handler {
             if (slot != null) {
                 connection.holdSlot(slot);
             }
-            for (RoomName room : rooms) {
-                joiner.join(connection, room, positions.since(room));
-            }
+            opened.accept(connection);
             writer.run(connection::finished, settings.heartbeat(), sink::heartbeat);
         } catch (UncheckedIOException e) {
             // The client went away; the connection is closed below.

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
@@ -15,6 +17,9 @@ import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.RoomName;
 
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,11 +33,15 @@ final class ClientMessages {
     private final Hub hub;
     private final SendCommandUseCase commands;
     private final EndpointAuthenticator auth;
+    private final AuditTrail audit;
+    private final String auditPath;
 
-    ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth) {
+    ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth, AuditTrail audit, String auditPath) {
         this.hub = hub;
         this.commands = commands;
         this.auth = auth;
+        this.audit = audit;
+        this.auditPath = auditPath;
     }
 
     void handle(Connection connection, String text) {
@@ -74,9 +83,28 @@ final class ClientMessages {
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
             case "command" -> command(connection, data, message, ref);
             case "refresh" -> refresh(connection, field(data, message, "token"), ref);
+            case "filter" -> filter(connection, data, message, ref);
             default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID,
                     "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, ping or command", ref);
         }
+    }
+
+    /** Changes what an administrator's audit stream shows: {@code {types: [...], user, room, ip}}. */
+    private void filter(Connection connection, JsonNode data, JsonNode message, String ref) {
+        if (!auditPath.equals(connection.spec().endpoint())) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "filter applies to the audit stream (" + auditPath + ") only", ref);
+            return;
+        }
+        JsonNode holder = data != null && data.isObject() ? data : message;
+        Set<String> types = new HashSet<>();
+        JsonNode typesNode = holder.get("types");
+        if (typesNode != null && typesNode.isArray()) {
+            typesNode.forEach(t -> types.add(t.asText()));
+        } else if (typesNode != null && typesNode.isTextual()) {
+            types.addAll(List.of(typesNode.textValue().split(",")));
+        }
+        audit.watch(connection, new AuditFilter(types, field(data, message, "user"), field(data, message, "room"),
+                field(data, message, "ip")));
     }
 
     /** Replaces the connection's token before it expires; a bad token is refused and the old one stays. */

@@ -10,6 +10,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
+import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
@@ -25,6 +27,7 @@ import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
 
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One WebSocket client (Helidon creates one listener per connection). Everything that can be
@@ -37,21 +40,32 @@ final class HubSocket implements WsListener {
     private final WebSocketSettings settings;
     private final EndpointAuthenticator auth;
     private final ConnectionLimiter limiter;
+    private final AuditTrail audit;
+    private final String path;
+    private final boolean auditStream;
     private final MessageRenderer dialect;
     private final ClientMessages messages;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
     private ConnectionSpec spec;
-    private TokenRejectedException authFailure;
+    private Refusal refusal;
+    private AuditFilter auditFilter;
     private Slot slot;
     private Connection connection;
 
-    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, MessageRenderer dialect,
-              ClientMessages messages) {
+    /**
+     * @param auditStream whether this is the administrators' audit stream ({@code /ws/audit}) rather than
+     *                    the client endpoint: only admins get in, and they receive audit entries
+     */
+    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
+              boolean auditStream, MessageRenderer dialect, ClientMessages messages) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
         this.limiter = limiter;
+        this.audit = audit;
+        this.auditStream = auditStream;
+        this.path = auditStream ? settings.auditPath() : settings.path();
         this.dialect = dialect;
         this.messages = messages;
     }
@@ -68,8 +82,9 @@ final class HubSocket implements WsListener {
         String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
         if (origin.isPresent() && !settings.origins().isEmpty() && !settings.origins().contains(origin.get())) {
-            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, settings.path());
-            throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + settings.path());
+            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, path);
+            audit.record("connection.rejected", null, null, peer, path, "403", null, "Origin not allowed");
+            throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + path);
         }
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
         Principal principal = null;
@@ -77,20 +92,34 @@ final class HubSocket implements WsListener {
             principal = auth.authenticate(settings.auth(), auth.findToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
                     prologue.query().first("token").orElse(null), headers.first(HeaderNames.COOKIE).orElse(null)));
         } catch (TokenRejectedException e) {
+            audit.record("auth.failed", null, null, peer, path, e.code().name(), null, e.getMessage());
             if (settings.rejectBeforeUpgrade()) {
                 throw refusal(Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
             }
-            authFailure = e;
+            refusal = new Refusal(e.code(), e.getMessage(), CloseCode.UNAUTHORIZED, e.code() == ErrorCode.AUTH_EXPIRED);
         }
-        if (authFailure == null) {
-            Admission admission = limiter.admit(peer, principal == null ? null : principal.userId());
+        if (refusal == null && auditStream && (principal == null || !principal.hasRole("admin"))) {
+            String reason = "the audit stream is for administrators (role admin)";
+            audit.record("authz.denied", null, principal == null ? null : principal.userId(), peer, path, "denied", null, reason);
+            if (settings.rejectBeforeUpgrade()) {
+                throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), reason);
+            }
+            refusal = new Refusal(ErrorCode.FORBIDDEN, reason, CloseCode.FORBIDDEN, false);
+        }
+        if (auditStream) {
+            auditFilter = new AuditFilter(prologue.query().first("types").map(t -> Set.of(t.split(","))).orElse(Set.of()),
+                    prologue.query().first("user").orElse(null), prologue.query().first("room").orElse(null),
+                    prologue.query().first("ip").orElse(null));
+        }
+        if (refusal == null) {
+            Admission admission = limiter.admit(peer, principal == null ? null : principal.userId(), path);
             if (admission instanceof Admission.Refused refused) {
                 LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, settings.path(), refused.code());
                 throw refusal(Status.create(refused.status()), refused.code(), refused.message());
             }
             slot = ((Admission.Admitted) admission).slot();
         }
-        spec = new ConnectionSpec(settings.path(), "websocket", peer, principal, batch);
+        spec = new ConnectionSpec(path, "websocket", peer, principal, batch);
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
@@ -106,23 +135,29 @@ final class HubSocket implements WsListener {
 
     @Override
     public void onOpen(WsSession session) {
-        if (authFailure != null) {
-            refuseAfterUpgrade(session, authFailure);
+        if (refusal != null) {
+            refuseAfterUpgrade(session, refusal);
             return;
         }
         connection = hub.open(spec, new SessionSink(session), dialect);
         connection.holdSlot(slot);
+        if (auditStream) {
+            audit.watch(connection, auditFilter);
+        }
+    }
+
+    /** Why a client is turned away after the upgrade, and with which close code. */
+    private record Refusal(ErrorCode code, String reason, int closeCode, boolean reconnect) {
     }
 
     /**
-     * Tells a client whose token failed why, then closes with 4001: the one refusal a browser's
-     * WebSocket can read. Nothing else touches this session, so writing here is safe.
+     * Tells a refused client why, then closes (4001 for a token, 4003 for a role): the one refusal a
+     * browser's WebSocket can read. Nothing else touches this session, so writing here is safe.
      */
-    private void refuseAfterUpgrade(WsSession session, TokenRejectedException failure) {
-        session.send(dialect.render(new Outbound.Error(failure.code(), failure.getMessage(), null)), true);
-        session.send(dialect.render(new Outbound.Disconnect(CloseCode.UNAUTHORIZED, failure.getMessage(),
-                failure.code() == ErrorCode.AUTH_EXPIRED, null)), true);
-        session.close(CloseCode.UNAUTHORIZED, SessionSink.fitReason(failure.getMessage()));
+    private void refuseAfterUpgrade(WsSession session, Refusal why) {
+        session.send(dialect.render(new Outbound.Error(why.code(), why.reason(), null)), true);
+        session.send(dialect.render(new Outbound.Disconnect(why.closeCode(), why.reason(), why.reconnect(), null)), true);
+        session.close(why.closeCode(), SessionSink.fitReason(why.reason()));
     }
 
     @Override

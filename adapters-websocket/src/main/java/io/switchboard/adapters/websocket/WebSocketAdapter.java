@@ -1,6 +1,7 @@
 package io.switchboard.adapters.websocket;
 
 import io.helidon.webserver.websocket.WsRouting;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
@@ -9,15 +10,16 @@ import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
 
-/** The WebSocket adapter's entry: registers the canonical endpoint. */
+/** The WebSocket adapter's entry: registers the canonical endpoint and the administrators' audit stream. */
 public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
 
     public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
-                                ConnectionLimiter limiter, WebSocketSettings settings, Clock clock) {
+                                ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
-        ClientMessages messages = new ClientMessages(hub, commands, auth);
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, dialect, messages));
+        ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath());
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, audit, false, dialect, messages));
+        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, settings, auth, limiter, audit, true, dialect, messages));
     }
 }

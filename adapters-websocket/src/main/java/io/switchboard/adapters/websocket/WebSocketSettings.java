@@ -14,8 +14,10 @@ import java.util.Objects;
  *                            accepting and closing with 4001 (which a browser can read)
  * @param origins             allowed {@code Origin} values, exactly; empty allows any. Requests
  *                            without an Origin (non-browser clients) are always allowed
+ * @param auditPath           where administrators watch the audit stream ({@code /ws/audit})
  */
-public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins) {
+public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
+                                String auditPath) {
     public WebSocketSettings {
         origins = List.copyOf(origins);
         Objects.requireNonNull(path, "path");

@@ -1,5 +1,6 @@
 package io.switchboard.application.dialect;
 
+import io.switchboard.application.audit.AuditEntry;
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;
@@ -76,6 +77,7 @@ public final class CanonicalDialect implements MessageRenderer {
                 yield data.close();
             }
             case Outbound.StatsUpdate s -> stats(s.stats());
+            case Outbound.Audit a -> audit(a.entry());
             case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
             case Outbound.Ping p -> throw notText(p);
             case Outbound.PingReply p -> throw notText(p);
@@ -94,10 +96,27 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Error e -> "error";
             case Outbound.Disconnect d -> "disconnect";
             case Outbound.StatsUpdate s -> "stats_update";
+            case Outbound.Audit a -> "audit";
             case Outbound.Ping p -> throw notText(p);
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);
         };
+    }
+
+    /** One audit entry as the audit stream and {@code GET /api/v1/audit} show it. */
+    public static String audit(AuditEntry e) {
+        return new JsonText(256)
+                .number("seq", e.seq())
+                .string("time", Timestamps.format(e.time()))
+                .string("type", e.type())
+                .string("connectionId", e.connectionId())
+                .string("userId", e.userId())
+                .string("ip", e.ip())
+                .string("endpoint", e.endpoint())
+                .string("outcome", e.outcome())
+                .string("room", e.room())
+                .string("detail", e.detail())
+                .close();
     }
 
     /** The stats object as {@code GET /api/v1/stats} returns it. */

@@ -75,6 +75,9 @@ public final class Connection {
     /** What the hub is told about a connection's life. */
     interface ConnectionEvents {
         void closed(Connection connection, int code);
+
+        /** A message was over the inbound rate; {@code closing} when that closes the connection. */
+        void rateLimited(Connection connection, boolean closing);
     }
 
     /** The outcome of admitting one inbound client message. */
@@ -217,8 +220,12 @@ public final class Connection {
             violations = 0;
         }
         if (++violations >= settings.rateViolationsToClose()) {
+            events.rateLimited(this, true);
             close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly", true, null, true);
             return InboundVerdict.CLOSING;
+        }
+        if (violations == 1) {
+            events.rateLimited(this, false);
         }
         send(new Outbound.Error(ErrorCode.RATE_LIMITED,
                 "too many messages: at most " + formatRate(settings.inboundRatePerSecond()) + " per second", null));

@@ -1,5 +1,6 @@
 package io.switchboard.application.hub;
 
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.EventBus;
@@ -35,6 +36,7 @@ public final class Hub implements EventBus.EventListener {
 
     private final HubSettings settings;
     private final RoomAccess access;
+    private final AuditTrail audit;
     private final EventLog log;
     private final Clock clock;
     private final HubMetrics metrics;
@@ -43,9 +45,11 @@ public final class Hub implements EventBus.EventListener {
     private final RoomRegistry rooms = new RoomRegistry();
     private volatile boolean accepting = true;
 
-    public Hub(HubSettings settings, RoomAccess access, EventLog log, Clock clock, HubMetrics metrics, Executor writers) {
+    public Hub(HubSettings settings, RoomAccess access, AuditTrail audit, EventLog log, Clock clock, HubMetrics metrics,
+               Executor writers) {
         this.settings = settings;
         this.access = access;
+        this.audit = audit;
         this.log = log;
         this.clock = clock;
         this.metrics = metrics;
@@ -76,8 +80,9 @@ public final class Hub implements EventBus.EventListener {
      * from one particular thread (an SSE response is written by its request's handler thread).
      */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer) {
-        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, this::closed);
+        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events());
         connections.put(connection.id(), connection);
+        audit.record("connection.opened", connection, "ok", null, spec.transport());
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
                 connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());
         connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
@@ -105,6 +110,7 @@ public final class Hub implements EventBus.EventListener {
         }
         String denial = access.denial(connection.principal(), room);
         if (denial != null) {
+            audit.record("authz.denied", connection, "denied", room.value(), denial);
             reject(connection, ErrorCode.FORBIDDEN, "join: " + denial, ref);
             return;
         }
@@ -145,6 +151,7 @@ public final class Hub implements EventBus.EventListener {
             rooms.remove(subscription);
             return;
         }
+        audit.record("room.joined", connection, since == null ? "live" : "resume", room.value(), null);
         if (room.equals(STATS_ROOM)) {
             subscription.start(new Outbound.Joined(room.value(), null, null, null, null), List.of(), -1);
         } else if (since == null) {
@@ -178,6 +185,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        audit.record("room.left", connection, "ok", room.value(), null);
         connection.send(new Outbound.Left(room.value()));
     }
 
@@ -256,7 +264,51 @@ public final class Hub implements EventBus.EventListener {
         }
     }
 
+    /** What connections tell the hub about their lives. */
+    private final class Events implements Connection.ConnectionEvents {
+        @Override
+        public void closed(Connection connection, int code) {
+            Hub.this.closed(connection, code);
+        }
+
+        @Override
+        public void rateLimited(Connection connection, boolean closing) {
+            audit.record("rate.limited", connection, closing ? "closed" : "refused", null, null);
+        }
+    }
+
+    /** The rooms with local subscribers, their subscriber counts and last ids, by name. */
+    public List<RoomView> rooms() {
+        return rooms.counts().entrySet().stream()
+                .map(e -> new RoomView(e.getKey().value(), e.getValue(), wire(e.getKey().reserved() ? Optional.empty() : log.lastId(e.getKey()))))
+                .sorted(java.util.Comparator.comparing(RoomView::room))
+                .toList();
+    }
+
+    /** One room as the admin API lists it. */
+    public record RoomView(String room, int subscribers, String lastId) {
+    }
+
+    /** The rooms {@code connection} has joined. */
+    public List<String> roomsOf(Connection connection) {
+        return connection.subscriptions().keySet().stream().map(RoomName::value).sorted().toList();
+    }
+
+    /**
+     * Disconnects a client for an administrator: {@code disconnect {code: 4500, reconnect: false}} then
+     * close 4500 (the 4500–4999 range means "do not reconnect").
+     */
+    public boolean kick(String connectionId, String byUser) {
+        Optional<Connection> target = connection(connectionId);
+        target.ifPresent(c -> {
+            audit.record("admin.kick", c, "kicked", null, "by " + (byUser == null ? "an administrator" : byUser));
+            c.close(CloseCode.KICKED, "disconnected by an administrator", false, null, true);
+        });
+        return target.isPresent();
+    }
+
     private void closed(Connection connection, int code) {
+        audit.record("connection.closed", connection, String.valueOf(code), null, null);
         connections.remove(connection.id());
         for (Subscription subscription : connection.subscriptions().values()) {
             rooms.remove(subscription);

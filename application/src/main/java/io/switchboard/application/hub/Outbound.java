@@ -1,5 +1,6 @@
 package io.switchboard.application.hub;
 
+import io.switchboard.application.audit.AuditEntry;
 import io.switchboard.application.stats.StatsSnapshot;
 import io.switchboard.domain.ErrorCode;
 
@@ -7,7 +8,7 @@ import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */
 public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left,
-        Outbound.Pong, Outbound.Error, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Ping, Outbound.PingReply, Outbound.Close {
+        Outbound.Pong, Outbound.Error, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
 
     /** Whether the message counts against the connection's outbound bounds (events do; replies do not). */
     default boolean bounded() {
@@ -47,6 +48,14 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
     }
 
     record StatsUpdate(StatsSnapshot stats) implements Outbound {
+        @Override
+        public boolean bounded() {
+            return true;
+        }
+    }
+
+    /** One audit entry, for administrators watching the audit stream. */
+    record Audit(AuditEntry entry) implements Outbound {
         @Override
         public boolean bounded() {
             return true;

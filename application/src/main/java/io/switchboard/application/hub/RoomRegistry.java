@@ -45,6 +45,15 @@ final class RoomRegistry {
         return members == null ? List.of() : members.values();
     }
 
+    /** Each room with its number of local subscribers. */
+    Map<RoomName, Integer> counts() {
+        Map<RoomName, Integer> counts = new java.util.HashMap<>();
+        for (Map<RoomName, Map<ConnectionId, Subscription>> shard : shards) {
+            shard.forEach((room, members) -> counts.put(room, members.size()));
+        }
+        return counts;
+    }
+
     int activeRooms() {
         int count = 0;
         for (Map<RoomName, Map<ConnectionId, Subscription>> shard : shards) {

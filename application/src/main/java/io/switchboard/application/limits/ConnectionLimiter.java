@@ -1,5 +1,6 @@
 package io.switchboard.application.limits;
 
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.domain.CloseCode;
@@ -21,14 +22,16 @@ public final class ConnectionLimiter {
 
     private final LimitSettings settings;
     private final Hub hub;
+    private final AuditTrail audit;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<String, Integer> perIp = new ConcurrentHashMap<>();
     private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
     private final Map<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
 
-    public ConnectionLimiter(LimitSettings settings, Hub hub) {
+    public ConnectionLimiter(LimitSettings settings, Hub hub, AuditTrail audit) {
         this.settings = settings;
         this.hub = hub;
+        this.audit = audit;
     }
 
     private record AttemptWindow(long startNanos, int count) {
@@ -38,7 +41,15 @@ public final class ConnectionLimiter {
      * Admits a connection from {@code ip} for {@code userId} (null: anonymous), evicting an older one
      * when the policy says so; the caller must release the slot when the connection ends.
      */
-    public Admission admit(String ip, String userId) {
+    public Admission admit(String ip, String userId, String endpoint) {
+        Admission admission = decide(ip, userId);
+        if (admission instanceof Admission.Refused refused) {
+            audit.record("limit.rejected", null, userId, ip, endpoint, String.valueOf(refused.status()), null, refused.message());
+        }
+        return admission;
+    }
+
+    private Admission decide(String ip, String userId) {
         if (!attemptAllowed(ip)) {
             return new Admission.Refused(429, "RATE_LIMITED",
                     "too many connection attempts from this address: at most " + settings.attemptsPerIpPerMinute() + " per minute");
@@ -90,6 +101,7 @@ public final class ConnectionLimiter {
             return false;
         }
         Connection evicted = victim.get();
+        audit.record("limit.evicted", evicted, String.valueOf(CloseCode.EVICTED), null, "evicted by a newer connection");
         evicted.releaseSlot();
         evicted.close(CloseCode.EVICTED, "evicted by a newer connection", false, null, true);
         return take(counts, key, limit);

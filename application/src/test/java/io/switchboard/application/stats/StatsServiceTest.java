@@ -1,6 +1,10 @@
 package io.switchboard.application.stats;
 
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.EventLog;
@@ -27,7 +31,7 @@ class StatsServiceTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-01-31T12:00:00Z"));
     private final HubMetrics metrics = new HubMetrics();
     private final StatsService stats = new StatsService(
-            new Hub(HubSettings.defaults(), RoomAccess.open(), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
+            new Hub(HubSettings.defaults(), RoomAccess.open(), new AuditTrail(new NoAudit(), clock), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
 
     /** SPEC 1: timestamps are ISO-8601 UTC with milliseconds, also on a whole second. */
     @Test
@@ -95,6 +99,19 @@ class StatsServiceTest {
         @Override
         public Instant instant() {
             return now;
+        }
+    }
+
+    /** The hub audits connections; this test does not look at the audit. */
+    private static final class NoAudit implements AuditLog {
+        @Override
+        public AuditEntry append(AuditEntry entry) {
+            return entry;
+        }
+
+        @Override
+        public java.util.List<AuditEntry> query(java.time.Instant since, AuditFilter filter, int limit) {
+            return java.util.List.of();
         }
     }
 }

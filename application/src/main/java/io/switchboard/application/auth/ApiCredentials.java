@@ -10,12 +10,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Who may act as a publisher (publish events, read upstream commands): a caller presenting, as
- * {@code Authorization: Bearer}, one of the configured API keys or a valid JWT with the role
- * {@code publisher}; or — when neither keys nor JWT verification are configured — any loopback
- * caller and nobody else.
+ * Who may call the HTTP API as a publisher (publish events, read upstream commands) or as an
+ * administrator (audit, admin API). Publishers present, as {@code Authorization: Bearer}, one of the
+ * configured API keys or a valid JWT with the role {@code publisher}; administrators a valid JWT with
+ * the role {@code admin}. When neither keys nor JWT verification are configured, any loopback
+ * caller may do both, and nobody else.
  */
-public final class PublisherCredentials {
+public final class ApiCredentials {
     private static final String BEARER = "Bearer ";
 
     /** The outcome of a check; everything but {@code ALLOWED} is refused. */
@@ -25,8 +26,8 @@ public final class PublisherCredentials {
         MISSING,
         /** A credential was presented but is not a configured key nor a valid token (HTTP 401). */
         INVALID,
-        /** A valid token without the {@code publisher} role (HTTP 403). */
-        NOT_PUBLISHER,
+        /** A valid token without the role needed (HTTP 403). */
+        MISSING_ROLE,
         /** No key is configured and the caller is not on this machine (HTTP 403). */
         NOT_LOOPBACK
     }
@@ -34,7 +35,7 @@ public final class PublisherCredentials {
     private final List<byte[]> keys;
     private final Optional<TokenVerifier> tokens;
 
-    public PublisherCredentials(List<String> apiKeys, Optional<TokenVerifier> tokens) {
+    public ApiCredentials(List<String> apiKeys, Optional<TokenVerifier> tokens) {
         this.keys = apiKeys.stream().map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
         this.tokens = tokens;
     }
@@ -43,15 +44,26 @@ public final class PublisherCredentials {
         return keys.isEmpty() && tokens.isEmpty();
     }
 
+    /** May this caller act as an administrator? API keys do not make anyone an administrator. */
+    public Verdict checkAdmin(String authorization, SocketAddress caller) {
+        if (loopbackOnly()) {
+            return loopback(caller) ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
+        }
+        if (authorization == null || !authorization.startsWith(BEARER)) {
+            return Verdict.MISSING;
+        }
+        return role(authorization.substring(BEARER.length()).trim(), "admin");
+    }
+
     /**
+     * May this caller act as a publisher?
+     *
      * @param authorization the {@code Authorization} header, or {@code null}
      * @param caller        the caller's socket address
      */
     public Verdict check(String authorization, SocketAddress caller) {
         if (loopbackOnly()) {
-            boolean loopback = caller instanceof InetSocketAddress inet && inet.getAddress() != null
-                    && inet.getAddress().isLoopbackAddress();
-            return loopback ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
+            return loopback(caller) ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
         }
         if (authorization == null || !authorization.startsWith(BEARER)) {
             return Verdict.MISSING;
@@ -64,25 +76,32 @@ public final class PublisherCredentials {
         if (known) {
             return Verdict.ALLOWED;
         }
+        return role(new String(presented, StandardCharsets.UTF_8), "publisher");
+    }
+
+    private Verdict role(String token, String role) {
         if (tokens.isEmpty()) {
             return Verdict.INVALID;
         }
         try {
-            return tokens.get().verify(new String(presented, StandardCharsets.UTF_8)).hasRole("publisher")
-                    ? Verdict.ALLOWED : Verdict.NOT_PUBLISHER;
+            return tokens.get().verify(token).hasRole(role) ? Verdict.ALLOWED : Verdict.MISSING_ROLE;
         } catch (TokenRejectedException e) {
             return Verdict.INVALID;
         }
+    }
+
+    private static boolean loopback(SocketAddress caller) {
+        return caller instanceof InetSocketAddress inet && inet.getAddress() != null && inet.getAddress().isLoopbackAddress();
     }
 
     /** What to tell a refused caller; never echoes what it sent. */
     public static String explain(Verdict verdict) {
         return switch (verdict) {
             case ALLOWED -> "allowed";
-            case MISSING -> "this needs a publisher credential: Authorization: Bearer <api key or token with role publisher>";
+            case MISSING -> "this needs a credential: Authorization: Bearer <api key, or token with the role needed>";
             case INVALID -> "the credential is neither a configured API key nor a valid token";
-            case NOT_PUBLISHER -> "the token lacks the publisher role";
-            case NOT_LOOPBACK -> "no API key is configured (hub.publish.api-keys), so only loopback clients may do this";
+            case MISSING_ROLE -> "the token lacks the role this needs";
+            case NOT_LOOPBACK -> "no API key or JWK set is configured, so only loopback clients may do this";
         };
     }
 }

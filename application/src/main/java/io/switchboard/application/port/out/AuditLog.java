@@ -1,0 +1,17 @@
+package io.switchboard.application.port.out;
+
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where audit entries are kept, with retention, for querying. */
+public interface AuditLog {
+
+    /** Stores an entry and returns it with its sequence number. */
+    AuditEntry append(AuditEntry entry);
+
+    /** Entries at or after {@code since} that match, oldest first, at most {@code limit}. */
+    List<AuditEntry> query(Instant since, AuditFilter filter, int limit);
+}
