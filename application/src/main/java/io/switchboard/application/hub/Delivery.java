@@ -44,9 +44,14 @@ public final class Delivery implements Outbound {
         return frame;
     }
 
+    /**
+     * Only live events count against the connection's bounds. A replay is already bounded by the
+     * room's history (whose events it shares); counting it would close a client resuming after
+     * 4010 again whenever its gap is larger than the queue, so it could never catch up.
+     */
     @Override
     public boolean bounded() {
-        return true;
+        return live;
     }
 
     @Override

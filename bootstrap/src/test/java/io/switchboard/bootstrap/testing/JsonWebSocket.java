@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Happy-path test client on the JDK's {@link WebSocket}: every JSON message the server sends is
@@ -98,13 +99,13 @@ public final class JsonWebSocket implements AutoCloseable {
 
     /** Next message in arrival order. */
     public JsonNode next(Duration timeout) {
-        return nextMatching(node -> true, timeout, "any message");
+        return nextMatching(node -> true, timeout, () -> "any message");
     }
 
     /** Next message whose {@code "type"} equals {@code type}; others are dropped (still in {@link #history()}). */
     public JsonNode nextOfType(String type, Duration timeout) {
         return nextMatching(node -> type.equals(node.path("type").asText(null)), timeout,
-                "a message of type '" + type + "'");
+                () -> "a message of type '" + type + "'");
     }
 
     /** The next {@code count} room events (messages with a top-level {@code "room"}), skipping others. */
@@ -114,7 +115,7 @@ public final class JsonWebSocket implements AutoCloseable {
         while (events.size() < count) {
             Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
             events.add(nextMatching(node -> node.has("room"), left,
-                    "room event " + (events.size() + 1) + " of " + count + " (got " + events + ")"));
+                    () -> "room event " + (events.size() + 1) + " of " + count + " (got " + events + ")"));
         }
         return events;
     }
@@ -134,13 +135,14 @@ public final class JsonWebSocket implements AutoCloseable {
         }
     }
 
-    private JsonNode nextMatching(Predicate<JsonNode> wanted, Duration timeout, String description) {
+    /** @param description built only for a failure: rendering what was received so far is costly */
+    private JsonNode nextMatching(Predicate<JsonNode> wanted, Duration timeout, Supplier<String> description) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             while (true) {
                 JsonNode node = inbox.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (node == null) {
-                    throw new AssertionError("expected " + description + " within " + timeout + describeState());
+                    throw new AssertionError("expected " + description.get() + " within " + timeout + describeState());
                 }
                 if (wanted.test(node)) {
                     return node;
@@ -148,7 +150,7 @@ public final class JsonWebSocket implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for " + description, e);
+            throw new AssertionError("interrupted while waiting for " + description.get(), e);
         }
     }
 
