@@ -53,6 +53,8 @@ final class ConfigSchema {
             new ConfigKey("hub.connection.overflow-policy", Kind.CHOICE, "disconnect",
                     "`disconnect` (close 4010; the client resumes and loses nothing) or `drop-oldest` "
                             + "(drop queued events; the client gets `error SLOW_CONSUMER {dropped}`)."),
+            new ConfigKey("hub.connection.close-grace", Kind.DURATION, "10s",
+                    "A connection whose close cannot be written within this long (its client stopped reading) is cut off."),
             new ConfigKey("hub.connection.max-rooms", Kind.INTEGER, "100", "Rooms one connection may join."),
             new ConfigKey("hub.heartbeat.interval", Kind.DURATION, "30s", "Time between WebSocket ping frames."),
             new ConfigKey("hub.heartbeat.timeout", Kind.DURATION, "10s", "No pong within this after a ping closes with 4011."),

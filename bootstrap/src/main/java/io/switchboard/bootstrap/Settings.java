@@ -92,7 +92,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 values.integer("hub.inbound.burst", 1, 1_000_000),
                 values.integer("hub.inbound.violations-to-close", 1, 1_000_000),
                 values.integer("hub.connection.max-rooms", 1, 100_000),
-                Duration.ofSeconds(10),
+                values.duration("hub.connection.close-grace"),
                 values.duration("hub.shutdown-grace"));
         PublishSettings publish = new PublishSettings(
                 values.integer("hub.publish.max-payload-bytes", 1, 16 * 1024 * 1024),
