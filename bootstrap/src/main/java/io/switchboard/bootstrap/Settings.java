@@ -70,7 +70,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 values.problem(key + ": " + e.getMessage());
             }
         });
-        return new RoomAccess(policies);
+        return new RoomAccess(policies, java.util.Optional.empty());
     }
 
     private static String blankToNull(String value) {

@@ -56,7 +56,7 @@ final class Switchboard {
         HubMetrics metrics = new HubMetrics();
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
         AuditTrail audit = new AuditTrail(storage.audit(), clock);
-        Hub hub = new Hub(settings.hub(), settings.roomAccess(), audit, storage.log(), clock, metrics, writers);
+        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), audit, storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
         PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
         StatsService stats = new StatsService(hub, metrics, clock);
@@ -71,7 +71,7 @@ final class Switchboard {
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
-        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit);
+        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members());
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock);

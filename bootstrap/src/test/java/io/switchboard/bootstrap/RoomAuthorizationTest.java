@@ -28,6 +28,8 @@ class RoomAuthorizationTest {
                   access: role:operator
                 team:
                   access: authenticated
+                review:
+                  access: members
             """;
     private static TestHub hub;
 
@@ -80,6 +82,30 @@ class RoomAuthorizationTest {
         try (JsonWebSocket member = client(AuthTest.token("erin", "", TTL))) {
             assertJoined(member, "team:red");
         }
+    }
+
+    @Test
+    void membersPolicyFollowsTheMembershipListKeptByTheBackend() throws Exception {
+        String backend = "Bearer " + AuthTest.token("backend", "publisher", TTL);
+        assertEquals(200, hub.send(java.net.http.HttpRequest.newBuilder(hub.http("/api/v1/rooms/review:7/members/frank"))
+                .header("Authorization", backend).PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build()).statusCode());
+        var list = hub.send(java.net.http.HttpRequest.newBuilder(hub.http("/api/v1/rooms/review:7/members"))
+                .header("Authorization", backend).GET().build());
+        assertEquals("frank", JsonWebSocket.json().readTree(list.body()).path("members").get(0).asText(), list.body());
+        try (JsonWebSocket frank = client(AuthTest.token("frank", "", TTL));
+             JsonWebSocket grace = client(AuthTest.token("grace", "", TTL))) {
+            assertJoined(frank, "review:7");
+            assertForbidden(grace, "review:7");
+            assertForbidden(frank, "review:8");
+        }
+        assertEquals(204, hub.send(java.net.http.HttpRequest.newBuilder(hub.http("/api/v1/rooms/review:7/members/frank"))
+                .header("Authorization", backend).DELETE().build()).statusCode());
+        try (JsonWebSocket frank = client(AuthTest.token("frank", "", TTL))) {
+            assertForbidden(frank, "review:7");
+        }
+        var anonymous = hub.send(java.net.http.HttpRequest.newBuilder(hub.http("/api/v1/rooms/review:7/members/eve"))
+                .PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(401, anonymous.statusCode(), "only backends and admins keep membership");
     }
 
     @Test

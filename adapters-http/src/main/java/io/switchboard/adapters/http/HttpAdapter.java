@@ -7,6 +7,7 @@ import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.PublishEventsUseCase;
+import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.application.port.in.StatsQuery;
 import io.switchboard.application.stats.HubMetrics;
@@ -28,7 +29,8 @@ public final class HttpAdapter {
      * checks gets 503.
      */
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
-                                StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit) {
+                                StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
+                                RoomMembers members) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
@@ -39,6 +41,7 @@ public final class HttpAdapter {
             }
         });
         routing.register(new PublishRoutes(publish, gate, audit), new CommandRoutes(hub, commands),
-                new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate));
+                new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
+                new MemberRoutes(members, audit, gate));
     }
 }

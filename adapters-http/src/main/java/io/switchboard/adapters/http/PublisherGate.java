@@ -21,6 +21,15 @@ final class PublisherGate {
         return admit(req, res, credentials::check);
     }
 
+    /** Answers 401/403 and returns {@code false} when the caller is neither a publisher nor an administrator. */
+    boolean admitPublisherOrAdmin(ServerRequest req, ServerResponse res) {
+        return admit(req, res, (authorization, caller) -> {
+            ApiCredentials.Verdict asPublisher = credentials.check(authorization, caller);
+            return asPublisher == ApiCredentials.Verdict.ALLOWED ? asPublisher : credentials.checkAdmin(authorization, caller) == ApiCredentials.Verdict.ALLOWED
+                    ? ApiCredentials.Verdict.ALLOWED : asPublisher;
+        });
+    }
+
     /** Answers 401/403 and returns {@code false} when the caller is not an administrator. */
     boolean admitAdmin(ServerRequest req, ServerResponse res) {
         return admit(req, res, credentials::checkAdmin);

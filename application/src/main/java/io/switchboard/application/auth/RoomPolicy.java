@@ -7,12 +7,13 @@ import java.util.Locale;
 /**
  * Who may join the rooms of one namespace (SPEC 8): {@code public}, {@code authenticated},
  * {@code claim} (the token's {@code rooms} name the room), {@code owner} (the room is
- * {@code <namespace>:<sub>}) or {@code role:<name>}.
+ * {@code <namespace>:<sub>}), {@code role:<name>} or {@code members} (the user is in the room's
+ * membership list, which {@link RoomAccess} consults).
  */
 public record RoomPolicy(Kind kind, String role) {
 
     public enum Kind {
-        PUBLIC, AUTHENTICATED, CLAIM, OWNER, ROLE
+        PUBLIC, AUTHENTICATED, CLAIM, OWNER, ROLE, MEMBERS
     }
 
     public static final RoomPolicy PUBLIC = new RoomPolicy(Kind.PUBLIC, null);
@@ -31,7 +32,7 @@ public record RoomPolicy(Kind kind, String role) {
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        throw new IllegalArgumentException("'" + value + "' is not one of public, authenticated, claim, owner, role:<name>");
+        throw new IllegalArgumentException("'" + value + "' is not one of public, authenticated, claim, owner, members, role:<name>");
     }
 
     /** Why {@code principal} may not join {@code room}, or {@code null} when it may. */
@@ -48,6 +49,7 @@ public record RoomPolicy(Kind kind, String role) {
             case OWNER -> room.value().equals(room.namespace() + ":" + principal.userId())
                     ? null : "room " + room + " belongs to another user";
             case ROLE -> principal.hasRole(role) ? null : "room " + room + " needs the role " + role;
+            case MEMBERS -> throw new IllegalStateException("membership is decided by RoomAccess");
         };
     }
 }
