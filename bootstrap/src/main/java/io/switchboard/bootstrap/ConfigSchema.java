@@ -64,6 +64,9 @@ final class ConfigSchema {
             new ConfigKey("hub.inbound.burst", Kind.INTEGER, "10", "Client messages allowed in a burst (token bucket size)."),
             new ConfigKey("hub.inbound.violations-to-close", Kind.INTEGER, "20",
                     "Rate-limited messages within 10 s that close the connection with 4008."),
+            new ConfigKey("hub.webhooks.namespace", Kind.TEXT, "webhook",
+                    "Requests to `/hooks/{id}` are published as `new-request` to the declared room `<namespace>:{id}`."),
+            new ConfigKey("hub.webhooks.max-body-bytes", Kind.INTEGER, "1048576", "Largest webhook request body; larger gets 413."),
             new ConfigKey("hub.stats-interval", Kind.DURATION, "5s", "How often `stats_update` is pushed to room `$stats`."),
             new ConfigKey("hub.shutdown-grace", Kind.DURATION, "10s",
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
@@ -84,7 +87,7 @@ final class ConfigSchema {
 
     /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
     static final String NAMESPACES = "hub.namespaces";
-    static final List<String> NAMESPACE_SETTINGS = List.of("access");
+    static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message");
 
     /** Whether a leaf found in a config file belongs to a known key (list elements appear as {@code key.0}). */
     static boolean known(String leaf) {

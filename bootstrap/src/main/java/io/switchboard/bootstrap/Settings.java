@@ -17,10 +17,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
-                List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, LimitSettings limits, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -31,6 +33,14 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             values.problem("--profile: unknown profile '" + cli.profile() + "' (this version bundles no profiles)");
         }
         return from(values, cli.ephemeral());
+    }
+
+    /** Namespaces whose rooms must be declared, and what clients are told about undeclared ones. */
+    record NamespaceRooms(Set<String> mustExist, Map<String, String> notFoundMessages) {
+    }
+
+    /** Webhook capture: the namespace of webhook rooms and the body cap. */
+    record WebhookSettings(String namespace, long maxBodyBytes) {
     }
 
     /** Where tokens are verified against; {@code jwks} empty means no JWT authentication. */
@@ -122,6 +132,17 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             }
         }
         RoomAccess roomAccess = roomAccess(values, auth);
+        Set<String> mustExist = new java.util.TreeSet<>();
+        values.perNamespace("must-exist").forEach((namespace, flag) -> {
+            if (flag.trim().equalsIgnoreCase("true")) {
+                mustExist.add(namespace);
+            } else if (!flag.trim().equalsIgnoreCase("false")) {
+                values.problem(ConfigSchema.NAMESPACES + "." + namespace + ".must-exist: '" + flag + "' is not true or false");
+            }
+        });
+        NamespaceRooms namespaceRooms = new NamespaceRooms(mustExist, values.perNamespace("not-found-message"));
+        WebhookSettings webhooks = new WebhookSettings(values.text("hub.webhooks.namespace"),
+                values.integer("hub.webhooks.max-body-bytes", 1, 32 * 1024 * 1024));
         LimitSettings limits = new LimitSettings(
                 values.integer("hub.limits.max-connections", 0, 10_000_000),
                 values.integer("hub.limits.per-ip", 0, 10_000_000),
@@ -141,7 +162,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
-        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, limits,
+        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")),
                 statsInterval, dataDir, ephemeral);

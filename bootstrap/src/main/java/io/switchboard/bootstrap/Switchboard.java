@@ -15,6 +15,9 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.rooms.RoomRules;
+import io.switchboard.application.rooms.RoomStateService;
+import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.stats.HubMetrics;
@@ -56,9 +59,11 @@ final class Switchboard {
         HubMetrics metrics = new HubMetrics();
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
         AuditTrail audit = new AuditTrail(storage.audit(), clock);
-        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), audit, storage.log(), clock, metrics, writers);
+        RoomRules roomRules = new RoomRules(settings.namespaceRooms().mustExist(), settings.namespaceRooms().notFoundMessages(),
+                storage.rooms());
+        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit, storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
-        PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics);
+        PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics, roomRules);
         StatsService stats = new StatsService(hub, metrics, clock);
 
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
@@ -71,7 +76,10 @@ final class Switchboard {
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
-        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members());
+        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,
+                new RoomStateService(storage.states(), storage.log()),
+                new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), storage.bus(), metrics, clock),
+                settings.webhooks().maxBodyBytes());
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock);

@@ -8,6 +8,9 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.RoomMembers;
+import io.switchboard.application.rooms.RoomRules;
+import io.switchboard.application.rooms.RoomStateService;
+import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.application.port.in.StatsQuery;
 import io.switchboard.application.stats.HubMetrics;
@@ -30,7 +33,8 @@ public final class HttpAdapter {
      */
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
                                 StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
-                                RoomMembers members) {
+                                RoomMembers members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
+                                long webhookMaxBodyBytes) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
@@ -42,6 +46,7 @@ public final class HttpAdapter {
         });
         routing.register(new PublishRoutes(publish, gate, audit), new CommandRoutes(hub, commands),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
-                new MemberRoutes(members, audit, gate));
+                new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate),
+                new WebhookRoutes(webhooks, webhookMaxBodyBytes));
     }
 }

@@ -28,7 +28,8 @@ final class SseDialect implements MessageRenderer {
         if (message instanceof Delivery delivery) {
             String id = delivery.event().id().toString();
             block.append("id: ").append(positions.advance(delivery.event().room(), id)).append('\n');
-        } else if (message instanceof Outbound.Joined joined && joined.lastId() != null) {
+        } else if (message instanceof Outbound.Joined joined && joined.lastId() != null && !Boolean.TRUE.equals(joined.recovered())) {
+            // After a recovered join the stream stands at its since until the replayed events move it on.
             block.append("id: ").append(positions.advance(new RoomName(joined.room()), joined.lastId())).append('\n');
         } else if (message instanceof Outbound.Disconnect disconnect && disconnect.retryAfterMs() != null) {
             block.append("retry: ").append(disconnect.retryAfterMs()).append('\n');

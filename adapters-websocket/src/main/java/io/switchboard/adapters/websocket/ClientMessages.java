@@ -80,6 +80,14 @@ final class ClientMessages {
                     hub.leave(connection, room, ref);
                 }
             }
+            case "sync" -> {
+                String room = field(data, message, "room");
+                if (room == null) {
+                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "sync needs data.room (a string)", ref);
+                } else {
+                    hub.sync(connection, room, ref);
+                }
+            }
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
             case "command" -> command(connection, data, message, ref);
             case "refresh" -> refresh(connection, field(data, message, "token"), ref);

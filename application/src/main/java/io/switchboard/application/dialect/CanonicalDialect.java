@@ -55,6 +55,11 @@ public final class CanonicalDialect implements MessageRenderer {
                     .string("oldestId", j.oldestId())
                     .close();
             case Outbound.Left l -> new JsonText(48).string("room", l.room()).close();
+            case Outbound.State st -> new JsonText(st.state().length() + 64)
+                    .string("room", st.room())
+                    .raw("state", st.state())
+                    .string("lastId", st.lastId())
+                    .close();
             case Outbound.Pong p -> p.data();
             case Outbound.Error e -> {
                 JsonText data = new JsonText(128)
@@ -92,6 +97,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Connected c -> "connected";
             case Outbound.Joined j -> "joined";
             case Outbound.Left l -> "left";
+            case Outbound.State st -> "state";
             case Outbound.Pong p -> "pong";
             case Outbound.Error e -> "error";
             case Outbound.Disconnect d -> "disconnect";

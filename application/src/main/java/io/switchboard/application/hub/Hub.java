@@ -5,6 +5,9 @@ import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
+import io.switchboard.application.port.out.StateStore;
+import io.switchboard.application.rooms.RoomRules;
+import io.switchboard.application.rooms.RoomState;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
@@ -36,6 +39,8 @@ public final class Hub implements EventBus.EventListener {
 
     private final HubSettings settings;
     private final RoomAccess access;
+    private final RoomRules roomRules;
+    private final StateStore states;
     private final AuditTrail audit;
     private final EventLog log;
     private final Clock clock;
@@ -45,10 +50,12 @@ public final class Hub implements EventBus.EventListener {
     private final RoomRegistry rooms = new RoomRegistry();
     private volatile boolean accepting = true;
 
-    public Hub(HubSettings settings, RoomAccess access, AuditTrail audit, EventLog log, Clock clock, HubMetrics metrics,
-               Executor writers) {
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+               Clock clock, HubMetrics metrics, Executor writers) {
         this.settings = settings;
         this.access = access;
+        this.roomRules = roomRules;
+        this.states = states;
         this.audit = audit;
         this.log = log;
         this.clock = clock;
@@ -98,20 +105,8 @@ public final class Hub implements EventBus.EventListener {
      * says why it cannot ({@code recovered:false}). Bad input gets an {@code error}; the connection stays.
      */
     public void join(Connection connection, String roomText, String sinceText, String ref) {
-        String problem = RoomName.problemWith(roomText);
-        if (problem != null) {
-            reject(connection, ErrorCode.MESSAGE_INVALID, "join: " + problem, ref);
-            return;
-        }
-        RoomName room = new RoomName(roomText);
-        if (room.reserved() && !room.equals(STATS_ROOM)) {
-            reject(connection, ErrorCode.FORBIDDEN, "join: room " + room + " is reserved for the hub", ref);
-            return;
-        }
-        String denial = access.denial(connection.principal(), room);
-        if (denial != null) {
-            audit.record("authz.denied", connection, "denied", room.value(), denial);
-            reject(connection, ErrorCode.FORBIDDEN, "join: " + denial, ref);
+        RoomName room = admissible(connection, "join", roomText, ref);
+        if (room == null) {
             return;
         }
         EventId since = null;
@@ -123,7 +118,18 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
-        subscribe(connection, room, since, ref);
+        subscribe(connection, room, since, ref, false);
+    }
+
+    /**
+     * Sends the room's state document ({@code state {room, state, lastId}}), then the events after it,
+     * then live events: a whole picture without a gap (SPEC 4, seed 001's {@code request.state}).
+     */
+    public void sync(Connection connection, String roomText, String ref) {
+        RoomName room = admissible(connection, "sync", roomText, ref);
+        if (room != null) {
+            subscribe(connection, room, null, ref, true);
+        }
     }
 
     /**
@@ -131,10 +137,36 @@ public final class Hub implements EventBus.EventListener {
      * already authorised; otherwise like {@link #join}.
      */
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
-        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null);
+        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false);
     }
 
-    private void subscribe(Connection connection, RoomName room, EventId since, String ref) {
+    /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
+    private RoomName admissible(Connection connection, String verb, String roomText, String ref) {
+        String problem = RoomName.problemWith(roomText);
+        if (problem != null) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, verb + ": " + problem, ref);
+            return null;
+        }
+        RoomName room = new RoomName(roomText);
+        if (room.reserved() && !room.equals(STATS_ROOM)) {
+            reject(connection, ErrorCode.FORBIDDEN, verb + ": room " + room + " is reserved for the hub", ref);
+            return null;
+        }
+        String denial = access.denial(connection.principal(), room);
+        if (denial != null) {
+            audit.record("authz.denied", connection, "denied", room.value(), denial);
+            reject(connection, ErrorCode.FORBIDDEN, verb + ": " + denial, ref);
+            return null;
+        }
+        String missing = roomRules.missing(room);
+        if (missing != null) {
+            reject(connection, ErrorCode.ROOM_NOT_FOUND, missing, ref);
+            return null;
+        }
+        return room;
+    }
+
+    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync) {
         Map<RoomName, Subscription> joined = connection.subscriptions();
         if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
             reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
@@ -151,25 +183,47 @@ public final class Hub implements EventBus.EventListener {
             rooms.remove(subscription);
             return;
         }
-        audit.record("room.joined", connection, since == null ? "live" : "resume", room.value(), null);
+        audit.record("room.joined", connection, sync ? "sync" : since == null ? "live" : "resume", room.value(), null);
         if (room.equals(STATS_ROOM)) {
-            subscription.start(new Outbound.Joined(room.value(), null, null, null, null), List.of(), -1);
+            subscription.start(List.of(new Outbound.Joined(room.value(), null, null, null, null)), List.of(), -1);
+        } else if (sync) {
+            startFromState(subscription);
         } else if (since == null) {
             Optional<EventId> last = log.lastId(room);
-            subscription.start(new Outbound.Joined(room.value(), null, wire(last), null, null), List.of(), position(last));
+            subscription.start(List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)), List.of(), position(last));
         } else {
             startFrom(subscription, since);
         }
     }
 
+    private void startFromState(Subscription subscription) {
+        RoomName room = subscription.room();
+        Optional<RoomState> state = states.get(room);
+        if (state.isPresent() && log.readSince(room, state.get().lastId()) instanceof Replay.Gap gap) {
+            subscription.start(List.of(stateOf(state.get())), gap.events(), gap.lastId().map(EventId::value).orElse(state.get().lastId().value()));
+            return;
+        }
+        Optional<EventId> last = log.lastId(room);
+        String document = state.map(RoomState::state).orElse("null");
+        subscription.start(List.of(new Outbound.State(room.value(), document, wire(last))), List.of(), position(last));
+    }
+
     private void startFrom(Subscription subscription, EventId since) {
         String room = subscription.room().value();
         switch (log.readSince(subscription.room(), since)) {
-            case Replay.Gap gap -> subscription.start(new Outbound.Joined(room, true, wire(gap.lastId()), null, null),
+            case Replay.Gap gap -> subscription.start(List.of(new Outbound.Joined(room, true, wire(gap.lastId()), null, null)),
                     gap.events(), gap.lastId().map(EventId::value).orElse(since.value()));
-            case Replay.Lost lost -> subscription.start(new Outbound.Joined(room, false, wire(lost.lastId()),
-                    lost.reason().wireName(), wire(lost.oldestId())), List.of(), position(lost.lastId()));
+            case Replay.Lost lost -> {
+                List<Outbound> answers = new java.util.ArrayList<>();
+                answers.add(new Outbound.Joined(room, false, wire(lost.lastId()), lost.reason().wireName(), wire(lost.oldestId())));
+                states.get(subscription.room()).ifPresent(state -> answers.add(stateOf(state)));
+                subscription.start(answers, List.of(), position(lost.lastId()));
+            }
         }
+    }
+
+    private static Outbound.State stateOf(RoomState state) {
+        return new Outbound.State(state.room().value(), state.state(), state.lastId().toString());
     }
 
     public void leave(Connection connection, String roomText, String ref) {

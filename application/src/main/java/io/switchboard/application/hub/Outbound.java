@@ -7,7 +7,7 @@ import io.switchboard.domain.ErrorCode;
 import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */
-public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left,
+public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left, Outbound.State,
         Outbound.Pong, Outbound.Error, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
 
     /** Whether the message counts against the connection's outbound bounds (events do; replies do not). */
@@ -31,6 +31,10 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
     }
 
     record Left(String room) implements Outbound {
+    }
+
+    /** A room's state document ({@code state} is JSON text) and the id of the last event it reflects. */
+    record State(String room, String state, String lastId) implements Outbound {
     }
 
     /** @param data JSON text echoed from the ping */

@@ -39,12 +39,13 @@ final class Subscription {
     }
 
     /**
-     * Sends the join answer and the replayed events, then whatever arrived live meanwhile, and goes live.
+     * Sends the answers ({@code joined}, {@code state}) and the replayed events, then whatever arrived
+     * live meanwhile, and goes live.
      *
      * @param position the room's last id when its history was read; live events up to it are not sent again
      */
-    synchronized void start(Outbound.Joined answer, List<Event> replay, long position) {
-        connection.send(answer);
+    synchronized void start(List<Outbound> answers, List<Event> replay, long position) {
+        answers.forEach(connection::send);
         long now = System.nanoTime();
         for (Event event : replay) {
             sendIfNew(new Delivery(event, now, false));

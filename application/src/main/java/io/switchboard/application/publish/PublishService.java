@@ -8,6 +8,7 @@ import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.PublishReceipts;
+import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
@@ -31,13 +32,15 @@ public final class PublishService implements PublishEventsUseCase {
     private static final int LOCK_STRIPES = 64;
 
     private final PublishSettings settings;
+    private final RoomRules roomRules;
     private final EventBus bus;
     private final PublishReceipts receipts;
     private final HubMetrics metrics;
     private final Object[] keyLocks = new Object[LOCK_STRIPES];
 
-    public PublishService(PublishSettings settings, EventBus bus, PublishReceipts receipts, HubMetrics metrics) {
+    public PublishService(PublishSettings settings, EventBus bus, PublishReceipts receipts, HubMetrics metrics, RoomRules roomRules) {
         this.settings = settings;
+        this.roomRules = roomRules;
         this.bus = bus;
         this.receipts = receipts;
         this.metrics = metrics;
@@ -171,7 +174,7 @@ public final class PublishService implements PublishEventsUseCase {
         return rooms;
     }
 
-    private static RoomName room(String name, String field, List<Problem> problems) {
+    private RoomName room(String name, String field, List<Problem> problems) {
         String problem = RoomName.problemWith(name);
         if (problem != null) {
             problems.add(new Problem(field, problem));
@@ -180,6 +183,11 @@ public final class PublishService implements PublishEventsUseCase {
         RoomName room = new RoomName(name);
         if (room.reserved()) {
             problems.add(new Problem(field, "room " + room + " is reserved for the hub"));
+            return null;
+        }
+        String missing = roomRules.missing(room);
+        if (missing != null) {
+            problems.add(new Problem(field, missing + " (declare " + room + " with PUT /api/v1/rooms/" + room + ")"));
             return null;
         }
         return room;

@@ -7,6 +7,8 @@ import io.switchboard.application.port.in.PublishCommand;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.PublishReceipts;
+import io.switchboard.application.port.out.RoomDirectory;
+import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
@@ -31,7 +33,42 @@ class PublishServiceTest {
     private final ListBus bus = new ListBus();
     private final MapReceipts receipts = new MapReceipts();
     private final HubMetrics metrics = new HubMetrics();
-    private final PublishService service = new PublishService(new PublishSettings(100, 3, 4), bus, receipts, metrics);
+    private final DeclaredRooms declared = new DeclaredRooms();
+    private final PublishService service = new PublishService(new PublishSettings(100, 3, 4), bus, receipts, metrics,
+            new RoomRules(java.util.Set.of("webhook"), Map.of("webhook", "Webhook not found"), declared));
+
+    /** A must-exist namespace's room is refused until declared, with the namespace's own message. */
+    @Test
+    void roomsThatMustExistAreRefusedUntilDeclared() {
+        InvalidInputException e = assertThrows(InvalidInputException.class,
+                () -> service.publish(new PublishCommand(List.of(new EventSubmission("webhook:abc-123", null, "new-request", "{}", null, false, null)),
+                        false, null, null, null)));
+        assertTrue(e.problems().getFirst().message().startsWith("Webhook not found"), e.problems().toString());
+        assertTrue(bus.appends.isEmpty(), "nothing appended");
+        declared.declare(new RoomName("webhook:abc-123"));
+        service.publish(new PublishCommand(List.of(new EventSubmission("webhook:abc-123", null, "new-request", "{}", null, false, null)),
+                false, null, null, null));
+        assertEquals(1, bus.appends.size());
+    }
+
+    private static final class DeclaredRooms implements RoomDirectory {
+        private final java.util.Set<RoomName> rooms = new java.util.HashSet<>();
+
+        @Override
+        public boolean declared(RoomName room) {
+            return rooms.contains(room);
+        }
+
+        @Override
+        public boolean declare(RoomName room) {
+            return rooms.add(room);
+        }
+
+        @Override
+        public boolean remove(RoomName room) {
+            return rooms.remove(room);
+        }
+    }
 
     @Test
     void singleEventToSeveralRoomsGetsOneIdPerRoomInOneAppend() {

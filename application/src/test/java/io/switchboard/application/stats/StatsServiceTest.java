@@ -31,7 +31,7 @@ class StatsServiceTest {
     private final MovableClock clock = new MovableClock(Instant.parse("2026-01-31T12:00:00Z"));
     private final HubMetrics metrics = new HubMetrics();
     private final StatsService stats = new StatsService(
-            new Hub(HubSettings.defaults(), RoomAccess.open(), new AuditTrail(new NoAudit(), clock), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
+            new Hub(HubSettings.defaults(), RoomAccess.open(), null, null, new AuditTrail(new NoAudit(), clock), new NoHistory(), clock, metrics, Runnable::run), metrics, clock);
 
     /** SPEC 1: timestamps are ISO-8601 UTC with milliseconds, also on a whole second. */
     @Test

@@ -1,0 +1,134 @@
+package io.switchboard.adapters.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.HttpRules;
+import io.helidon.webserver.http.HttpService;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.rooms.RoomRules;
+import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.rooms.RoomStateService;
+import io.switchboard.domain.RoomName;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+
+/**
+ * Rooms for backends and administrators: declare ({@code PUT /api/v1/rooms/{room}}), remove
+ * ({@code DELETE}), look up ({@code GET}), and the room's state document
+ * ({@code PUT} / {@code GET /api/v1/rooms/{room}/state}).
+ */
+final class RoomRoutes implements HttpService {
+    private final RoomRules rules;
+    private final RoomStateService states;
+    private final PublisherGate gate;
+
+    RoomRoutes(RoomRules rules, RoomStateService states, PublisherGate gate) {
+        this.rules = rules;
+        this.states = states;
+        this.gate = gate;
+    }
+
+    @Override
+    public void routing(HttpRules http) {
+        http.put("/api/v1/rooms/{room}", this::declare)
+                .delete("/api/v1/rooms/{room}", this::remove)
+                .get("/api/v1/rooms/{room}", this::lookUp)
+                .put("/api/v1/rooms/{room}/state", this::putState)
+                .get("/api/v1/rooms/{room}/state", this::getState);
+    }
+
+    private void declare(ServerRequest req, ServerResponse res) {
+        RoomName room = room(req, res);
+        if (room != null) {
+            boolean created = rules.directory().declare(room);
+            JsonBodies.send(res, created ? Status.CREATED_201 : Status.OK_200,
+                    JsonBodies.JSON.createObjectNode().put("room", room.value()).put("declared", true).toString());
+        }
+    }
+
+    private void remove(ServerRequest req, ServerResponse res) {
+        RoomName room = room(req, res);
+        if (room == null) {
+            return;
+        }
+        if (rules.directory().remove(room)) {
+            res.status(Status.NO_CONTENT_204).send();
+        } else {
+            JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", rules.notFoundMessage(room));
+        }
+    }
+
+    private void lookUp(ServerRequest req, ServerResponse res) {
+        RoomName room = room(req, res);
+        if (room == null) {
+            return;
+        }
+        if (rules.directory().declared(room)) {
+            JsonBodies.send(res, Status.OK_200, JsonBodies.JSON.createObjectNode().put("room", room.value()).put("declared", true).toString());
+        } else {
+            JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", rules.notFoundMessage(room));
+        }
+    }
+
+    private void putState(ServerRequest req, ServerResponse res) {
+        RoomName room = room(req, res);
+        if (room == null) {
+            return;
+        }
+        String missing = rules.missing(room);
+        if (missing != null) {
+            JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", missing);
+            return;
+        }
+        JsonNode state;
+        try {
+            state = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
+        } catch (JsonProcessingException e) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "the state document must be JSON");
+            return;
+        }
+        if (state == null || state.isMissingNode()) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "send the state document as the JSON body");
+            return;
+        }
+        RoomState stored = states.put(room, state.toString());
+        JsonBodies.send(res, Status.OK_200, JsonBodies.JSON.createObjectNode().put("room", room.value())
+                .put("lastId", stored.lastId().toString()).toString());
+    }
+
+    private void getState(ServerRequest req, ServerResponse res) {
+        RoomName room = room(req, res);
+        if (room == null) {
+            return;
+        }
+        Optional<RoomState> state = states.get(room);
+        if (state.isEmpty()) {
+            JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", "room " + room + " has no state document");
+            return;
+        }
+        JsonBodies.send(res, Status.OK_200, "{\"room\":" + JsonBodies.JSON.valueToTree(room.value()) + ",\"state\":" + state.get().state()
+                + ",\"lastId\":\"" + state.get().lastId() + "\"}");
+    }
+
+    /** The path's room after the credential check, or {@code null} when an answer was already sent. */
+    private RoomName room(ServerRequest req, ServerResponse res) {
+        if (!gate.admitPublisherOrAdmin(req, res)) {
+            return null;
+        }
+        String name = req.path().pathParameters().get("room");
+        String problem = RoomName.problemWith(name);
+        if (problem != null) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room: " + problem);
+            return null;
+        }
+        RoomName room = new RoomName(name);
+        if (room.reserved()) {
+            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room " + room + " is reserved for the hub");
+            return null;
+        }
+        return room;
+    }
+}
