@@ -98,6 +98,7 @@ export class SwitchboardClient {
     /** @private */ this._mode = this._opt.transport === "sse" || (this._opt.transport === "auto" && !this._WebSocket) ? "sse" : "websocket";
     /** @private */ this._wsEverOpened = false;
     /** @private */ this._wsFailures = 0;
+    /** @private */ this._sseEverOpened = false;
     /** @private */ this._attempt = 0;
     /** @private */ this._generation = 0;
     /** @private */ this._state = "connecting";
@@ -345,6 +346,7 @@ export class SwitchboardClient {
     es.addEventListener("open", () => {
       if (!current()) return;
       opened = true;
+      this._sseEverOpened = true;
       this._clearTimer("connect");
       this._opened();
     });
@@ -443,16 +445,30 @@ export class SwitchboardClient {
   /** @private */
   _scheduleReconnect(retryAfterMs) {
     const attempt = ++this._attempt;
-    if (this._opt.transport === "auto" && this._mode === "websocket" && !this._wsEverOpened
-        && this._wsFailures >= this._opt.sseFallbackAfter && this._EventSource) {
-      this._switchToSse();
-    }
+    if (this._opt.transport === "auto") this._chooseFallback();
     let delayMs = backoffDelay(this._opt.backoff, attempt);
     if (retryAfterMs > 0) delayMs = Math.max(delayMs, retryAfterMs);
     this._state = "reconnecting";
     this._emit({ type: "reconnecting", data: { attempt, delayMs, transport: this._mode } });
     if (this._state !== "reconnecting") return; // a listener closed the client
     this._timers.reconnect = setTimeout(() => this._connect(), delayMs);
+  }
+
+  /**
+   * @private With transport 'auto': after `sseFallbackAfter` WebSocket attempts in a row failed
+   * to open (and none ever opened), try SSE. If SSE opens, stay with it (WebSockets are blocked on
+   * the way); if it fails too, the hub itself is probably down, so alternate between the two.
+   * A client without rooms has nothing to stream, so it stays with WebSocket.
+   */
+  _chooseFallback() {
+    if (this._mode === "sse") {
+      if (!this._sseEverOpened && this._WebSocket) {
+        this._mode = "websocket";
+        this._wsFailures = this._opt.sseFallbackAfter - 1;
+      }
+    } else if (!this._wsEverOpened && this._wsFailures >= this._opt.sseFallbackAfter && this._EventSource && this._rooms.size > 0) {
+      this._switchToSse();
+    }
   }
 
   /** @private From now on this client streams over SSE; queued commands become POSTs. */
