@@ -7,6 +7,7 @@
  * @property {number} [maxMs=30000] largest cap of any delay
  * @property {number} [factor=2] the cap grows by this factor with each attempt
  * @property {'full'|'none'} [jitter='full'] 'full': a random delay between 0 and the cap; 'none': the cap itself
+ * @property {number} [resetAfterMs=5000] a connection that stays up this long starts the attempt count anew
  */
 
 /**
@@ -30,7 +31,7 @@
  * @property {typeof fetch} [fetch] fetch function for SSE commands (default: globalThis.fetch)
  */
 
-const DEFAULT_BACKOFF = Object.freeze({ initialMs: 1000, maxMs: 30000, factor: 2, jitter: "full" });
+const DEFAULT_BACKOFF = Object.freeze({ initialMs: 1000, maxMs: 30000, factor: 2, jitter: "full", resetAfterMs: 5000 });
 const DEFAULT_RATE = Object.freeze({ burst: 8, perSecond: 8 });
 /** Message types the hub sends besides room events; an SSE stream listens to these always. */
 const PROTOCOL_TYPES = ["connected", "joined", "left", "pong", "error", "disconnect", "stats_update", "state"];
@@ -112,7 +113,7 @@ export class SwitchboardClient {
     /** @private */ this._outbox = [];
     /** @private */ this._tokens = this._opt.rate ? this._opt.rate.burst : 0;
     /** @private */ this._refilledAt = Date.now();
-    /** @private */ this._timers = { reconnect: null, connect: null, pump: null, watchdog: null, refresh: null, reopen: null };
+    /** @private */ this._timers = { reconnect: null, connect: null, pump: null, watchdog: null, refresh: null, reopen: null, uptime: null };
     /** @private */ this._waiters = [];
     queueMicrotask(() => this._connect());
   }
@@ -495,6 +496,7 @@ export class SwitchboardClient {
     this._clearTimer("refresh");
     this._clearTimer("pump");
     this._clearTimer("reopen");
+    this._clearTimer("uptime");
     this._outbox = this._outbox.filter((entry) => !CONNECTION_KINDS.has(entry.kind));
     const ws = this._ws;
     this._ws = null;
@@ -561,7 +563,7 @@ export class SwitchboardClient {
     switch (message.type) {
       case "connected":
         this._connectionId = data.connectionId ?? null;
-        this._attempt = 0;
+        this._startUptime();
         this._serverDisconnect = null;
         this._startWatchdog(data.heartbeat);
         this._scheduleRefresh(this._token);
@@ -700,6 +702,18 @@ export class SwitchboardClient {
         this._enqueue({ type: "ping", data: { t: now } }, "ping");
       }
     }, Math.max(50, Math.min(intervalMs, timeoutMs) / 2));
+  }
+
+  /**
+   * @private The attempt count (and so the backoff) starts anew only once a connection has stayed
+   * up for a while: a hub that accepts and at once closes again still gets growing delays.
+   */
+  _startUptime() {
+    this._clearTimer("uptime");
+    this._timers.uptime = setTimeout(() => {
+      this._timers.uptime = null;
+      this._attempt = 0;
+    }, this._opt.backoff.resetAfterMs);
   }
 
   /** @private With getToken, fetch a new token before this one's `exp` and hand it to the hub. */
