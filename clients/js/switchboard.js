@@ -257,7 +257,10 @@ export class SwitchboardClient {
 
   // ---------------------------------------------------------------- connecting
 
-  /** @private Starts one connection attempt on the current transport. */
+  /**
+   * @private Starts one connection attempt on the current transport.
+   * @param {string} [presetToken] a token already fetched (token refresh)
+   */
   async _connect(presetToken) {
     if (this._state === "closed") return;
     const generation = ++this._generation;
@@ -406,6 +409,8 @@ export class SwitchboardClient {
   /**
    * @private The current connection is gone (or an attempt failed): tell the listeners, then
    * reconnect after a backoff delay unless the hub or maxAttempts says otherwise.
+   * @param {number} generation the connection's generation; a stale one is ignored
+   * @param {{opened: boolean, code?: number, reason?: string}} info
    */
   _lost(generation, { opened, code, reason }) {
     if (generation !== this._generation || this._state === "closed") return;
@@ -514,7 +519,10 @@ export class SwitchboardClient {
     if (es) es.close();
   }
 
-  /** @private Opens a new connection right away (token refresh, SSE room change): no backoff, no `disconnect`. */
+  /**
+   * @private Opens a new connection right away (token refresh, SSE room change): no backoff, no `disconnect`.
+   * @param {string} [presetToken]
+   */
   _reopen(presetToken) {
     if (this._state === "closed") return;
     this._generation++;
@@ -655,6 +663,7 @@ export class SwitchboardClient {
   /** @private A command from an SSE client: POST with the stream's connection id. */
   async _postCommand(room, name, data) {
     if (!this._fetch) throw new Error("no fetch function: pass one as options.fetch");
+    if (this._state === "idle") throw new Error(`join room ${room} before sending it commands`);
     const connectionId = this._open && this._connectionId ? this._connectionId : await this._whenConnected();
     const path = encodeURIComponent(room).replace(/%3A/gi, ":").replace(/%40/g, "@");
     const headers = { "Content-Type": "application/json" };
