@@ -111,7 +111,7 @@ export class SwitchboardClient {
     /** @private */ this._serverDisconnect = null;
     /** @private */ this._token = this._opt.token;
     /** @private */ this._outbox = [];
-    /** @private */ this._tokens = this._opt.rate ? this._opt.rate.burst : 0;
+    /** @private */ this._credits = this._opt.rate ? this._opt.rate.burst : 0;
     /** @private */ this._refilledAt = Date.now();
     /** @private */ this._timers = { reconnect: null, connect: null, pump: null, watchdog: null, refresh: null, reopen: null, uptime: null };
     /** @private */ this._waiters = [];
@@ -593,9 +593,13 @@ export class SwitchboardClient {
         if (typeof data.ref === "string" && data.ref.startsWith(JOIN_REF)) {
           const room = data.ref.slice(JOIN_REF.length);
           if (data.code === "RATE_LIMITED") {
-            if (this._rooms.has(room)) this._enqueue(this._joinMessage(room), "join");
+            const generation = this._generation; // try again in a second, on the same connection
+            setTimeout(() => {
+              if (generation === this._generation && this._rooms.has(room)) this._enqueue(this._joinMessage(room), "join");
+            }, 1000);
           } else {
             this._rooms.delete(room); // the hub refused the room: do not rejoin it on every reconnect
+            this._lastIds.delete(room);
           }
         }
         break;
@@ -638,17 +642,17 @@ export class SwitchboardClient {
     while (this._outbox.length) {
       if (rate) {
         const now = Date.now();
-        this._tokens = Math.min(rate.burst, this._tokens + ((now - this._refilledAt) * rate.perSecond) / 1000);
+        this._credits = Math.min(rate.burst, this._credits + ((now - this._refilledAt) * rate.perSecond) / 1000);
         this._refilledAt = now;
-        if (this._tokens < 1) {
-          const waitMs = Math.ceil(((1 - this._tokens) * 1000) / rate.perSecond);
+        if (this._credits < 1) {
+          const waitMs = Math.ceil(((1 - this._credits) * 1000) / rate.perSecond);
           this._timers.pump = setTimeout(() => {
             this._timers.pump = null;
             this._pump();
           }, waitMs);
           return;
         }
-        this._tokens -= 1;
+        this._credits -= 1;
       }
       const entry = this._outbox.shift();
       try {

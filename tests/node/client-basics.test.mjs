@@ -91,3 +91,12 @@ test("the token goes to the hub as the token query parameter", async (t) => {
   assert.equal(recording.attempts[0].url.searchParams.get("token"), "tok/en+1");
   assert.equal(recording.attempts[0].url.pathname, "/ws");
 });
+
+test("joining many rooms at once is paced below the hub's inbound limit: every room joined, nothing refused", async (t) => {
+  const rooms = Array.from({ length: 20 }, (_, i) => `basics:many${i}`);
+  const c = openClient(t, wsUrl(), { rooms });
+  await c.until("joined", rooms.length);
+
+  assert.deepEqual(c.of("joined").map((m) => m.data.room).sort(), [...rooms].sort());
+  assert.deepEqual(c.of("error"), [], "no RATE_LIMITED");
+});
