@@ -126,3 +126,25 @@ test("with tokenRefresh 'message' it sends refresh {token} on the open connectio
   assert.deepEqual(sent().filter((m) => m.type === "refresh"), [{ type: "refresh", data: { token: issued[1] } }]);
   assert.equal(c.of("connected").length, 1);
 });
+
+test("a connection that silently stops delivering is found by the heartbeat and replaced, losing nothing", async (t) => {
+  const quick = await startHub({ env: { HUB_HEARTBEAT_INTERVAL: "300ms", HUB_HEARTBEAT_TIMEOUT: "300ms" } });
+  t.after(() => quick.stop());
+  const relay = await startRelay(quick.port);
+  t.after(() => relay.close());
+  const c = openClient(t, `ws://127.0.0.1:${relay.port}/ws`, { rooms: ["silent:r"] });
+  await c.until("joined", 1);
+  await quick.publish(ticks("silent:r", 1, 1));
+  await c.until("tick", 1);
+
+  relay.freezeAll(); // no close, no reset: only the heartbeat can tell
+  await quick.publish(ticks("silent:r", 2, 3));
+  await c.until("joined", 2, "the rejoin after the heartbeat gave up");
+  await quick.publish(ticks("silent:r", 4, 4));
+  await c.until("tick", 4);
+  await settle();
+
+  assert.deepEqual(c.of("disconnect").map((m) => [m.data.code, m.data.reconnect]), [[4011, true]]);
+  assert.deepEqual(c.numbers("silent:r"), [1, 2, 3, 4]);
+  assert.equal(c.of("joined")[1].data.recovered, true);
+});
