@@ -51,9 +51,10 @@ export async function startHub({ args = ["--ephemeral"], env = {} } = {}) {
   };
 }
 
-/** A TCP relay to the hub whose connections a test can cut, as a flaky network would. */
+/** A TCP relay to the hub whose connections a test can cut or freeze, as a flaky network would. */
 export async function startRelay(targetPort) {
   const sockets = new Set();
+  const pairs = new Set();
   const server = net.createServer((client) => {
     const upstream = net.connect(targetPort, "127.0.0.1");
     for (const s of [client, upstream]) {
@@ -63,6 +64,9 @@ export async function startRelay(targetPort) {
     }
     client.pipe(upstream);
     upstream.pipe(client);
+    const pair = [client, upstream];
+    pairs.add(pair);
+    client.on("close", () => pairs.delete(pair));
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
@@ -70,6 +74,16 @@ export async function startRelay(targetPort) {
     port: server.address().port,
     cutAll() {
       for (const s of sockets) s.destroy();
+    },
+    /** Stops forwarding on the open connections without closing them: packets silently dropped. */
+    freezeAll() {
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+      pairs.clear();
     },
     async close() {
       this.cutAll();
