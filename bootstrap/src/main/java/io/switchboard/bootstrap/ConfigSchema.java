@@ -25,6 +25,8 @@ final class ConfigSchema {
             new ConfigKey("hub.limits.max-connections", Kind.INTEGER, "0", "Connections to this hub; beyond: 503 `CONNECTION_LIMIT`. 0: no limit."),
             new ConfigKey("hub.limits.per-ip", Kind.INTEGER, "0", "Connections from one IP address. 0: no limit."),
             new ConfigKey("hub.limits.per-user", Kind.INTEGER, "0", "Connections of one authenticated user. 0: no limit."),
+            new ConfigKey("hub.limits.per-room", Kind.INTEGER, "0",
+                    "Connections in one room; a join beyond gets `error CONNECTION_LIMIT`. 0: no limit."),
             new ConfigKey("hub.limits.policy", Kind.CHOICE, "reject",
                     "Over the per-IP or per-user limit: `reject` (503), `evict-oldest` or `evict-oldest-idle` "
                             + "(that connection gets `disconnect`, then close 4009)."),

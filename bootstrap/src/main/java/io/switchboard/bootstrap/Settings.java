@@ -103,7 +103,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 values.integer("hub.inbound.violations-to-close", 1, 1_000_000),
                 values.integer("hub.connection.max-rooms", 1, 100_000),
                 values.duration("hub.connection.close-grace"),
-                values.duration("hub.shutdown-grace"));
+                values.duration("hub.shutdown-grace"),
+                values.integer("hub.limits.per-room", 0, 10_000_000));
         PublishSettings publish = new PublishSettings(
                 values.integer("hub.publish.max-payload-bytes", 1, 16 * 1024 * 1024),
                 values.integer("hub.publish.max-batch", 1, 100_000),

@@ -139,6 +139,36 @@ class OriginAndLimitsTest {
     }
 
     @Test
+    void aFullRoomRefusesFurtherJoinsEvenWhenTheyComeAllAtOnce() throws Exception {
+        try (TestHub hub = TestHub.start(Map.of("hub.limits.per-room", "5"))) {
+            List<JsonWebSocket> clients = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                clients.add(JsonWebSocket.connect(hub.ws()));
+                clients.getLast().nextOfType("connected", WAIT);
+            }
+            try {
+                clients.parallelStream().forEach(c -> c.join("project:busy"));
+                int joined = 0;
+                int full = 0;
+                for (JsonWebSocket client : clients) {
+                    JsonNode answer = client.next(WAIT);
+                    if (answer.path("type").asText().equals("joined")) {
+                        joined++;
+                    } else {
+                        assertEquals("CONNECTION_LIMIT", answer.path("data").path("code").asText(), answer.toString());
+                        assertTrue(answer.path("data").path("message").asText().contains("project:busy"));
+                        full++;
+                    }
+                }
+                assertEquals(5, joined, "exactly the room's limit got in");
+                assertEquals(15, full);
+            } finally {
+                clients.forEach(JsonWebSocket::close);
+            }
+        }
+    }
+
+    @Test
     void tooManyAttemptsFromOneAddressGet429() throws Exception {
         try (TestHub hub = TestHub.start(Map.of("hub.limits.attempts-per-ip-per-minute", "5"))) {
             for (int i = 0; i < 5; i++) {

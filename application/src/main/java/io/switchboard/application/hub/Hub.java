@@ -178,7 +178,13 @@ public final class Hub implements EventBus.EventListener {
         if (previous != null) {
             rooms.remove(previous);
         }
-        rooms.add(subscription);
+        if (!rooms.add(subscription, settings.maxConnectionsPerRoom())) {
+            joined.remove(room, subscription);
+            audit.record("limit.rejected", connection, "room full", room.value(), null);
+            reject(connection, ErrorCode.CONNECTION_LIMIT,
+                    "room " + room + " is full: at most " + settings.maxConnectionsPerRoom() + " connections", ref);
+            return;
+        }
         if (!connection.open()) {
             rooms.remove(subscription);
             return;

@@ -19,11 +19,12 @@ import java.util.Objects;
  * @param maxRoomsPerConnection   joins beyond this fail with {@code SUBSCRIPTION_FAILED}
  * @param closeGrace              a connection whose close frame cannot be written within this long is cut off
  * @param shutdownGrace           time allowed, on shutdown, for clients to receive {@code disconnect} and close
+ * @param maxConnectionsPerRoom   joins of a room that has this many local members fail with {@code CONNECTION_LIMIT}; 0: no limit
  */
 public record HubSettings(int outboundMaxMessages, long outboundMaxBytes, OverflowPolicy overflowPolicy,
                           Duration heartbeatInterval, Duration heartbeatTimeout,
                           int inboundMaxBytes, double inboundRatePerSecond, int inboundBurst, int rateViolationsToClose,
-                          int maxRoomsPerConnection, Duration closeGrace, Duration shutdownGrace) {
+                          int maxRoomsPerConnection, Duration closeGrace, Duration shutdownGrace, int maxConnectionsPerRoom) {
     public HubSettings {
         Objects.requireNonNull(overflowPolicy, "overflowPolicy");
         positive("outboundMaxMessages", outboundMaxMessages);
@@ -32,6 +33,9 @@ public record HubSettings(int outboundMaxMessages, long outboundMaxBytes, Overfl
         positive("inboundBurst", inboundBurst);
         positive("rateViolationsToClose", rateViolationsToClose);
         positive("maxRoomsPerConnection", maxRoomsPerConnection);
+        if (maxConnectionsPerRoom < 0) {
+            throw new IllegalArgumentException("maxConnectionsPerRoom must not be negative");
+        }
         if (!(inboundRatePerSecond > 0)) {
             throw new IllegalArgumentException("inboundRatePerSecond must be positive");
         }
@@ -45,7 +49,7 @@ public record HubSettings(int outboundMaxMessages, long outboundMaxBytes, Overfl
     public static HubSettings defaults() {
         return new HubSettings(1024, 1024 * 1024, OverflowPolicy.DISCONNECT,
                 Duration.ofSeconds(30), Duration.ofSeconds(10),
-                4096, 10, 10, 20, 100, Duration.ofSeconds(10), Duration.ofSeconds(10));
+                4096, 10, 10, 20, 100, Duration.ofSeconds(10), Duration.ofSeconds(10), 0);
     }
 
     private static void positive(String name, long value) {

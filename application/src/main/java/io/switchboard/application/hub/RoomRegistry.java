@@ -24,12 +24,23 @@ final class RoomRegistry {
         }
     }
 
-    void add(Subscription subscription) {
+    /**
+     * Adds the subscription unless the room already has {@code limit} members (0: no limit); the
+     * check and the add are one atomic step per room.
+     */
+    boolean add(Subscription subscription, int limit) {
+        boolean[] added = {false};
+        ConnectionId id = subscription.connection().id();
         shard(subscription.room()).compute(subscription.room(), (room, members) -> {
+            if (limit > 0 && members != null && members.size() >= limit && !members.containsKey(id)) {
+                return members;
+            }
             Map<ConnectionId, Subscription> m = members == null ? new ConcurrentHashMap<>() : members;
-            m.put(subscription.connection().id(), subscription);
+            m.put(id, subscription);
+            added[0] = true;
             return m;
         });
+        return added[0];
     }
 
     void remove(Subscription subscription) {
