@@ -34,7 +34,7 @@ final class MemberRoutes implements HttpService {
     }
 
     private void add(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room != null) {
             String user = req.path().pathParameters().get("user");
             members.add(room, user);
@@ -44,7 +44,7 @@ final class MemberRoutes implements HttpService {
     }
 
     private void remove(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room != null) {
             String user = req.path().pathParameters().get("user");
             if (members.remove(room, user)) {
@@ -57,25 +57,11 @@ final class MemberRoutes implements HttpService {
     }
 
     private void list(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room != null) {
             ObjectNode body = JsonBodies.JSON.createObjectNode().put("room", room.value());
             members.members(room).forEach(body.putArray("members")::add);
             JsonBodies.send(res, Status.OK_200, body.toString());
         }
-    }
-
-    /** The path's room after the credential check, or {@code null} when an answer was already sent. */
-    private RoomName room(ServerRequest req, ServerResponse res) {
-        if (!gate.admitPublisherOrAdmin(req, res)) {
-            return null;
-        }
-        String name = req.path().pathParameters().get("room");
-        String problem = RoomName.problemWith(name);
-        if (problem != null) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room: " + problem);
-            return null;
-        }
-        return new RoomName(name);
     }
 }

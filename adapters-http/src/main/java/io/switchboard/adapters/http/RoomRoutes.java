@@ -41,7 +41,7 @@ final class RoomRoutes implements HttpService {
     }
 
     private void declare(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room != null) {
             boolean created = rules.directory().declare(room);
             JsonBodies.send(res, created ? Status.CREATED_201 : Status.OK_200,
@@ -50,7 +50,7 @@ final class RoomRoutes implements HttpService {
     }
 
     private void remove(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room == null) {
             return;
         }
@@ -62,7 +62,7 @@ final class RoomRoutes implements HttpService {
     }
 
     private void lookUp(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room == null) {
             return;
         }
@@ -74,7 +74,7 @@ final class RoomRoutes implements HttpService {
     }
 
     private void putState(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room == null) {
             return;
         }
@@ -100,7 +100,7 @@ final class RoomRoutes implements HttpService {
     }
 
     private void getState(ServerRequest req, ServerResponse res) {
-        RoomName room = room(req, res);
+        RoomName room = RoomPath.of(req, res, gate);
         if (room == null) {
             return;
         }
@@ -111,24 +111,5 @@ final class RoomRoutes implements HttpService {
         }
         JsonBodies.send(res, Status.OK_200, "{\"room\":" + JsonBodies.JSON.valueToTree(room.value()) + ",\"state\":" + state.get().state()
                 + ",\"lastId\":\"" + state.get().lastId() + "\"}");
-    }
-
-    /** The path's room after the credential check, or {@code null} when an answer was already sent. */
-    private RoomName room(ServerRequest req, ServerResponse res) {
-        if (!gate.admitPublisherOrAdmin(req, res)) {
-            return null;
-        }
-        String name = req.path().pathParameters().get("room");
-        String problem = RoomName.problemWith(name);
-        if (problem != null) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room: " + problem);
-            return null;
-        }
-        RoomName room = new RoomName(name);
-        if (room.reserved()) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "room " + room + " is reserved for the hub");
-            return null;
-        }
-        return room;
     }
 }
