@@ -50,47 +50,48 @@ final class JdbcEventStore implements EventBus, EventLog {
 
     @Override
     public List<Event> append(List<EventDraft> drafts) {
-        Map<RoomName, RoomSequence> involved = new TreeMap<>();
-        for (EventDraft draft : drafts) {
-            involved.computeIfAbsent(draft.room(), this::sequence);
+        if (drafts.isEmpty()) {
+            return List.of();
         }
-        List<RoomSequence> locked = new ArrayList<>(involved.size());
+        List<RoomSequence> rooms = lockInNameOrder(drafts);
         try {
-            for (RoomSequence sequence : involved.values()) {
-                sequence.lock();
-                locked.add(sequence);
+            Map<RoomName, Long> lastIds = new HashMap<>();
+            for (RoomSequence room : rooms) {
+                lastIds.put(room.room(), room.lastId(rows));
             }
-            Map<RoomName, Long> before = new HashMap<>();
-            Map<RoomName, Long> next = new HashMap<>();
-            for (RoomSequence sequence : locked) {
-                before.put(sequence.room(), sequence.lastId(rows));
-            }
+            Map<RoomName, Long> previous = Map.copyOf(lastIds);
             Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
             List<Event> events = new ArrayList<>(drafts.size());
             for (EventDraft draft : drafts) {
-                long id = next.merge(draft.room(), before.get(draft.room()) + 1, (last, one) -> last + 1);
-                events.add(Event.from(draft, new EventId(id), now));
+                events.add(Event.from(draft, new EventId(lastIds.merge(draft.room(), 1L, Long::sum)), now));
             }
-            store(events, locked, next);
-            for (RoomSequence sequence : locked) {
-                sequence.committed(next.get(sequence.room()));
+            store(events, rooms, lastIds);
+            for (RoomSequence room : rooms) {
+                room.committed(lastIds.get(room.room()));
             }
             for (Event event : events) {
-                for (EventListener listener : listeners) {
-                    listener.onEvent(event);
-                }
+                listeners.forEach(listener -> listener.onEvent(event));
             }
-            for (RoomSequence sequence : locked) {
-                if (before.get(sequence.room()) / TRIM_EVERY != next.get(sequence.room()) / TRIM_EVERY) {
-                    trim(sequence);
+            for (RoomSequence room : rooms) {
+                if (previous.get(room.room()) / TRIM_EVERY != lastIds.get(room.room()) / TRIM_EVERY) {
+                    trim(room);
                 }
             }
             return events;
         } finally {
-            for (int i = locked.size() - 1; i >= 0; i--) {
-                locked.get(i).unlock();
-            }
+            rooms.reversed().forEach(RoomSequence::unlock);
         }
+    }
+
+    /** Locks the rooms of {@code drafts} in name order, so two batches sharing rooms cannot deadlock. */
+    private List<RoomSequence> lockInNameOrder(List<EventDraft> drafts) {
+        Map<RoomName, RoomSequence> rooms = new TreeMap<>();
+        for (EventDraft draft : drafts) {
+            rooms.computeIfAbsent(draft.room(), this::sequence);
+        }
+        List<RoomSequence> locked = new ArrayList<>(rooms.values());
+        locked.forEach(RoomSequence::lock);
+        return locked;
     }
 
     @Override

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.application.port.in.PublishReceipt;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ final class StoredJson {
             return Map.of();
         }
         try {
-            return JSON.readValue(json, FIELDS);
+            return Collections.unmodifiableMap(JSON.readValue(json, FIELDS));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stored meta is not a JSON object of strings: " + e.getOriginalMessage(), e);
         }
