@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,6 +22,7 @@ final class H2File {
     static final String FILE_NAME = "switchboard.mv.db";
     /** H2's error code for a database file locked by another process. */
     private static final int DATABASE_ALREADY_OPEN = 90020;
+    private static final String USER = "sa";
     private static final Set<Path> OPEN_HERE = ConcurrentHashMap.newKeySet();
 
     private H2File() {
@@ -46,14 +49,21 @@ final class H2File {
             HikariConfig config = new HikariConfig();
             config.setPoolName("switchboard-h2");
             config.setJdbcUrl(url(dataDir));
-            config.setUsername("sa");
+            config.setUsername(USER);
             config.setPassword("");
             config.setMaximumPoolSize(8);
-            return new JdbcDatabase(new HikariDataSource(config), "h2", () -> OPEN_HERE.remove(dir));
+            // Opening one plain connection first reports a locked file here, not as a pool start-up
+            // failure with a stack trace; kept open, it holds the database open for the pool.
+            Connection first = DriverManager.getConnection(url(dataDir), USER, "");
+            try {
+                return new JdbcDatabase(new HikariDataSource(config), "h2", () -> OPEN_HERE.remove(dir));
+            } finally {
+                first.close();
+            }
         } catch (IOException e) {
             OPEN_HERE.remove(dir);
             throw new EventStorage.UnavailableException("cannot create data directory " + dataDir + ": " + e, e);
-        } catch (RuntimeException e) {
+        } catch (SQLException | RuntimeException e) {
             OPEN_HERE.remove(dir);
             if (errorCode(e) == DATABASE_ALREADY_OPEN) {
                 throw new EventStorage.UnavailableException("data directory " + dataDir + " is in use by another process"
