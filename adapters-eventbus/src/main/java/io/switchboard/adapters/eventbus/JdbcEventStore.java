@@ -147,9 +147,9 @@ final class JdbcEventStore implements EventBus, EventLog {
     }
 
     /**
-     * Under the room's lock: the oldest event a resume may still start after — the first one in
-     * the count window that is not older than the age limit (older ones before it count as gone,
-     * as in {@link io.switchboard.domain.RoomHistory}).
+     * Under the room's lock: the oldest event still held — the first one in the count window that
+     * is not older than the age limit; everything before it counts as gone, as in
+     * {@link io.switchboard.domain.RoomHistory}.
      */
     private Optional<EventId> oldestHeld(RoomName room, long last) {
         return last == 0 ? Optional.empty() : rows.firstSince(room, windowStart(last), cutoff());
