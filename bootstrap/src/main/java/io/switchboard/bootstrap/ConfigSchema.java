@@ -73,7 +73,8 @@ final class ConfigSchema {
             new ConfigKey("hub.shutdown-grace", Kind.DURATION, "10s",
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
             new ConfigKey("hub.data-dir", Kind.TEXT, "./data",
-                    "Directory for durable data. Reserved: this version keeps events in memory only."));
+                    "Directory for durable data: the H2 event log `switchboard.mv.db` (created if missing; one hub per "
+                            + "directory). Not used with `--ephemeral`, which keeps events in memory."));
 
     static final List<String> OVERFLOW_POLICIES = List.of("disconnect", "drop-oldest");
     static final List<String> AUTH_MODES = List.of("none", "optional", "required");

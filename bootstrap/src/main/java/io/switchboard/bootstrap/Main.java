@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.helidon.logging.common.LogConfig;
+import io.switchboard.adapters.eventbus.EventStorage;
 
 import java.io.UncheckedIOException;
 import java.time.Clock;
@@ -43,6 +44,11 @@ public final class Main {
             hub = Switchboard.start(settings, Clock.systemUTC());
         } catch (UncheckedIOException e) {
             System.err.println("switchboard: cannot listen on " + settings.host() + ":" + settings.port() + ": " + e.getMessage());
+            System.exit(1);
+            return;
+        } catch (EventStorage.UnavailableException e) {
+            System.err.println("switchboard: cannot open the event storage: " + e.getMessage());
+            System.err.println("Use --data DIR for another directory, or --ephemeral to keep events in memory only.");
             System.exit(1);
             return;
         }

@@ -41,11 +41,11 @@ final class Switchboard {
     private final ExecutorService writers;
     private final ScheduledExecutorService timers;
     private final boolean loopbackPublishOnly;
-    private final String storage;
+    private final EventStorage storage;
     private volatile boolean stopped;
 
     private Switchboard(WebServer server, Hub hub, ExecutorService writers, ScheduledExecutorService timers,
-                        boolean loopbackPublishOnly, String storage) {
+                        boolean loopbackPublishOnly, EventStorage storage) {
         this.server = server;
         this.hub = hub;
         this.writers = writers;
@@ -54,14 +54,32 @@ final class Switchboard {
         this.storage = storage;
     }
 
+    /**
+     * Opens the storage ({@code --ephemeral}: memory; otherwise H2 under {@code hub.data-dir}) and
+     * starts the hub on it.
+     *
+     * @throws EventStorage.UnavailableException when the storage cannot be opened
+     */
     static Switchboard start(Settings settings, Clock clock) {
-        EventStorage storage = EventStorage.inMemory(settings.history(), clock);
+        EventStorage storage = settings.ephemeral()
+                ? EventStorage.inMemory(settings.history(), clock)
+                : EventStorage.h2(settings.dataDir(), settings.history(), clock);
+        try {
+            return start(settings, clock, storage);
+        } catch (RuntimeException e) {
+            storage.close();
+            throw e;
+        }
+    }
+
+    private static Switchboard start(Settings settings, Clock clock, EventStorage storage) {
         HubMetrics metrics = new HubMetrics();
         ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
         AuditTrail audit = new AuditTrail(storage.audit(), clock);
         RoomRules roomRules = new RoomRules(settings.namespaceRooms().mustExist(), settings.namespaceRooms().notFoundMessages(),
                 storage.rooms());
-        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit, storage.log(), clock, metrics, writers);
+        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
+                storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
         PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics, roomRules);
         StatsService stats = new StatsService(hub, metrics, clock);
@@ -112,7 +130,7 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
-        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage.description());
+        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage);
     }
 
     int port() {
@@ -123,11 +141,12 @@ final class Switchboard {
         return loopbackPublishOnly;
     }
 
+    /** Where events are kept, e.g. {@code H2 file ./data/switchboard.mv.db}. */
     String storage() {
-        return storage;
+        return storage.description();
     }
 
-    /** Tells every client {@code disconnect}, closes them with 1001, then stops the server. */
+    /** Tells every client {@code disconnect}, closes them with 1001, stops the server, then closes the storage. */
     synchronized void stop() {
         if (stopped) {
             return;
@@ -137,6 +156,7 @@ final class Switchboard {
         server.stop();
         timers.shutdownNow();
         writers.shutdownNow();
+        storage.close();
     }
 
     private static Runnable guarded(Runnable task) {

@@ -5,6 +5,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -24,12 +25,27 @@ final class TestHub implements AutoCloseable {
         return start(Map.of());
     }
 
-    /** @param config configuration keys and values, as in application YAML ({@code hub.heartbeat.interval -> 1s}) */
+    /**
+     * A hub with in-memory storage ({@code --ephemeral}), the fastest to start.
+     *
+     * @param config configuration keys and values, as in application YAML ({@code hub.heartbeat.interval -> 1s})
+     */
     static TestHub start(Map<String, String> config) {
+        return start(config, true);
+    }
+
+    /** A hub with the default durable storage, H2 in {@code dataDir}, as the launcher starts it without {@code --ephemeral}. */
+    static TestHub startDurable(Path dataDir, Map<String, String> config) {
+        Map<String, String> overrides = new HashMap<>(config);
+        overrides.put("hub.data-dir", dataDir.toString());
+        return start(overrides, false);
+    }
+
+    private static TestHub start(Map<String, String> config, boolean ephemeral) {
         Map<String, String> overrides = new HashMap<>(config);
         overrides.putIfAbsent("server.port", "0");
         overrides.putIfAbsent("server.host", "127.0.0.1");
-        Settings settings = Settings.from(new ConfigValues(overrides, Map.of()), true);
+        Settings settings = Settings.from(new ConfigValues(overrides, Map.of()), ephemeral);
         return new TestHub(Switchboard.start(settings, Clock.systemUTC()));
     }
 

@@ -9,12 +9,16 @@ import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.application.port.out.StateStore;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 
-/** The storage adapters' entry: the bus, log and idempotency receipts of one storage choice. */
-public record EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
-                           RoomDirectory rooms, StateStore states, String description) {
+/**
+ * The storage adapters' entry: the bus, log, idempotency receipts, audit log, room directory,
+ * state documents and membership lists of one storage choice. Close it when the hub has stopped,
+ * to release what it holds (the database file).
+ */
+public final class EventStorage implements AutoCloseable {
 
     /** Idempotency keys are honoured this long (SPEC 2). */
     public static final Duration IDEMPOTENCY_WINDOW = Duration.ofHours(24);
@@ -22,12 +26,101 @@ public record EventStorage(EventBus bus, EventLog log, PublishReceipts receipts,
     /** Audit entries an in-memory store keeps; the oldest leave first. */
     public static final int AUDIT_ENTRIES_IN_MEMORY = 10_000;
 
+    private final EventBus bus;
+    private final EventLog log;
+    private final PublishReceipts receipts;
+    private final String description;
+    private final AutoCloseable resources;
+    private final AuditLog audit = new InMemoryAuditLog(AUDIT_ENTRIES_IN_MEMORY);
+    private final RoomMembers members = new InMemoryRoomMembers();
+    private final InMemoryRooms rooms = new InMemoryRooms();
+
+    private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, String description, AutoCloseable resources) {
+        this.bus = bus;
+        this.log = log;
+        this.receipts = receipts;
+        this.description = description;
+        this.resources = resources;
+    }
+
     /** Everything in this process's memory: fast, and gone on restart. */
     public static EventStorage inMemory(HistoryRetention retention, Clock clock) {
         InMemoryEventStore store = new InMemoryEventStore(retention, clock);
-        InMemoryRooms rooms = new InMemoryRooms();
         return new EventStorage(store, store, new InMemoryPublishReceipts(IDEMPOTENCY_WINDOW, clock),
-                new InMemoryAuditLog(AUDIT_ENTRIES_IN_MEMORY), new InMemoryRoomMembers(), rooms, rooms,
-                "in memory (events are lost on restart)");
+                "in memory (events are lost on restart)", () -> { });
+    }
+
+    /**
+     * The default: an H2 database file in {@code dataDir} (created if missing), its schema brought
+     * up to date. Acknowledged events survive a crash of the process. The audit log, room
+     * declarations, state documents and membership lists are still kept in memory.
+     *
+     * @throws UnavailableException when the database cannot be opened, e.g. another process uses it
+     */
+    public static EventStorage h2(Path dataDir, HistoryRetention retention, Clock clock) {
+        JdbcDatabase database = H2File.open(dataDir);
+        try {
+            SchemaMigrations.apply(database.client(), database.dialect(), clock);
+            JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
+            return new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
+                    "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
+        } catch (RuntimeException e) {
+            database.close();
+            throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public EventBus bus() {
+        return bus;
+    }
+
+    public EventLog log() {
+        return log;
+    }
+
+    public PublishReceipts receipts() {
+        return receipts;
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    public RoomMembers members() {
+        return members;
+    }
+
+    public RoomDirectory rooms() {
+        return rooms;
+    }
+
+    public StateStore states() {
+        return rooms;
+    }
+
+    /** Where events are kept, for the startup log line. */
+    public String description() {
+        return description;
+    }
+
+    /** Releases the storage; the bus and log must not be used afterwards. */
+    @Override
+    public void close() {
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("closing storage " + description + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The storage cannot be opened; the message says why in words an operator can act on. */
+    public static final class UnavailableException extends RuntimeException {
+        UnavailableException(String message) {
+            super(message);
+        }
+
+        UnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -1,0 +1,70 @@
+package io.switchboard.adapters.eventbus;
+
+import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbExecute;
+import io.helidon.dbclient.DbRow;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.EventId;
+import io.switchboard.domain.RoomName;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The SQL of tables {@code events} and {@code rooms}; every statement names its room, the first key column. */
+final class EventRows {
+    private static final String EVENT_COLUMNS = "id, event_type, data, meta, critical, event_key, created_at";
+
+    private final DbClient db;
+
+    EventRows(DbClient db) {
+        this.db = db;
+    }
+
+    /** The room's last assigned id, if the room ever had an event. */
+    Optional<Long> lastId(RoomName room) {
+        return db.execute().get("SELECT last_id FROM rooms WHERE room = ?", room.value())
+                .map(row -> row.column("last_id").get(Long.class));
+    }
+
+    void saveLastId(DbExecute tx, RoomName room, long lastId, boolean known) {
+        if (known) {
+            tx.update("UPDATE rooms SET last_id = ? WHERE room = ?", lastId, room.value());
+        } else {
+            tx.insert("INSERT INTO rooms (room, last_id) VALUES (?, ?)", room.value(), lastId);
+        }
+    }
+
+    void insert(DbExecute tx, Event event) {
+        tx.insert("INSERT INTO events (room, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                event.room().value(), event.id().value(), event.type(), event.data(), StoredJson.meta(event.meta()),
+                event.critical(), event.key(), Columns.timestamp(event.timestamp()));
+    }
+
+    /** The stored events after {@code position}, in id order. */
+    List<Event> after(RoomName room, long position) {
+        return db.execute()
+                .query("SELECT " + EVENT_COLUMNS + " FROM events WHERE room = ? AND id > ? ORDER BY id", room.value(), position)
+                .map(row -> event(room, row))
+                .toList();
+    }
+
+    /** The lowest id at or above {@code from} stored no earlier than {@code notBefore}. */
+    Optional<EventId> firstSince(RoomName room, long from, Instant notBefore) {
+        return db.execute()
+                .get("SELECT MIN(id) AS id FROM events WHERE room = ? AND id >= ? AND created_at >= ?",
+                        room.value(), from, Columns.timestamp(notBefore))
+                .map(row -> row.column("id").get(Long.class))
+                .map(EventId::new);
+    }
+
+    void deleteBefore(RoomName room, long id) {
+        db.execute().delete("DELETE FROM events WHERE room = ? AND id < ?", room.value(), id);
+    }
+
+    private static Event event(RoomName room, DbRow row) {
+        return new Event(new EventId(row.column("id").get(Long.class)), room, row.column("event_type").get(String.class),
+                Columns.text(row, "data"), Columns.instant(row, "created_at"), StoredJson.meta(Columns.text(row, "meta")),
+                row.column("critical").get(Boolean.class), row.column("event_key").get(String.class));
+    }
+}

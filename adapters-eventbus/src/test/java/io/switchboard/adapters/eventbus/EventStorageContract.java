@@ -1,0 +1,252 @@
+package io.switchboard.adapters.eventbus;
+
+import io.switchboard.application.port.in.PublishReceipt;
+import io.switchboard.application.port.out.HistoryRetention;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.EventDraft;
+import io.switchboard.domain.EventId;
+import io.switchboard.domain.Replay;
+import io.switchboard.domain.ResumeFailure;
+import io.switchboard.domain.RoomName;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.LongStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What every storage behind {@link EventStorage} promises the hub: the {@code EventBus},
+ * {@code EventLog} and {@code PublishReceipts} ports. Each storage runs it through a subclass
+ * that says how to open a fresh one.
+ */
+abstract class EventStorageContract {
+    static final RoomName ROOM_A = new RoomName("orders:1");
+    static final RoomName ROOM_B = new RoomName("orders:2");
+
+    final TestClock clock = new TestClock(Instant.parse("2026-11-23T10:00:00Z"));
+    private final List<EventStorage> opened = new ArrayList<>();
+
+    /** A new, empty storage keeping history as {@code retention} says, on {@link #clock}. */
+    abstract EventStorage open(HistoryRetention retention);
+
+    /**
+     * Makes every later append holding an event of {@code type} fail inside {@code storage};
+     * false when this storage has no way to fail an append.
+     */
+    abstract boolean failAppendsOfType(EventStorage storage, String type);
+
+    EventStorage openTracked(HistoryRetention retention) {
+        EventStorage storage = open(retention);
+        opened.add(storage);
+        return storage;
+    }
+
+    @AfterEach
+    void closeStorages() {
+        opened.forEach(EventStorage::close);
+    }
+
+    @Test
+    void appendAssignsContiguousIncreasingIdsPerRoomInDraftOrder() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        List<Event> first = storage.bus().append(List.of(draft(ROOM_A, "a1"), draft(ROOM_B, "b1"), draft(ROOM_A, "a2")));
+        List<Event> second = storage.bus().append(List.of(draft(ROOM_A, "a3")));
+
+        assertEquals(List.of("a1", "b1", "a2"), first.stream().map(Event::type).toList());
+        assertEquals(List.of(ROOM_A, ROOM_B, ROOM_A), first.stream().map(Event::room).toList());
+        long a1 = first.get(0).id().value();
+        assertEquals(a1 + 1, first.get(2).id().value());
+        assertEquals(a1 + 2, second.getFirst().id().value());
+        assertEquals(Optional.of(second.getFirst().id()), storage.log().lastId(ROOM_A));
+        assertEquals(Optional.of(first.get(1).id()), storage.log().lastId(ROOM_B));
+    }
+
+    /** A batch is all or none: a failure on its last event leaves no trace in any of its rooms, and burns no id. */
+    @Test
+    void batchThatFailsStoresNothingAndAnnouncesNothing() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        Event earlier = storage.bus().append(List.of(draft(ROOM_A, "before"))).getFirst();
+        EventId positionB = storage.log().lastId(ROOM_B).orElseThrow();
+        List<Event> heard = new CopyOnWriteArrayList<>();
+        storage.bus().subscribe(heard::add);
+        assumeTrue(failAppendsOfType(storage, "poison"), "this storage has no way to fail an append");
+
+        assertThrows(RuntimeException.class, () -> storage.bus().append(
+                List.of(draft(ROOM_A, "lost"), draft(ROOM_B, "lost"), draft(ROOM_B, "poison"))));
+
+        assertEquals(List.of(), heard);
+        assertEquals(Optional.of(earlier.id()), storage.log().lastId(ROOM_A));
+        assertEquals(Optional.of(positionB), storage.log().lastId(ROOM_B));
+        assertEquals(List.of(), gap(storage.log().readSince(ROOM_A, earlier.id())));
+        assertEquals(List.of(), gap(storage.log().readSince(ROOM_B, positionB)));
+        Event next = storage.bus().append(List.of(draft(ROOM_A, "after"))).getFirst();
+        assertEquals(earlier.id().value() + 1, next.id().value());
+    }
+
+    /** Appends from several threads: each room's listener calls come once per event, in id order, each readable already. */
+    @Test
+    void listenersHearEachEventOnceInIdOrderOnlyOnceItIsReadable() throws Exception {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        Map<RoomName, List<Long>> heard = new ConcurrentHashMap<>();
+        List<String> unreadable = new CopyOnWriteArrayList<>();
+        storage.bus().subscribe(event -> {
+            heard.computeIfAbsent(event.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(event.id().value());
+            Replay replay = storage.log().readSince(event.room(), new EventId(event.id().value() - 1));
+            if ((!(replay instanceof Replay.Gap gap) || !gap.events().contains(event)) && unreadable.size() < 5) {
+                unreadable.add(event.room() + "/" + event.id() + ": " + replay);
+            }
+        });
+        int threads = 4;
+        int appendsPerThread = 24;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < appendsPerThread; i++) {
+                        storage.bus().append(i % 2 == 0 ? List.of(draft(ROOM_A, "single"))
+                                : List.of(draft(ROOM_B, "pair"), draft(ROOM_A, "pair"), draft(ROOM_B, "pair")));
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertEquals(List.of(), unreadable);
+        // every append holds one event of room A; every second one also two of room B
+        assertContiguous(heard.get(ROOM_A), threads * appendsPerThread);
+        assertContiguous(heard.get(ROOM_B), threads * appendsPerThread);
+        assertEquals(heard.get(ROOM_A).getLast(), storage.log().lastId(ROOM_A).orElseThrow().value());
+    }
+
+    @Test
+    void readSinceReplaysExactlyTheEventsAfterIt() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        List<Event> events = appendEach(storage, ROOM_A, 5);
+        storage.bus().append(List.of(draft(ROOM_B, "elsewhere")));
+
+        Replay replay = storage.log().readSince(ROOM_A, events.get(1).id());
+
+        assertEquals(new Replay.Gap(events.subList(2, 5), Optional.of(events.get(4).id())), replay);
+        assertEquals(new Replay.Gap(List.of(), Optional.of(events.get(4).id())),
+                storage.log().readSince(ROOM_A, events.get(4).id()));
+    }
+
+    @Test
+    void readSinceBeforeTheKeptCountIsHistoryTrimmed() {
+        EventStorage storage = openTracked(new HistoryRetention(3, Duration.ofHours(24)));
+        List<Event> events = appendEach(storage, ROOM_A, 5);
+        Optional<EventId> last = Optional.of(events.get(4).id());
+
+        assertEquals(new Replay.Lost(ResumeFailure.HISTORY_TRIMMED, Optional.of(events.get(2).id()), last),
+                storage.log().readSince(ROOM_A, events.get(0).id()));
+        assertEquals(new Replay.Gap(events.subList(2, 5), last), storage.log().readSince(ROOM_A, events.get(1).id()));
+    }
+
+    @Test
+    void readSinceOlderThanTheKeptAgeIsHistoryTrimmed() {
+        EventStorage storage = openTracked(new HistoryRetention(1000, Duration.ofHours(1)));
+        EventId before = storage.log().lastId(ROOM_A).orElseThrow();
+        List<Event> old = appendEach(storage, ROOM_A, 2);
+        clock.advance(Duration.ofMinutes(40));
+        List<Event> recent = appendEach(storage, ROOM_A, 2);
+        clock.advance(Duration.ofMinutes(30));
+        Optional<EventId> last = Optional.of(recent.get(1).id());
+
+        Replay.Lost trimmed = new Replay.Lost(ResumeFailure.HISTORY_TRIMMED, Optional.of(recent.get(0).id()), last);
+        assertEquals(trimmed, storage.log().readSince(ROOM_A, before));
+        assertEquals(trimmed, storage.log().readSince(ROOM_A, old.get(0).id()));
+        assertEquals(new Replay.Gap(recent, last), storage.log().readSince(ROOM_A, old.get(1).id()));
+    }
+
+    @Test
+    void readSinceAheadOfTheRoomIsUnknownPosition() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        List<Event> events = appendEach(storage, ROOM_A, 2);
+        EventId ahead = new EventId(events.get(1).id().value() + 1);
+
+        Replay replay = storage.log().readSince(ROOM_A, ahead);
+
+        assertEquals(new Replay.Lost(ResumeFailure.UNKNOWN_POSITION, Optional.of(events.get(0).id()),
+                Optional.of(events.get(1).id())), replay);
+        EventId emptyRoom = storage.log().lastId(ROOM_B).orElseThrow();
+        Replay.Lost lost = assertInstanceOf(Replay.Lost.class,
+                storage.log().readSince(ROOM_B, new EventId(emptyRoom.value() + 5)));
+        assertEquals(ResumeFailure.UNKNOWN_POSITION, lost.reason());
+    }
+
+    /** A room without events still has a position, and resuming from it later replays its first events. */
+    @Test
+    void positionOfAnEmptyRoomIsAResumableSince() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        EventId empty = storage.log().lastId(ROOM_A).orElseThrow();
+
+        assertEquals(new Replay.Gap(List.of(), Optional.of(empty)), storage.log().readSince(ROOM_A, empty));
+        List<Event> events = appendEach(storage, ROOM_A, 2);
+        assertTrue(events.get(0).id().after(empty), events.get(0) + " should come after " + empty);
+        assertEquals(new Replay.Gap(events, Optional.of(events.get(1).id())), storage.log().readSince(ROOM_A, empty));
+    }
+
+    @Test
+    void receiptsAreRememberedForTheIdempotencyWindow() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        PublishReceipt receipt = new PublishReceipt(List.of(Map.of("orders:1", "7"), Map.of("orders:2", "3")), true);
+
+        assertEquals(Optional.empty(), storage.receipts().find("key-1"));
+        storage.receipts().remember("key-1", receipt);
+        assertEquals(Optional.of(receipt), storage.receipts().find("key-1"));
+        assertEquals(Optional.empty(), storage.receipts().find("key-2"));
+        clock.advance(EventStorage.IDEMPOTENCY_WINDOW.minusSeconds(1));
+        assertEquals(Optional.of(receipt), storage.receipts().find("key-1"));
+        clock.advance(Duration.ofSeconds(2));
+        assertEquals(Optional.empty(), storage.receipts().find("key-1"));
+
+        PublishReceipt later = new PublishReceipt(List.of(Map.of("orders:1", "9")), false);
+        storage.receipts().remember("key-1", later);
+        assertEquals(Optional.of(later), storage.receipts().find("key-1"));
+    }
+
+    static EventDraft draft(RoomName room, String type) {
+        return new EventDraft(room, type, "{\"n\":1}", Map.of(), false, null);
+    }
+
+    /** {@code count} events appended one by one. */
+    static List<Event> appendEach(EventStorage storage, RoomName room, int count) {
+        List<Event> events = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            events.add(storage.bus().append(List.of(draft(room, "e" + i))).getFirst());
+        }
+        return events;
+    }
+
+    static List<Event> gap(Replay replay) {
+        return assertInstanceOf(Replay.Gap.class, replay).events();
+    }
+
+    private static void assertContiguous(List<Long> ids, int count) {
+        assertEquals(count, ids.size(), "events heard");
+        long first = ids.getFirst();
+        assertEquals(LongStream.range(first, first + count).boxed().toList(), ids);
+    }
+}
