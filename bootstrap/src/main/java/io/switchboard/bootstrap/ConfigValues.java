@@ -157,6 +157,32 @@ final class ConfigValues {
         return values;
     }
 
+    /**
+     * The entries of {@code hub.endpoints} from the highest file that has the list: for each, its
+     * settings as text (a list setting comma-joined). Endpoints come from files only.
+     */
+    List<Map<String, String>> endpoints() {
+        for (Layer layer : files) {
+            Config list = layer.config.get(ConfigSchema.ENDPOINTS);
+            if (list.exists()) {
+                List<Map<String, String>> entries = new ArrayList<>();
+                for (Config entry : list.asNodeList().orElse(List.of())) {
+                    Map<String, String> settings = new LinkedHashMap<>();
+                    for (String name : ConfigSchema.ENDPOINT_SETTINGS) {
+                        Config value = entry.get(name);
+                        if (value.exists()) {
+                            settings.put(name, value.isLeaf() ? value.asString().get()
+                                    : String.join(",", value.asList(String.class).orElse(List.of())));
+                        }
+                    }
+                    entries.add(settings);
+                }
+                return entries;
+            }
+        }
+        return List.of();
+    }
+
     /** Records a problem found while building settings from these values. */
     void problem(String message) {
         problems.add(message);

@@ -2,6 +2,7 @@ package io.switchboard.bootstrap;
 
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
+import io.switchboard.adapters.sse.SseEndpoint;
 import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
@@ -22,7 +23,7 @@ import java.util.Set;
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
-                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, boolean ephemeral) {
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -81,6 +82,39 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             }
         });
         return new RoomAccess(policies, java.util.Optional.empty());
+    }
+
+    /** The configured endpoints; this version serves the SSE ones (WebSocket dialect endpoints come later). */
+    private static List<SseEndpoint> sseEndpoints(ConfigValues values, AuthSettings auth) {
+        List<SseEndpoint> endpoints = new java.util.ArrayList<>();
+        List<Map<String, String>> entries = values.endpoints();
+        for (int i = 0; i < entries.size(); i++) {
+            Map<String, String> entry = entries.get(i);
+            String key = ConfigSchema.ENDPOINTS + "." + i;
+            String transport = entry.getOrDefault("transport", "");
+            if (!transport.equals("sse")) {
+                values.problem(key + ".transport: '" + transport + "' is not supported yet; this version serves configured endpoints "
+                        + "with transport sse");
+                continue;
+            }
+            String modeText = entry.getOrDefault("auth", "optional");
+            if (!ConfigSchema.AUTH_MODES.contains(modeText)) {
+                values.problem(key + ".auth: '" + modeText + "' is not one of " + String.join(", ", ConfigSchema.AUTH_MODES));
+                continue;
+            }
+            EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(modeText.toUpperCase(java.util.Locale.ROOT));
+            if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
+                values.problem(key + ".auth: 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
+            }
+            try {
+                endpoints.add(new SseEndpoint(entry.getOrDefault("path", ""),
+                        java.util.Arrays.stream(entry.getOrDefault("rooms", "").split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList(),
+                        mode));
+            } catch (IllegalArgumentException e) {
+                values.problem(key + ": " + e.getMessage());
+            }
+        }
+        return endpoints;
     }
 
     private static String blankToNull(String value) {
@@ -160,12 +194,13 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
         Duration sseHeartbeat = values.duration("hub.sse.heartbeat");
         Duration sseRetry = values.duration("hub.sse.retry");
+        List<SseEndpoint> sseEndpoints = sseEndpoints(values, auth);
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
-                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")),
+                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), sseEndpoints,
                 statsInterval, dataDir, ephemeral);
     }
 }

@@ -98,7 +98,7 @@ final class Switchboard {
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), storage.bus(), metrics, clock),
                 settings.webhooks().maxBodyBytes());
-        SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), clock);
+        SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock);
 

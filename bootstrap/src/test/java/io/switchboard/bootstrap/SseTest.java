@@ -185,6 +185,38 @@ class SseTest {
         }
     }
 
+    /** Seed 003's stream: the path names the proposal, the endpoint maps it onto its room. */
+    @Test
+    void aConfiguredEndpointStreamsTheRoomItsPathNamesAndResumes() throws Exception {
+        String yaml = """
+                hub:
+                  endpoints:
+                    - path: /api/v1/proposals/{id}/events
+                      transport: sse
+                      rooms: [ "proposal:{id}" ]
+                """;
+        try (TestHub hub = TestHub.startWithYaml(yaml, Map.of())) {
+            String resumeFrom;
+            try (SseClient sse = SseClient.open(hub.http("/api/v1/proposals/42/events"), Map.of())) {
+                assertEquals(200, sse.status());
+                assertEquals("proposal:42", sse.nextOfType("joined", WAIT).json().path("data").path("room").asText());
+                publish(hub, "proposal:42", 1);
+                publish(hub, "proposal:7", 99);
+                SseClient.Block first = sse.nextEvents(1, WAIT).getFirst();
+                assertEquals(1, first.json().path("data").asInt());
+                resumeFrom = first.id();
+            }
+            publish(hub, "proposal:42", 2);
+            try (SseClient sse = SseClient.open(hub.http("/api/v1/proposals/42/events"), Map.of("Last-Event-ID", resumeFrom))) {
+                assertEquals(2, sse.nextEvents(1, WAIT).getFirst().json().path("data").asInt(), "only its own room, from where it was");
+            }
+            assertEquals(400, hub.get("/api/v1/proposals/bad%20id/events").statusCode(), "a path that makes no room name");
+        }
+        StartupException wrong = org.junit.jupiter.api.Assertions.assertThrows(StartupException.class, () -> TestHub.startWithYaml(
+                "hub:\n  endpoints:\n    - path: /p/{id}\n      transport: sse\n      rooms: [ \"proposal:{other}\" ]\n", Map.of()));
+        assertTrue(wrong.getMessage().contains("hub.endpoints.0") && wrong.getMessage().contains("{other}"), wrong.getMessage());
+    }
+
     private static URI sseUri(TestHub hub, String rooms, String extra) {
         return hub.http("/sse?rooms=" + rooms + extra);
     }

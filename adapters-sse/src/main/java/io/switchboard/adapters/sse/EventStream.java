@@ -28,6 +28,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * {@code GET /sse?rooms=a,b}: one SSE stream joined to the listed rooms, resumable from
@@ -42,14 +43,17 @@ final class EventStream implements Handler {
     private final ConnectionLimiter limiter;
     private final AuditTrail audit;
     private final CanonicalDialect canonical;
+    private final Function<ServerRequest, String> roomList;
 
+    /** @param roomList the comma-separated rooms a request asks for (the query, or the endpoint's templates) */
     EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
-                CanonicalDialect canonical) {
+                CanonicalDialect canonical, Function<ServerRequest, String> roomList) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
         this.limiter = limiter;
         this.audit = audit;
+        this.roomList = roomList;
         this.canonical = canonical;
     }
 
@@ -75,7 +79,7 @@ final class EventStream implements Handler {
             return;
         }
         List<RoomName> rooms = new ArrayList<>();
-        String problem = rooms(req.query().first("rooms").orElse(""), rooms);
+        String problem = rooms(roomList.apply(req), rooms);
         if (problem != null) {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", problem);
             return;

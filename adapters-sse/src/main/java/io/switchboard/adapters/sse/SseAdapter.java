@@ -9,17 +9,34 @@ import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
 
 import java.time.Clock;
+import java.util.List;
 
-/** The SSE adapter's entry: the {@code /sse} endpoint, the publishers' command stream and the audit stream. */
+/** The SSE adapter's entry: {@code /sse}, configured SSE endpoints, the publishers' command stream and the audit stream. */
 public final class SseAdapter {
     private SseAdapter() {
     }
 
     public static void register(HttpRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
-                                ApiCredentials credentials, AuditTrail audit, SseSettings settings, Clock clock) {
-        EventStream streams = new EventStream(hub, settings, auth, limiter, audit, new CanonicalDialect(clock));
+                                ApiCredentials credentials, AuditTrail audit, SseSettings settings, List<SseEndpoint> endpoints,
+                                Clock clock) {
+        CanonicalDialect dialect = new CanonicalDialect(clock);
+        EventStream streams = new EventStream(hub, settings, auth, limiter, audit, dialect,
+                req -> req.query().first("rooms").orElse(""));
         routing.get(settings.path(), streams);
+        for (SseEndpoint endpoint : endpoints) {
+            SseSettings endpointSettings = new SseSettings(endpoint.path(), settings.heartbeat(), settings.retry(), endpoint.auth(),
+                    settings.origins());
+            routing.get(endpoint.path(), new EventStream(hub, endpointSettings, auth, limiter, audit, dialect,
+                    req -> endpoint.roomsFor(pathParameters(req))));
+        }
         routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));
         routing.get("/api/v1/audit/stream", new AuditStream(streams, audit, credentials));
+    }
+
+    private static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {
+        java.util.Map<String, String> values = new java.util.HashMap<>();
+        var parameters = req.path().pathParameters();
+        parameters.names().forEach(name -> values.put(name, parameters.first(name).orElse("")));
+        return values;
     }
 }
