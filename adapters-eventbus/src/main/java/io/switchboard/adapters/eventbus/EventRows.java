@@ -8,7 +8,9 @@ import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** The SQL of tables {@code events} and {@code rooms}; every statement names its room, the first key column. */
@@ -41,12 +43,42 @@ final class EventRows {
                 event.critical(), event.key(), Columns.timestamp(event.timestamp()));
     }
 
-    /** The stored events after {@code position}, in id order. */
-    List<Event> after(RoomName room, long position) {
+    /** The stored events after {@code position} up to {@code last}, in id order. */
+    List<Event> after(RoomName room, long position, long last) {
         return db.execute()
-                .query("SELECT " + EVENT_COLUMNS + " FROM events WHERE room = ? AND id > ? ORDER BY id", room.value(), position)
+                .query("SELECT " + EVENT_COLUMNS + " FROM events WHERE room = ? AND id > ? AND id <= ? ORDER BY id",
+                        room.value(), position, last)
                 .map(row -> event(room, row))
                 .toList();
+    }
+
+    /** Up to {@code limit} stored events after {@code position}, in id order. */
+    List<Event> next(RoomName room, long position, int limit) {
+        return db.execute()
+                .query("SELECT " + EVENT_COLUMNS + " FROM events WHERE room = ? AND id > ? ORDER BY id LIMIT " + limit,
+                        room.value(), position)
+                .map(row -> event(room, row))
+                .toList();
+    }
+
+    /** Every room's last assigned id. */
+    Map<RoomName, Long> lastIds() {
+        Map<RoomName, Long> lastIds = new HashMap<>();
+        db.execute().query("SELECT room, last_id FROM rooms")
+                .forEach(row -> lastIds.put(new RoomName(row.column("room").get(String.class)),
+                        row.column("last_id").get(Long.class)));
+        return lastIds;
+    }
+
+    /**
+     * In {@code tx}: allocates {@code count} ids of the room and returns the last, holding the
+     * room row's lock until the transaction ends (PostgreSQL).
+     */
+    long reserve(DbExecute tx, RoomName room, int count) {
+        tx.dml("INSERT INTO rooms (room, last_id) VALUES (?, 0) ON CONFLICT (room) DO NOTHING", room.value());
+        return tx.get("UPDATE rooms SET last_id = last_id + ? WHERE room = ? RETURNING last_id", count, room.value())
+                .map(row -> row.column("last_id").get(Long.class))
+                .orElseThrow(() -> new IllegalStateException("room row of " + room + " vanished"));
     }
 
     /** The lowest id at or above {@code from} stored no earlier than {@code notBefore}. */

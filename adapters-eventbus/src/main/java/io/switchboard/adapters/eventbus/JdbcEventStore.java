@@ -8,7 +8,6 @@ import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.Replay;
-import io.switchboard.domain.ResumeFailure;
 import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
@@ -27,16 +26,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * The bus and log of one process on a JDBC database. Ids are 1, 2, 3... per room, assigned in
  * the transaction that stores the events, so they are contiguous and survive restarts; a batch
  * is one transaction. Listeners hear events after commit, under the room's lock, in id order.
- * Resume answers honour the configured retention exactly; rows outside it are deleted every
- * {@value #TRIM_EVERY} events of a room.
+ * Resume answers and trimming: {@link RetainedHistory}.
  */
 final class JdbcEventStore implements EventBus, EventLog {
-    static final int TRIM_EVERY = 100;
-    private static final System.Logger LOG = System.getLogger(JdbcEventStore.class.getName());
+    static final int TRIM_EVERY = RetainedHistory.TRIM_EVERY;
 
     private final DbClient db;
     private final EventRows rows;
-    private final HistoryRetention retention;
+    private final RetainedHistory history;
     private final Clock clock;
     private final Map<RoomName, RoomSequence> sequences = new ConcurrentHashMap<>();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
@@ -44,7 +41,7 @@ final class JdbcEventStore implements EventBus, EventLog {
     JdbcEventStore(DbClient db, HistoryRetention retention, Clock clock) {
         this.db = db;
         this.rows = new EventRows(db);
-        this.retention = retention;
+        this.history = new RetainedHistory(rows, retention, clock);
         this.clock = clock;
     }
 
@@ -73,9 +70,7 @@ final class JdbcEventStore implements EventBus, EventLog {
                 listeners.forEach(listener -> listener.onEvent(event));
             }
             for (RoomSequence room : rooms) {
-                if (previous.get(room.room()) / TRIM_EVERY != lastIds.get(room.room()) / TRIM_EVERY) {
-                    trim(room);
-                }
+                history.trimIfDue(room.room(), previous.get(room.room()), lastIds.get(room.room()));
             }
             return events;
         } finally {
@@ -104,20 +99,7 @@ final class JdbcEventStore implements EventBus, EventLog {
         RoomSequence sequence = sequence(room);
         sequence.lock();
         try {
-            long last = sequence.lastId(rows);
-            Optional<EventId> lastId = Optional.of(new EventId(last));
-            long position = since.value();
-            if (position > last) {
-                return new Replay.Lost(ResumeFailure.UNKNOWN_POSITION, oldestHeld(room, last), lastId);
-            }
-            if (position >= windowStart(last) - 1) {
-                List<Event> gap = rows.after(room, position);
-                boolean complete = gap.size() == last - position;
-                if (complete && (gap.isEmpty() || !gap.getFirst().timestamp().isBefore(cutoff()))) {
-                    return new Replay.Gap(gap, lastId);
-                }
-            }
-            return new Replay.Lost(ResumeFailure.HISTORY_TRIMMED, oldestHeld(room, last), lastId);
+            return history.readSince(room, sequence.lastId(rows), since);
         } finally {
             sequence.unlock();
         }
@@ -144,33 +126,6 @@ final class JdbcEventStore implements EventBus, EventLog {
                 rows.insert(tx, event);
             }
         });
-    }
-
-    /**
-     * Under the room's lock: the oldest event still held — the first one in the count window that
-     * is not older than the age limit; everything before it counts as gone, as in
-     * {@link io.switchboard.domain.RoomHistory}.
-     */
-    private Optional<EventId> oldestHeld(RoomName room, long last) {
-        return last == 0 ? Optional.empty() : rows.firstSince(room, windowStart(last), cutoff());
-    }
-
-    private void trim(RoomSequence sequence) {
-        try {
-            long last = sequence.lastId(rows);
-            long keepFrom = oldestHeld(sequence.room(), last).map(EventId::value).orElse(last + 1);
-            rows.deleteBefore(sequence.room(), keepFrom);
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not delete old events of room " + sequence.room(), e);
-        }
-    }
-
-    private long windowStart(long last) {
-        return Math.max(1, last - retention.maxEvents() + 1);
-    }
-
-    private Instant cutoff() {
-        return clock.instant().minus(retention.maxAge());
     }
 
     private RoomSequence sequence(RoomName room) {

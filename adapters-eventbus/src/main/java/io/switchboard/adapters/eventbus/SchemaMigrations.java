@@ -22,36 +22,59 @@ final class SchemaMigrations {
                 applied_at TIMESTAMP(6) WITH TIME ZONE NOT NULL
             )""";
 
+    /** The advisory lock migrations on PostgreSQL hold; any constant shared by all hubs. */
+    private static final long POSTGRES_LOCK_KEY = 0x5357_4244L;
+
     private SchemaMigrations() {
     }
 
-    /** Applies the dialect's migrations the database has not seen; returns the resulting version. */
+    /**
+     * Applies the dialect's migrations the database has not seen; returns the resulting version.
+     * Several hubs may start at once on one PostgreSQL database: each migration runs in a
+     * transaction holding an advisory lock and first re-reads the version, so it runs once.
+     */
     static int apply(DbClient db, String dialect, Clock clock) {
-        db.execute().dml(CREATE_VERSION_TABLE);
-        int current = db.execute().get("SELECT MAX(version) AS version FROM schema_version")
-                .map(row -> row.column("version").get(Integer.class))
-                .orElse(0);
         List<List<String>> known = migrations(dialect);
-        if (current > known.size()) {
-            throw new IllegalStateException("the database has schema version " + current
-                    + " but this version of Switchboard knows only up to " + known.size()
-                    + "; it was written by a newer Switchboard");
+        String lock = "postgres".equals(dialect) ? "SELECT pg_advisory_xact_lock(" + POSTGRES_LOCK_KEY + ") AS locked" : null;
+        if (lock == null) {
+            db.execute().dml(CREATE_VERSION_TABLE);
         }
-        for (int version = current + 1; version <= known.size(); version++) {
-            int applying = version;
+        while (true) {
+            int[] applied = {0};
             try {
                 Transactions.run(db, tx -> {
-                    for (String statement : known.get(applying - 1)) {
+                    if (lock != null) {
+                        tx.get(lock);
+                        tx.dml(CREATE_VERSION_TABLE);
+                    }
+                    int current = tx.get("SELECT MAX(version) AS version FROM schema_version")
+                            .map(row -> row.column("version").get(Integer.class))
+                            .orElse(0);
+                    if (current > known.size()) {
+                        throw new NewerSchemaException("the database has schema version " + current
+                                + " but this version of Switchboard knows only up to " + known.size()
+                                + "; it was written by a newer Switchboard");
+                    }
+                    if (current == known.size()) {
+                        return;
+                    }
+                    applied[0] = current + 1;
+                    for (String statement : known.get(current)) {
                         tx.dml(statement);
                     }
                     tx.insert("INSERT INTO schema_version (version, applied_at) VALUES (?, ?)",
-                            applying, Columns.timestamp(clock.instant()));
+                            applied[0], Columns.timestamp(clock.instant()));
                 });
+            } catch (NewerSchemaException e) {
+                throw e;
             } catch (RuntimeException e) {
-                throw new IllegalStateException("schema migration " + applying + " failed: " + e.getMessage(), e);
+                throw new IllegalStateException("schema migration " + (applied[0] == 0 ? "check" : applied[0])
+                        + " failed: " + e.getMessage(), e);
+            }
+            if (applied[0] == 0) {
+                return known.size();
             }
         }
-        return known.size();
     }
 
     private static List<List<String>> migrations(String dialect) {
@@ -93,6 +116,12 @@ final class SchemaMigrations {
             return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final class NewerSchemaException extends IllegalStateException {
+        NewerSchemaException(String message) {
+            super(message);
         }
     }
 }
