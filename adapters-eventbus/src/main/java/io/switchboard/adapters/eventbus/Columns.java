@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.sql.Clob;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -42,8 +43,10 @@ final class Columns {
         return value.toString();
     }
 
+    /** H2 hands a zoned timestamp over as {@link OffsetDateTime}, PostgreSQL's driver as {@link Timestamp}. */
     static Instant instant(DbRow row, String column) {
-        return row.column(column).get(OffsetDateTime.class).toInstant();
+        Object value = row.column(column).get(Object.class);
+        return value instanceof Timestamp timestamp ? timestamp.toInstant() : ((OffsetDateTime) value).toInstant();
     }
 
     static OffsetDateTime timestamp(Instant instant) {

@@ -10,13 +10,15 @@ import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.application.port.out.StateStore;
 
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Properties;
 
 /**
  * The storage adapters' entry: the bus, log, idempotency receipts, audit log, room directory,
  * state documents and membership lists of one storage choice. Close it when the hub has stopped,
- * to release what it holds (the database file).
+ * to release what it holds (the database file, or connections and the listening thread).
  */
 public final class EventStorage implements AutoCloseable {
 
@@ -68,6 +70,58 @@ public final class EventStorage implements AutoCloseable {
             database.close();
             throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A PostgreSQL database shared by several hubs ("nodes"), its schema brought up to date: the
+     * schema {@code currentSchema} names in {@code url}, else the user's default. Every node hears
+     * the events any node appends, per room in id order.
+     *
+     * @throws UnavailableException when the database cannot be reached or prepared
+     */
+    public static EventStorage postgres(String url, String user, String password, HistoryRetention retention, Clock clock) {
+        String where = "PostgreSQL " + withoutParameters(url);
+        Properties credentials = new Properties();
+        if (user != null && !user.isEmpty()) {
+            credentials.setProperty("user", user);
+        }
+        if (password != null && !password.isEmpty()) {
+            credentials.setProperty("password", password);
+        }
+        JdbcDatabase database = PostgresDatabase.open(url, credentials);
+        PostgresNotifications notifications = null;
+        try {
+            SchemaMigrations.apply(database.client(), database.dialect(), clock);
+            String schema = database.client().execute().get("SELECT current_schema() AS name")
+                    .map(row -> row.column("name").get(String.class))
+                    .orElseThrow();
+            EventRows rows = new EventRows(database.client());
+            CommittedFeed feed = new CommittedFeed(rows);
+            String channel = PostgresNotifications.channel(schema);
+            notifications = new PostgresNotifications(url, credentials, channel, rows, feed);
+            PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
+            PostgresNotifications listening = notifications;
+            return new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
+                    where + " (schema " + schema + ")", () -> {
+                        try {
+                            listening.close();
+                        } finally {
+                            database.close();
+                        }
+                    });
+        } catch (SQLException | RuntimeException e) {
+            if (notifications != null) {
+                notifications.close();
+            }
+            database.close();
+            throw new UnavailableException("cannot prepare the event log on " + where + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The URL without its {@code ?...} part, which may hold a password. */
+    static String withoutParameters(String url) {
+        int query = url.indexOf('?');
+        return query < 0 ? url : url.substring(0, query);
     }
 
     public EventBus bus() {
