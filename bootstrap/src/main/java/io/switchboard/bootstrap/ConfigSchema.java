@@ -74,7 +74,12 @@ final class ConfigSchema {
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
             new ConfigKey("hub.data-dir", Kind.TEXT, "./data",
                     "Directory for durable data: the H2 event log `switchboard.mv.db` (created if missing; one hub per "
-                            + "directory). Not used with `--ephemeral`, which keeps events in memory."));
+                            + "directory). Not used with `--ephemeral`, which keeps events in memory, nor with `hub.db.url`."),
+            new ConfigKey("hub.db.url", Kind.TEXT, "",
+                    "JDBC URL of a PostgreSQL database for the event log, e.g. `jdbc:postgresql://db:5432/switchboard`; "
+                            + "several hubs on the same database are nodes of one cluster. Empty: H2 under `hub.data-dir`."),
+            new ConfigKey("hub.db.user", Kind.TEXT, "", "User for `hub.db.url`."),
+            new ConfigKey("hub.db.password", Kind.TEXT, "", "Password for `hub.db.url`; prefer the environment variable."));
 
     static final List<String> OVERFLOW_POLICIES = List.of("disconnect", "drop-oldest");
     static final List<String> AUTH_MODES = List.of("none", "optional", "required");

@@ -23,7 +23,19 @@ import java.util.Set;
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
-                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, boolean ephemeral) {
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral) {
+
+    /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
+    record Database(String url, String user, String password) {
+        boolean shared() {
+            return !url.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+        }
+    }
 
     static Settings load(CommandLine cli, Map<String, String> environment) {
         ConfigValues values = new ConfigValues(cli.overrides(), environment);
@@ -197,10 +209,14 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         List<SseEndpoint> sseEndpoints = sseEndpoints(values, auth);
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
+        Database database = new Database(values.text("hub.db.url"), values.text("hub.db.user"), values.text("hub.db.password"));
+        if (database.shared() && !database.url().startsWith("jdbc:postgresql://")) {
+            values.problem("hub.db.url: '" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
+        }
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), sseEndpoints,
-                statsInterval, dataDir, ephemeral);
+                statsInterval, dataDir, database, ephemeral);
     }
 }

@@ -55,14 +55,15 @@ final class Switchboard {
     }
 
     /**
-     * Opens the storage ({@code --ephemeral}: memory; otherwise H2 under {@code hub.data-dir}) and
-     * starts the hub on it.
+     * Opens the storage ({@code --ephemeral}: memory; else PostgreSQL when {@code hub.db.url} is
+     * set; otherwise H2 under {@code hub.data-dir}) and starts the hub on it.
      *
      * @throws EventStorage.UnavailableException when the storage cannot be opened
      */
     static Switchboard start(Settings settings, Clock clock) {
-        EventStorage storage = settings.ephemeral()
-                ? EventStorage.inMemory(settings.history(), clock)
+        Settings.Database database = settings.database();
+        EventStorage storage = settings.ephemeral() ? EventStorage.inMemory(settings.history(), clock)
+                : database.shared() ? EventStorage.postgres(database.url(), database.user(), database.password(), settings.history(), clock)
                 : EventStorage.h2(settings.dataDir(), settings.history(), clock);
         try {
             return start(settings, clock, storage);

@@ -120,6 +120,15 @@ class ConfigurationTest {
                 "hub.heartbeat.interval", value);
     }
 
+    /** Only PostgreSQL can be shared by several nodes; anything else is refused before the hub starts. */
+    @Test
+    void databaseUrlMustBePostgres() {
+        assertStartupFails(() -> Settings.load(CommandLine.parse(), Map.of("HUB_DB_URL", "jdbc:mysql://db/switchboard")),
+                "hub.db.url", "jdbc:mysql://db/switchboard");
+        assertEquals("jdbc:postgresql://db:5432/sb",
+                Settings.load(CommandLine.parse(), Map.of("HUB_DB_URL", "jdbc:postgresql://db:5432/sb")).database().url());
+    }
+
     @Test
     void everyProblemIsReportedAtOnce() {
         Map<String, String> environment = Map.of("SERVER_PORT", "eighty", "HUB_CONNECTION_OVERFLOW_POLICY", "explode",
