@@ -1,0 +1,140 @@
+package io.switchboard.bootstrap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.bootstrap.testing.HubProcess;
+import io.switchboard.bootstrap.testing.JsonWebSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Two hub processes on one PostgreSQL schema (127.0.0.1:5432, database {@code test}): what a
+ * client sees of a cluster. Skipped with a printed reason when PostgreSQL is not reachable,
+ * except on CI ({@code CI=true}), where that fails.
+ */
+class PostgresClusterTest {
+    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String USER = "postgres";
+    private static final Duration WAIT = Duration.ofSeconds(5);
+
+    @TempDir
+    static Path temp;
+    private static String schema;
+    private static HubProcess nodeA;
+    private static HubProcess nodeB;
+
+    @BeforeAll
+    static void startTwoNodes() throws Exception {
+        schema = "sb_cluster_" + Long.toHexString(System.nanoTime());
+        try {
+            sql("CREATE SCHEMA " + schema);
+        } catch (SQLException e) {
+            String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
+            if ("true".equals(System.getenv("CI"))) {
+                fail(reason + " (CI=true: PostgreSQL tests must run)");
+            }
+            System.out.println("Skipping PostgresClusterTest: " + reason);
+            schema = null;
+            assumeTrue(false, reason);
+        }
+        Path config = temp.resolve("cluster.yaml");
+        Files.writeString(config, """
+                hub:
+                  db:
+                    url: "%s?currentSchema=%s"
+                    user: %s
+                """.formatted(SERVER, schema, USER));
+        nodeA = HubProcess.start(temp.resolve("a.log"), "--config", config.toString());
+        nodeB = HubProcess.start(temp.resolve("b.log"), "--config", config.toString());
+    }
+
+    @AfterAll
+    static void stopNodes() throws Exception {
+        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
+            if (node != null) {
+                node.close();
+            }
+        }
+        if (schema != null) {
+            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        }
+    }
+
+    @Test
+    void startupLogNamesTheSharedDatabase() {
+        assertTrue(nodeA.output().contains("storage PostgreSQL " + SERVER + " (schema " + schema + ")"), nodeA.output());
+    }
+
+    /** Published on A, heard on B in order without gaps; then a client resumes from the middle on either node. */
+    @Test
+    void eventsPublishedOnOneNodeReachClientsOnTheOtherAndResumeWorksOnEither() throws Exception {
+        String room = "cluster:1";
+        List<String> ids = new ArrayList<>();
+        try (JsonWebSocket onB = JsonWebSocket.connect(nodeB.ws())) {
+            onB.nextOfType("connected", WAIT);
+            onB.join(room, "0");
+            onB.nextOfType("joined", WAIT);
+            for (int n = 1; n <= 20; n++) {
+                ids.add(acceptedId(nodeA.publish(tick(room, n)), room));
+            }
+            assertEquals(ticks(ids, 1, 20), onB.nextEvents(20, WAIT).stream().map(PostgresClusterTest::describe).toList());
+        }
+        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
+            try (JsonWebSocket resuming = JsonWebSocket.connect(node.ws())) {
+                resuming.nextOfType("connected", WAIT);
+                resuming.join(room, ids.get(9));
+                JsonNode joined = resuming.nextOfType("joined", WAIT);
+                assertTrue(joined.path("data").path("recovered").asBoolean(), joined.toString());
+                assertEquals(ticks(ids, 11, 20), resuming.nextEvents(10, WAIT).stream().map(PostgresClusterTest::describe).toList(),
+                        "replay on node " + (node == nodeA ? "A" : "B"));
+            }
+        }
+    }
+
+    private static void sql(String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
+             Statement sql = connection.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+
+    private static String tick(String room, int n) {
+        return "{\"room\":\"" + room + "\",\"type\":\"tick\",\"data\":{\"n\":" + n + "}}";
+    }
+
+    private static String acceptedId(HttpResponse<String> response, String room) throws Exception {
+        assertEquals(202, response.statusCode(), response.body());
+        return JsonWebSocket.json().readTree(response.body()).path("ids").path(room).asText();
+    }
+
+    /** {@code "<id> n=<n>"} of a received event. */
+    private static String describe(JsonNode event) {
+        return event.path("id").asText() + " n=" + event.path("data").path("n").asInt();
+    }
+
+    /** What {@link #describe} gives for ticks {@code from..to} (inclusive), published with {@code ids}. */
+    private static List<String> ticks(List<String> ids, int from, int to) {
+        List<String> described = new ArrayList<>();
+        for (int n = from; n <= to; n++) {
+            described.add(ids.get(n - 1) + " n=" + n);
+        }
+        return described;
+    }
+}
