@@ -48,7 +48,9 @@ public final class Main {
             return;
         } catch (EventStorage.UnavailableException e) {
             System.err.println("switchboard: cannot open the event storage: " + e.getMessage());
-            System.err.println("Use --data DIR for another directory, or --ephemeral to keep events in memory only.");
+            System.err.println(settings.database().shared()
+                    ? "Check hub.db.url, hub.db.user and hub.db.password, or use --ephemeral to keep events in memory only."
+                    : "Use --data DIR for another directory, or --ephemeral to keep events in memory only.");
             System.exit(1);
             return;
         }
