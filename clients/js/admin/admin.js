@@ -145,7 +145,7 @@ class Dashboard {
         id,
         el("td", {}, c.userId ?? "anonymous"),
         el("td", {}, c.ip),
-        el("td", {}, `${c.endpoint} (${c.transport})`),
+        el("td", {}, c.endpoint, " ", el("small", {}, c.transport)),
         el("td", {}, (c.rooms ?? []).join(", ")),
         el("td", { className: "num" }, duration(now - Date.parse(c.openedAt))),
         el("td", { className: "num" }, duration(c.idleMs)),
@@ -227,7 +227,7 @@ function drawChart(canvas, series) {
   const pad = { left: 44, right: 8, top: 8, bottom: 18 };
   const plotW = width - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
-  const peak = Math.max(1, ...series.flatMap((p) => [p.published, p.delivered]));
+  const peak = Math.max(4, ...series.flatMap((p) => [p.published, p.delivered]));
   const top = niceCeiling(peak);
 
   g.font = "11px system-ui, sans-serif";
