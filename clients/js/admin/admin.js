@@ -69,7 +69,7 @@ class Dashboard {
   stop() {
     this.stopped = true;
     this.client.close();
-    this.audit?.close();
+    this.audit?.close(1000);
     this.timers.forEach(clearInterval);
     clearTimeout(this.auditRetry);
   }
