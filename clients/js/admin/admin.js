@@ -36,6 +36,11 @@ function setStatus(text, kind = "") {
   status.className = `pill ${kind}`;
 }
 
+/** A problem with the admin API or the audit stream (a missing or non-admin token, say); "" clears it. */
+function setNotice(text) {
+  $("notice").textContent = text;
+}
+
 /** Keeps a list newest first and at most TAIL_LENGTH long. */
 function prepend(list, item) {
   list.prepend(item);
@@ -81,12 +86,13 @@ class Dashboard {
       const response = await fetch(path, { ...init, headers });
       const body = response.status === 204 ? {} : await response.json().catch(() => ({}));
       if (!response.ok) {
-        setStatus(`${response.status}: ${body.message ?? response.statusText}`, "bad");
+        setNotice(`${path}: ${response.status} ${body.message ?? response.statusText}`);
         return null;
       }
+      if (!this.auditRefused) setNotice("");
       return body;
     } catch (error) {
-      setStatus(`unreachable: ${error.message}`, "bad");
+      setNotice(`${path}: ${error.message}`);
       return null;
     }
   }
@@ -172,7 +178,10 @@ class Dashboard {
     socket.onmessage = (frame) => {
       const message = JSON.parse(frame.data);
       if (message.type === "audit") this.showAudit(message.data);
-      if (message.type === "error") setStatus(`audit: ${message.data.message}`, "bad");
+      if (message.type === "error") {
+        this.auditRefused = true;
+        setNotice(`audit: ${message.data.message}`);
+      }
     };
     socket.onclose = (event) => {
       if (this.stopped || event.code === 4003 || event.code === 4001) return; // not an admin: retrying will not help
@@ -272,6 +281,7 @@ function signIn(token) {
   dashboard?.stop();
   sessionStorage.setItem(TOKEN_KEY, token);
   setStatus("connecting");
+  setNotice("");
   dashboard = new Dashboard(token);
   const room = $("tail-room").value.trim();
   if (room) dashboard.watch(room);
@@ -285,6 +295,7 @@ $("logout").addEventListener("click", () => {
   dashboard?.stop();
   dashboard = null;
   sessionStorage.removeItem(TOKEN_KEY);
+  setNotice("");
   $("token").value = "";
   setStatus("not connected");
 });
