@@ -17,7 +17,7 @@ import io.switchboard.application.stats.HubMetrics;
 
 import java.util.function.BooleanSupplier;
 
-/** The REST adapter's entry: publish, commands, stats, health and metrics routes. */
+/** The REST adapter's entry: publish, commands, stats, health and metrics routes, and the pages under /admin/ and /js/. */
 public final class HttpAdapter {
     private HttpAdapter() {
     }
@@ -47,6 +47,6 @@ public final class HttpAdapter {
         routing.register(new PublishRoutes(publish, gate, audit), new CommandRoutes(hub, commands),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
                 new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate),
-                new WebhookRoutes(webhooks, webhookMaxBodyBytes));
+                new WebhookRoutes(webhooks, webhookMaxBodyBytes), new WebAssetRoutes());
     }
 }

@@ -43,6 +43,7 @@ final class HubSocket implements WsListener {
     private final AuditTrail audit;
     private final String path;
     private final boolean auditStream;
+    private final boolean loopbackAdmins;
     private final MessageRenderer dialect;
     private final ClientMessages messages;
     private final StringBuilder fragments = new StringBuilder();
@@ -56,15 +57,17 @@ final class HubSocket implements WsListener {
     /**
      * @param auditStream whether this is the administrators' audit stream ({@code /ws/audit}) rather than
      *                    the client endpoint: only admins get in, and they receive audit entries
+     * @param loopbackAdmins whether loopback callers are administrators (no API key nor JWK set configured)
      */
     HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
-              boolean auditStream, MessageRenderer dialect, ClientMessages messages) {
+              boolean auditStream, boolean loopbackAdmins, MessageRenderer dialect, ClientMessages messages) {
         this.hub = hub;
         this.settings = settings;
         this.auth = auth;
         this.limiter = limiter;
         this.audit = audit;
         this.auditStream = auditStream;
+        this.loopbackAdmins = loopbackAdmins;
         this.path = auditStream ? settings.auditPath() : settings.path();
         this.dialect = dialect;
         this.messages = messages;
@@ -98,7 +101,8 @@ final class HubSocket implements WsListener {
             }
             refusal = new Refusal(e.code(), e.getMessage(), CloseCode.UNAUTHORIZED, e.code() == ErrorCode.AUTH_EXPIRED);
         }
-        if (refusal == null && auditStream && (principal == null || !principal.hasRole("admin"))) {
+        boolean loopbackAdmin = loopbackAdmins && headers.first(PeerAwareUpgradeProvider.PEER_LOOPBACK).map("true"::equals).orElse(false);
+        if (refusal == null && auditStream && !loopbackAdmin && (principal == null || !principal.hasRole("admin"))) {
             String reason = "the audit stream is for administrators (role admin)";
             audit.record("authz.denied", null, principal == null ? null : principal.userId(), peer, path, "denied", null, reason);
             if (settings.rejectBeforeUpgrade()) {

@@ -27,6 +27,8 @@ import java.util.concurrent.Semaphore;
 @Weight(200)
 public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
     static final HeaderName PEER = HeaderNames.create("X-Switchboard-Peer");
+    /** {@code true} when the peer is on this machine (set by the server, whatever the client sent). */
+    static final HeaderName PEER_LOOPBACK = HeaderNames.create("X-Switchboard-Peer-Loopback");
 
     @Override
     public Http1Upgrader create(WsConfig config, ProtocolConfigs configs) {
@@ -41,6 +43,9 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
         @Override
         public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
             headers.set(HeaderValues.create(PEER, ctx.remotePeer().host()));
+            headers.set(HeaderValues.create(PEER_LOOPBACK, String.valueOf(
+                    ctx.remotePeer().address() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
+                            && inet.getAddress().isLoopbackAddress())));
             try {
                 ServerConnection connection = super.upgrade(ctx, prologue, headers);
                 HubSocket socket = UPGRADING.get();

@@ -2,6 +2,7 @@ package io.switchboard.adapters.websocket;
 
 import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
@@ -16,10 +17,11 @@ public final class WebSocketAdapter {
     }
 
     public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
-                                ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock) {
+                                ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock,
+                                ApiCredentials credentials) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
         ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath());
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, audit, false, dialect, messages));
-        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, settings, auth, limiter, audit, true, dialect, messages));
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, audit, false, false, dialect, messages));
+        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, settings, auth, limiter, audit, true, credentials.loopbackOnly(), dialect, messages));
     }
 }
