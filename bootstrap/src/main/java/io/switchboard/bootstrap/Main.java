@@ -54,6 +54,13 @@ public final class Main {
             System.exit(1);
             return;
         }
+        if (hub.port() < 0) {
+            System.err.println("switchboard: the server did not open a port on " + settings.host() + ":" + settings.port()
+                    + " (is it in use?)");
+            hub.stop();
+            System.exit(1);
+            return;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "switchboard-shutdown"));
         LOG.log(System.Logger.Level.INFO, "Switchboard {0} listening on port {1}: WebSocket {2}, publish POST /api/v1/events, "
                 + "stats GET /api/v1/stats; storage {3}", version(), String.valueOf(hub.port()),
