@@ -136,7 +136,10 @@ class DeliveryTest {
         int perRequest = 10;
         int[] joinAfter = {200, 400, 600, 800, 1000, 1200, 1400, 1600};
         int replayLength = 150;
-        try (TestHub hub = TestHub.start(Map.of("hub.history.max-events", "5000"))) {
+        // The queue holds every event: this test is about the hand-over, and a reader slowed by a busy
+        // machine must not be cut off as a slow consumer (SlowConsumerTest covers that).
+        try (TestHub hub = TestHub.start(Map.of("hub.history.max-events", "5000",
+                "hub.connection.outbound-max-messages", "5000", "hub.connection.outbound-max-bytes", "16777216"))) {
             Map<Integer, String> idOfSeq = new ConcurrentHashMap<>();
             AtomicInteger published = new AtomicInteger();
             CompletableFuture<Void> publisher = CompletableFuture.runAsync(() -> {
