@@ -3,6 +3,7 @@ package io.switchboard.bench;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -67,6 +68,8 @@ final class ClientLoop implements Runnable {
     // Read after stop(): the measured (post warm-up) deliveries.
     long measuredDeliveries;
     long lastMeasuredNanos;
+    /** CPU time this loop's thread used, in nanoseconds: tells whether the generator kept up. */
+    volatile long cpuNanos;
 
     ClientLoop(Target target, int connections, List<InetAddress> sourceAddresses, Shared shared) throws IOException {
         this.selector = Selector.open();
@@ -128,6 +131,7 @@ final class ClientLoop implements Runnable {
         } catch (IOException e) {
             shared.note("selector failed: " + e);
         } finally {
+            cpuNanos = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
             for (Conn conn : conns) {
                 conn.shutdown(true);
             }

@@ -28,7 +28,7 @@ final class Fanout {
     record Result(Spec spec, int connected, int failed, int closedEarly, long published, long posts, int largestPost,
                   long failedPosts, String publishFailure, Histogram postMicros, long expected, long delivered, long measured,
                   double measuredSeconds, Histogram latencyMicros, long gaps, long outOfOrder, long missing,
-                  long hubRssKiB, long hubPeakRssKiB, Map<String, Integer> notes) {
+                  long hubRssKiB, long hubPeakRssKiB, double subscriberCpuShare, Map<String, Integer> notes) {
 
         double deliveriesPerSecond() {
             return measuredSeconds > 0 ? measured / measuredSeconds : 0;
@@ -77,6 +77,8 @@ final class Fanout {
                 System.out.printf(Locale.ROOT, "%-14s %.0f MiB at the end of publishing (peak %.0f MiB)%n",
                         "hub RSS", hubRssKiB / 1024.0, hubPeakRssKiB / 1024.0);
             }
+            System.out.printf(Locale.ROOT, "%-14s subscriber threads busy %.0f%% of the run (%d thread(s); near 100%% means the generator, not the server, is the limit)%n",
+                    "generator", subscriberCpuShare * 100, spec.threads());
             notes.forEach((text, n) -> System.out.printf(Locale.ROOT, "%-14s %dx %s%n", "note", n, text));
         }
     }
@@ -91,6 +93,7 @@ final class Fanout {
         shared.measureFromSeq = warmupEvents;
 
         List<ClientLoop> loops = new ArrayList<>();
+        long runStart = System.nanoTime();
         for (int i = 0; i < spec.threads(); i++) {
             int share = spec.subscribers() / spec.threads() + (i < spec.subscribers() % spec.threads() ? 1 : 0);
             loops.add(new ClientLoop(spec.target(), share, spec.sources(), shared).start("subscribers-" + i));
@@ -143,11 +146,13 @@ final class Fanout {
                     missing += Math.max(0, publisher.published - conn.nextSeq);
                 }
             }
+            long loopCpu = loops.stream().mapToLong(l -> l.cpuNanos).sum();
+            double cpuShare = loopCpu / (double) (System.nanoTime() - runStart) / loops.size();
             double measuredSeconds = lastNanos == 0 ? 0 : (lastNanos - publisher.dueNanos(warmupEvents)) / 1e9;
             return new Result(spec, connected, shared.failed.get(), shared.closedAfterReady.get(), publisher.published,
                     publisher.posts, publisher.largestPost, publisher.failedPosts, publisher.firstFailure, publisher.postMicros,
                     publisher.published * connected, delivered, measured, measuredSeconds, latency, gaps, outOfOrder,
-                    missing, rss[0], rss[1], shared.notesSnapshot());
+                    missing, rss[0], rss[1], cpuShare, shared.notesSnapshot());
         } finally {
             for (ClientLoop loop : loops) {
                 loop.stop();
