@@ -26,6 +26,7 @@ public final class Bench {
                        --subscribers N (100) --rate EVENTS_PER_S (1000) --seconds S (10) --warmup S (2)
                        --transport ws|sse|socketio (ws) --batch --size BYTES (100) --threads N (1)
                        --hub-pid PID (reads its RSS) --drain S (10) --room NAME
+                       --jfr FILE (records the server with JFR while publishing; needs --hub-pid)
               sweep    fan-out at increasing subscriber counts until p99 passes --p99-limit-ms (50)
                        --subscribers 250,500,... --rate R (20) --seconds S --csv FILE --png FILE
               idle     opens --connections N idle WebSocket connections from --source-ips K addresses
@@ -46,7 +47,7 @@ public final class Bench {
                 Set.of("batch"),
                 Set.of("host", "port", "publish-port", "subscribers", "rate", "seconds", "warmup", "transport", "size",
                         "threads", "hub-pid", "drain", "room", "csv", "png", "p99-limit-ms", "connections",
-                        "source-ips", "hold", "connect-seconds", "max-per-post"));
+                        "source-ips", "hold", "connect-seconds", "max-per-post", "jfr"));
         switch (args[0]) {
             case "fanout" -> {
                 Fanout.Result result = Fanout.run(spec(o, o.integer("subscribers", 100), o.text("room", "bench:fanout")));
@@ -75,7 +76,8 @@ public final class Bench {
         return new Fanout.Spec(target, URI.create("http://" + target.host() + ":" + publishPort + "/api/v1/events"),
                 subscribers, o.decimal("rate", 1000), seconds, warmup, o.integer("size", 100), o.integer("threads", 1),
                 sources(o.integer("source-ips", 1)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
-                o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)));
+                o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)),
+                o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
     }
 
     private static Target target(Options o, String room) {

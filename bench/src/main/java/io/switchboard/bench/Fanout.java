@@ -21,7 +21,7 @@ final class Fanout {
     /** What one run is made of. Every bound is explicit: connections, seconds, drain time. */
     record Spec(Target target, URI publishUri, int subscribers, double rate, double seconds, double warmup,
                 int payloadBytes, int threads, List<InetAddress> sources, long hubPid, double drainSeconds,
-                int maxPerPost, double connectSeconds) {
+                int maxPerPost, double connectSeconds, Path jfr) {
     }
 
     /** What one run measured. */
@@ -107,10 +107,16 @@ final class Fanout {
 
             Publisher publisher = new Publisher(spec.publishUri(), spec.target().room(), spec.rate(), totalEvents,
                     spec.payloadBytes(), spec.maxPerPost());
+            if (spec.jfr() != null) {
+                jcmd(spec.hubPid(), "JFR.start", "name=bench", "settings=profile", "filename=" + spec.jfr().toAbsolutePath());
+            }
             Thread publishing = publisher.start(System.nanoTime() + 200_000_000L);
             publishing.join((long) ((spec.warmup() + spec.seconds() + 30) * 1000));
             publisher.stop();
             long[] rss = hubRss(spec.hubPid());
+            if (spec.jfr() != null) {
+                jcmd(spec.hubPid(), "JFR.stop", "name=bench");
+            }
 
             long drainUntil = System.nanoTime() + (long) (spec.drainSeconds() * 1e9);
             long expected;
@@ -175,6 +181,21 @@ final class Fanout {
         }
         System.err.printf(Locale.ROOT, "  %d of %d connected in %.1f s (%d failed)%n", shared.ready.get(), wanted,
                 (System.nanoTime() - start) / 1e9, shared.failed.get());
+    }
+
+    /** Runs the JDK's jcmd against the server process (a flight recording of exactly the publishing). */
+    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+        if (pid <= 0) {
+            throw new IllegalArgumentException("--jfr needs --hub-pid");
+        }
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
     }
 
     /** VmRSS and VmHWM (peak) of the hub process in KiB, from /proc; zeros when unknown. */
