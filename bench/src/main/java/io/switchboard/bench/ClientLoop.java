@@ -88,6 +88,9 @@ final class ClientLoop implements Runnable {
 
     /** Stops the loop, closes its connections and waits for its thread. */
     void stop() throws InterruptedException {
+        if (!thread.isAlive()) {
+            return;
+        }
         stop = true;
         selector.wakeup();
         thread.join(30_000);
