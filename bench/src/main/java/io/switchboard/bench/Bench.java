@@ -30,7 +30,7 @@ public final class Bench {
               sweep    fan-out at increasing subscriber counts until p99 passes --p99-limit-ms (50)
                        --subscribers 250,500,... --rate R (20) --seconds S --csv FILE --png FILE
               idle     opens --connections N idle WebSocket connections from --source-ips K addresses
-                       (127.0.0.1..K), prints READY, holds them --hold S seconds (answering pings)
+                       (127.0.0.1..K; 0: the kernel's choice), prints READY, holds them --hold S seconds (answering pings)
               plot     --csv FILE --png FILE: redraws a sweep's plot
             Common: --host 127.0.0.1 --port N (subscribers) --publish-port N (default: --port)
             """;
@@ -75,7 +75,7 @@ public final class Bench {
         int publishPort = o.integer("publish-port", target.port());
         return new Fanout.Spec(target, URI.create("http://" + target.host() + ":" + publishPort + "/api/v1/events"),
                 subscribers, o.decimal("rate", 1000), seconds, warmup, o.integer("size", 100), o.integer("threads", 1),
-                sources(o.integer("source-ips", 1)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
+                sources(o.integer("source-ips", 0)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
                 o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)),
                 o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
     }
@@ -89,7 +89,11 @@ public final class Bench {
                 Integer.parseInt(port), room, o.flag("batch"));
     }
 
-    /** Source addresses 127.0.0.1 .. 127.0.0.k: each gives its own ~28,000 ephemeral ports. */
+    /**
+     * Source addresses 127.0.0.1 .. 127.0.0.k, each with its own ~28,000 ephemeral ports. None
+     * ({@code k = 0}): the kernel picks the source at connect time, which may reuse ports still in
+     * TIME_WAIT from an earlier run against another server port; binding first cannot.
+     */
     private static List<InetAddress> sources(int k) throws IOException {
         bounded("--source-ips", k, 250);
         List<InetAddress> sources = new ArrayList<>();
@@ -138,7 +142,7 @@ public final class Bench {
         ClientLoop.Shared shared = new ClientLoop.Shared();
         List<ClientLoop> loops = new ArrayList<>();
         int threads = o.integer("threads", 1);
-        List<InetAddress> sources = sources(o.integer("source-ips", 1));
+        List<InetAddress> sources = sources(o.integer("source-ips", 0));
         for (int i = 0; i < threads; i++) {
             int share = connections / threads + (i < connections % threads ? 1 : 0);
             loops.add(new ClientLoop(target(o, null), share, sources, shared).start("idle-" + i));

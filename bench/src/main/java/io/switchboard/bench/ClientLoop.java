@@ -148,7 +148,7 @@ final class ClientLoop implements Runnable {
 
     private void openMore() {
         while (opened < toOpen && opening < MAX_OPENING) {
-            InetAddress source = sourceAddresses.get(conns.size() % sourceAddresses.size());
+            InetAddress source = sourceAddresses.isEmpty() ? null : sourceAddresses.get(conns.size() % sourceAddresses.size());
             opened++;
             opening++;
             SocketChannel channel = null;
@@ -159,12 +159,14 @@ final class ClientLoop implements Runnable {
                 conns.add(conn);
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-                channel.bind(new InetSocketAddress(source, 0));
+                if (source != null) {
+                    channel.bind(new InetSocketAddress(source, 0));
+                }
                 boolean connected = channel.connect(target.address());
                 SelectionKey key = channel.register(selector, connected ? SelectionKey.OP_READ : SelectionKey.OP_CONNECT, conn);
                 conn.registered(key, connected);
             } catch (IOException | RuntimeException e) {
-                String why = "cannot connect from " + source.getHostAddress() + ": " + e.getMessage();
+                String why = "cannot connect" + (source == null ? "" : " from " + source.getHostAddress()) + ": " + e.getMessage();
                 if (conn != null) {
                     conn.fail(why);
                 } else {
