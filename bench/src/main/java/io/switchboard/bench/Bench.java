@@ -1,0 +1,172 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The load generator's command line. It only ever talks to loopback, opens at most
+ * {@link #MAX_CONNECTIONS} connections per process and stops by itself after a bounded time.
+ * {@code bench/run} starts the servers and calls it; see docs/benchmarks.md.
+ */
+public final class Bench {
+    /** Stays clear of the 20,000 open files one process may hold. */
+    static final int MAX_CONNECTIONS = 19_000;
+    static final int MAX_SECONDS = 600;
+
+    private static final String USAGE = """
+            Usage: java -jar switchboard-bench.jar <scenario> --port N [options]
+              fanout   one room, N subscribers, an open-loop publisher; latency, deliveries/s, order
+                       --subscribers N (100) --rate EVENTS_PER_S (1000) --seconds S (10) --warmup S (2)
+                       --transport ws|sse|socketio (ws) --batch --size BYTES (100) --threads N (1)
+                       --hub-pid PID (reads its RSS) --drain S (10) --room NAME
+                       --jfr FILE (records the server with JFR while publishing; needs --hub-pid)
+              sweep    fan-out at increasing subscriber counts until p99 passes --p99-limit-ms (50)
+                       --subscribers 250,500,... --rate R (20) --seconds S --csv FILE --png FILE
+              idle     opens --connections N idle WebSocket connections from --source-ips K addresses
+                       (127.0.0.1..K; 0: the kernel's choice), prints READY, holds them --hold S seconds (answering pings)
+              plot     --csv FILE --png FILE: redraws a sweep's plot
+            Common: --host 127.0.0.1 --port N (subscribers) --publish-port N (default: --port)
+            """;
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0 || args[0].equals("--help")) {
+            System.out.print(USAGE);
+            return;
+        }
+        Options o = new Options(args, 1,
+                Set.of("batch"),
+                Set.of("host", "port", "publish-port", "subscribers", "rate", "seconds", "warmup", "transport", "size",
+                        "threads", "hub-pid", "drain", "room", "csv", "png", "p99-limit-ms", "connections",
+                        "source-ips", "hold", "connect-seconds", "max-per-post", "jfr"));
+        switch (args[0]) {
+            case "fanout" -> {
+                Fanout.Result result = Fanout.run(spec(o, o.integer("subscribers", 100), o.text("room", "bench:fanout")));
+                result.print();
+                System.out.println("CSV " + Fanout.Result.csvHeader());
+                System.out.println("CSV " + result.csvRow());
+            }
+            case "sweep" -> sweep(o);
+            case "idle" -> idle(o);
+            case "plot" -> Plot.write(Path.of(o.text("csv", "sweep.csv")), Path.of(o.text("png", "sweep.png")),
+                    o.decimal("p99-limit-ms", 50));
+            default -> {
+                System.err.print(USAGE);
+                System.exit(2);
+            }
+        }
+    }
+
+    private static Fanout.Spec spec(Options o, int subscribers, String room) throws IOException {
+        bounded("--subscribers", subscribers, MAX_CONNECTIONS);
+        double seconds = o.decimal("seconds", 10);
+        double warmup = o.decimal("warmup", 2);
+        bounded("--seconds + --warmup", seconds + warmup, MAX_SECONDS);
+        Target target = target(o, room);
+        int publishPort = o.integer("publish-port", target.port());
+        return new Fanout.Spec(target, URI.create("http://" + target.host() + ":" + publishPort + "/api/v1/events"),
+                subscribers, o.decimal("rate", 1000), seconds, warmup, o.integer("size", 100), o.integer("threads", 1),
+                sources(o.integer("source-ips", 0)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
+                o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)),
+                o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
+    }
+
+    private static Target target(Options o, String room) {
+        String port = o.text("port", null);
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        return new Target(Target.Transport.parse(o.text("transport", "ws")), o.text("host", "127.0.0.1"),
+                Integer.parseInt(port), room, o.flag("batch"));
+    }
+
+    /**
+     * Source addresses 127.0.0.1 .. 127.0.0.k, each with its own ~28,000 ephemeral ports. None
+     * ({@code k = 0}): the kernel picks the source at connect time, which may reuse ports still in
+     * TIME_WAIT from an earlier run against another server port; binding first cannot.
+     */
+    private static List<InetAddress> sources(int k) throws IOException {
+        bounded("--source-ips", k, 250);
+        List<InetAddress> sources = new ArrayList<>();
+        for (int i = 1; i <= k; i++) {
+            sources.add(InetAddress.getByAddress(new byte[]{127, 0, 0, (byte) i}));
+        }
+        return sources;
+    }
+
+    private static void sweep(Options o) throws Exception {
+        Path csv = Path.of(o.text("csv", "sweep.csv"));
+        double limit = o.decimal("p99-limit-ms", 50);
+        List<String> rows = new ArrayList<>(List.of(Fanout.Result.csvHeader()));
+        int beyond = -1;
+        for (int subscribers : o.integers("subscribers", "250,500,1000,2000,4000,6000,8000,10000")) {
+            System.err.printf(Locale.ROOT, "sweep: %d subscribers at %.0f events/s%n", subscribers, o.decimal("rate", 20));
+            Fanout.Result result = Fanout.run(spec(o, subscribers, "bench:sweep-" + subscribers));
+            result.print();
+            System.out.println();
+            rows.add(result.csvRow());
+            Files.write(csv, rows);
+            if (beyond < 0 && !(result.percentileMs(99) <= limit)) {
+                System.out.printf(Locale.ROOT, "p99 %.1f ms passed %.0f ms at %d subscribers%n",
+                        result.percentileMs(99), limit, subscribers);
+                beyond = 0;
+            } else if (beyond >= 0) {
+                beyond++;
+            }
+            // One point past the break shows the trend; further ones would only load a saturated hub.
+            if (beyond >= 1 || result.closedEarly() > 0) {
+                break;
+            }
+        }
+        System.out.println("wrote " + csv);
+        if (o.text("png", null) != null) {
+            Plot.write(csv, Path.of(o.text("png", null)), limit);
+            System.out.println("wrote " + o.text("png", null));
+        }
+    }
+
+    private static void idle(Options o) throws Exception {
+        int connections = o.integer("connections", 1000);
+        bounded("--connections", connections, MAX_CONNECTIONS);
+        double hold = o.decimal("hold", 60);
+        bounded("--hold", hold, MAX_SECONDS);
+        ClientLoop.Shared shared = new ClientLoop.Shared();
+        List<ClientLoop> loops = new ArrayList<>();
+        int threads = o.integer("threads", 1);
+        List<InetAddress> sources = sources(o.integer("source-ips", 0));
+        for (int i = 0; i < threads; i++) {
+            int share = connections / threads + (i < connections % threads ? 1 : 0);
+            loops.add(new ClientLoop(target(o, null), share, sources, shared).start("idle-" + i));
+        }
+        try {
+            Fanout.awaitConnected(shared, connections, Math.min(300, o.decimal("connect-seconds", 120)));
+            System.out.printf(Locale.ROOT, "READY connected=%d failed=%d%n", shared.ready.get(), shared.failed.get());
+            shared.notesSnapshot().forEach((text, n) -> System.out.printf(Locale.ROOT, "note %dx %s%n", n, text));
+            System.out.flush();
+            long until = System.nanoTime() + (long) (hold * 1e9);
+            while (System.nanoTime() < until) {
+                Thread.sleep(100);
+            }
+            System.out.printf(Locale.ROOT, "DONE closed-early=%d%n", shared.closedAfterReady.get());
+        } finally {
+            for (ClientLoop loop : loops) {
+                loop.stop();
+            }
+        }
+    }
+
+    private static void bounded(String what, double value, double max) {
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException(what + " must be between 0 and " + (long) max);
+        }
+    }
+}
