@@ -30,7 +30,7 @@ class DurableStorageTest {
         List<String> ids = new ArrayList<>();
         try (TestHub hub = TestHub.startDurable(data, Map.of())) {
             for (int n = 1; n <= 10; n++) {
-                ids.add(acceptedId(hub.publish(tick(n))));
+                ids.add(TickEvents.acceptedId(hub.publish(TickEvents.tick(ROOM, n)), ROOM));
             }
         }
         String seen = ids.get(3);
@@ -40,10 +40,10 @@ class DurableStorageTest {
             JsonNode joined = joinSince(client, seen);
             assertEquals(ids.getLast(), joined.path("data").path("lastId").asText(), joined.toString());
 
-            assertEquals(ticks(ids, 5, 10), client.nextEvents(6, WAIT).stream().map(DurableStorageTest::describe).toList());
-            String live = acceptedId(hub.publish(tick(11)));
+            assertEquals(TickEvents.ticks(ids, 5, 10), client.nextEvents(6, WAIT).stream().map(TickEvents::describe).toList());
+            String live = TickEvents.acceptedId(hub.publish(TickEvents.tick(ROOM, 11)), ROOM);
             JsonNode next = client.nextEvents(1, WAIT).getFirst();
-            assertEquals(live + " n=11", describe(next), "the first event after the replay is the live one");
+            assertEquals(live + " n=11", TickEvents.describe(next), "the first event after the replay is the live one");
             assertEquals(Long.parseLong(ids.getLast()) + 1, Long.parseLong(live), "ids continue across the restart");
         }
     }
@@ -54,7 +54,7 @@ class DurableStorageTest {
         List<String> ids = new ArrayList<>();
         try (HubProcess hub = HubProcess.start(data.resolve("first.log"), "--data", data.resolve("db").toString())) {
             for (int n = 1; n <= 2; n++) {
-                ids.add(acceptedId(hub.publish(tick(n))));
+                ids.add(TickEvents.acceptedId(hub.publish(TickEvents.tick(ROOM, n)), ROOM));
             }
             hub.kill();
         }
@@ -63,7 +63,7 @@ class DurableStorageTest {
              JsonWebSocket client = JsonWebSocket.connect(hub.ws())) {
             JsonNode joined = joinSince(client, "0");
             assertEquals(ids.getLast(), joined.path("data").path("lastId").asText(), joined.toString());
-            assertEquals(ticks(ids, 1, 2), client.nextEvents(2, WAIT).stream().map(DurableStorageTest::describe).toList());
+            assertEquals(TickEvents.ticks(ids, 1, 2), client.nextEvents(2, WAIT).stream().map(TickEvents::describe).toList());
         }
     }
 
@@ -74,7 +74,7 @@ class DurableStorageTest {
              HubProcess second = HubProcess.launch(data.resolve("second.log"), "--port", "0", "--data", dir)) {
             assertEquals(1, second.awaitExit(Duration.ofSeconds(30)), second.output());
             assertTrue(second.output().contains("data directory " + dir + " is in use by another process"), second.output());
-            assertEquals(202, first.publish(tick(1)).statusCode(), "the first hub is unaffected");
+            assertEquals(202, first.publish(TickEvents.tick(ROOM, 1)).statusCode(), "the first hub is unaffected");
         }
     }
 
@@ -91,28 +91,5 @@ class DurableStorageTest {
         JsonNode joined = client.nextOfType("joined", WAIT);
         assertTrue(joined.path("data").path("recovered").asBoolean(), joined.toString());
         return joined;
-    }
-
-    private static String tick(int n) {
-        return "{\"room\":\"" + ROOM + "\",\"type\":\"tick\",\"data\":{\"n\":" + n + "}}";
-    }
-
-    private static String acceptedId(HttpResponse<String> response) throws Exception {
-        assertEquals(202, response.statusCode(), response.body());
-        return JsonWebSocket.json().readTree(response.body()).path("ids").path(ROOM).asText();
-    }
-
-    /** {@code "<id> n=<n>"} of a received event. */
-    private static String describe(JsonNode event) {
-        return event.path("id").asText() + " n=" + event.path("data").path("n").asInt();
-    }
-
-    /** What {@link #describe} gives for ticks {@code from..to} (inclusive), published with {@code ids}. */
-    private static List<String> ticks(List<String> ids, int from, int to) {
-        List<String> described = new ArrayList<>();
-        for (int n = from; n <= to; n++) {
-            described.add(ids.get(n - 1) + " n=" + n);
-        }
-        return described;
     }
 }

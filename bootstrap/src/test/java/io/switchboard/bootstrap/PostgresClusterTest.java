@@ -92,9 +92,9 @@ class PostgresClusterTest {
             onB.join(room, "0");
             onB.nextOfType("joined", WAIT);
             for (int n = 1; n <= 20; n++) {
-                ids.add(acceptedId(nodeA.publish(tick(room, n)), room));
+                ids.add(TickEvents.acceptedId(nodeA.publish(TickEvents.tick(room, n)), room));
             }
-            assertEquals(ticks(ids, 1, 20), onB.nextEvents(20, WAIT).stream().map(PostgresClusterTest::describe).toList());
+            assertEquals(TickEvents.ticks(ids, 1, 20), onB.nextEvents(20, WAIT).stream().map(TickEvents::describe).toList());
         }
         for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
             try (JsonWebSocket resuming = JsonWebSocket.connect(node.ws())) {
@@ -102,7 +102,7 @@ class PostgresClusterTest {
                 resuming.join(room, ids.get(9));
                 JsonNode joined = resuming.nextOfType("joined", WAIT);
                 assertTrue(joined.path("data").path("recovered").asBoolean(), joined.toString());
-                assertEquals(ticks(ids, 11, 20), resuming.nextEvents(10, WAIT).stream().map(PostgresClusterTest::describe).toList(),
+                assertEquals(TickEvents.ticks(ids, 11, 20), resuming.nextEvents(10, WAIT).stream().map(TickEvents::describe).toList(),
                         "replay on node " + (node == nodeA ? "A" : "B"));
             }
         }
@@ -113,28 +113,5 @@ class PostgresClusterTest {
              Statement sql = connection.createStatement()) {
             sql.execute(statement);
         }
-    }
-
-    private static String tick(String room, int n) {
-        return "{\"room\":\"" + room + "\",\"type\":\"tick\",\"data\":{\"n\":" + n + "}}";
-    }
-
-    private static String acceptedId(HttpResponse<String> response, String room) throws Exception {
-        assertEquals(202, response.statusCode(), response.body());
-        return JsonWebSocket.json().readTree(response.body()).path("ids").path(room).asText();
-    }
-
-    /** {@code "<id> n=<n>"} of a received event. */
-    private static String describe(JsonNode event) {
-        return event.path("id").asText() + " n=" + event.path("data").path("n").asInt();
-    }
-
-    /** What {@link #describe} gives for ticks {@code from..to} (inclusive), published with {@code ids}. */
-    private static List<String> ticks(List<String> ids, int from, int to) {
-        List<String> described = new ArrayList<>();
-        for (int n = from; n <= to; n++) {
-            described.add(ids.get(n - 1) + " n=" + n);
-        }
-        return described;
     }
 }
