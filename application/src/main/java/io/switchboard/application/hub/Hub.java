@@ -294,7 +294,13 @@ public final class Hub implements EventBus.EventListener {
         long now = System.nanoTime();
         Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
-            connection.heartbeat(now, wallClock);
+            try {
+                connection.heartbeat(now, wallClock);
+            } catch (RuntimeException e) {
+                // One broken transport must not stop the heartbeat of every other connection.
+                LOG.log(System.Logger.Level.WARNING, "heartbeat of " + connection + " failed; closing it", e);
+                connection.transportClosed(1011);
+            }
         }
     }
 
