@@ -88,16 +88,23 @@ final class SchemaMigrations {
         }
     }
 
-    /** Splits a script at semicolons ending a line, dropping {@code --} comment lines. */
+    /**
+     * Splits a script at semicolons ending a line, dropping {@code --} comment lines; semicolons
+     * inside a {@code $$}-quoted body (a PostgreSQL function) do not end the statement.
+     */
     static List<String> statements(String script) {
         List<String> statements = new ArrayList<>();
         StringBuilder current = new StringBuilder();
+        boolean inBody = false;
         for (String line : script.split("\n")) {
             String trimmed = line.strip();
-            if (trimmed.isEmpty() || trimmed.startsWith("--")) {
+            if (trimmed.isEmpty() || (!inBody && trimmed.startsWith("--"))) {
                 continue;
             }
-            if (trimmed.endsWith(";")) {
+            if ((trimmed.split("\\$\\$", -1).length - 1) % 2 == 1) {
+                inBody = !inBody;
+            }
+            if (!inBody && trimmed.endsWith(";")) {
                 current.append(trimmed, 0, trimmed.length() - 1);
                 statements.add(current.toString());
                 current.setLength(0);

@@ -3,6 +3,7 @@ package io.switchboard.adapters.eventbus;
 import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
+import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,6 +97,34 @@ class PostgresEventStorageTest extends EventStorageContract {
         heardOnB.await(ROOM_A, appended.stream().filter(e -> e.room().equals(ROOM_A)).toList());
         heardOnB.await(ROOM_B, appended.stream().filter(e -> e.room().equals(ROOM_B)).toList());
         assertEquals(nodeA.log().lastId(ROOM_A), nodeB.log().lastId(ROOM_A));
+    }
+
+    /**
+     * The transactional outbox: an application inserts an event row in its own transaction, without
+     * an id; the room's next id is allocated under the hub's row lock, and once the application
+     * commits, the hub delivers it between its own appends, in id order, and can replay it.
+     */
+    @Test
+    void rowsAnApplicationInsertsInItsOwnTransactionAreDeliveredInOrder() throws Exception {
+        EventStorage node = openTracked(HistoryRetention.defaults());
+        Heard heard = Heard.on(node);
+        Event before = node.bus().append(List.of(draft(ROOM_A, "from-hub-1"))).getFirst();
+        try (Connection application = DriverManager.getConnection(url(), USER, "")) {
+            application.setAutoCommit(false);
+            update(application, "INSERT INTO events (room, event_type, data) VALUES ('" + ROOM_A.value()
+                    + "', 'order.created', '{\"order\":42}')");
+            Thread.sleep(700);
+            assertEquals(List.of(before), heard.of(ROOM_A), "nothing is delivered before the application commits");
+            application.commit();
+        }
+        Event after = node.bus().append(List.of(draft(ROOM_A, "from-hub-2"))).getFirst();
+        heard.awaitIds(ROOM_A, List.of(before.id().value(), before.id().value() + 1, after.id().value()));
+        assertEquals(before.id().value() + 2, after.id().value(), "the outbox row took the id between them");
+        Event outboxed = heard.of(ROOM_A).get(1);
+        assertEquals("order.created", outboxed.type());
+        assertEquals("{\"order\":42}", outboxed.data());
+        Replay replay = node.log().readSince(ROOM_A, before.id());
+        assertEquals(List.of(outboxed, after), ((Replay.Gap) replay).events());
     }
 
     /** Both nodes append to one room at once: ids stay unique and contiguous, and each node hears all, in order. */
