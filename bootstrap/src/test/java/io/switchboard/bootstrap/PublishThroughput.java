@@ -19,11 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A hand-run measurement, not a test: acknowledged publishes per second through
- * {@code POST /api/v1/events} on a hub in this JVM, with H2 storage (and in memory, for comparison).
+ * {@code POST /api/v1/events} on a hub in this JVM, with H2 or PostgreSQL storage (and in memory, for comparison).
  * Each publisher sends one request at a time to its own room and counts events answered {@code 202}.
  * See docs/benchmarks.md for how to run it and the figures.
  *
- * <p>Arguments: {@code [seconds per run, default 10] [publishers, default 1,8] [storages, default h2,memory]}.
+ * <p>Arguments: {@code [seconds per run, default 10] [publishers, default 1,8] [storages h2,memory,postgres; default h2,memory]}.
  */
 final class PublishThroughput {
     public static void main(String[] args) throws Exception {
@@ -33,23 +33,35 @@ final class PublishThroughput {
         List<String> storages = List.of(args.length > 2 ? args[2].split(",") : new String[] {"h2", "memory"});
         System.out.printf("%-9s %-6s %10s %12s %12s%n", "storage", "batch", "publishers", "events/s", "requests/s");
         for (String storage : storages) {
-            boolean ephemeral = storage.equals("memory");
             for (int batch : List.of(1, 100)) {
                 for (int count : publishers) {
-                    Result result = measure(ephemeral, batch, count, run);
-                    System.out.printf("%-9s %-6d %10d %12.0f %12.0f%n", ephemeral ? "memory" : "H2", batch, count,
+                    Result result = measure(storage, batch, count, run);
+                    System.out.printf("%-9s %-6d %10d %12.0f %12.0f%n", storage, batch, count,
                             result.events / result.seconds, result.requests / result.seconds);
                 }
             }
         }
     }
 
-    /** A fresh hub (and database) per run; the first quarter of the run is warm-up and not counted. */
-    private static Result measure(boolean ephemeral, int batch, int publishers, Duration run) throws Exception {
+    /**
+     * A fresh hub (and database) per run; the first quarter of the run is warm-up and not counted.
+     *
+     * @param storage {@code h2}, {@code memory}, or {@code postgres} (a fresh schema on 127.0.0.1:5432, database test)
+     */
+    private static Result measure(String storage, int batch, int publishers, Duration run) throws Exception {
         Path data = Files.createTempDirectory("switchboard-throughput");
-        Map<String, String> config = Map.of("server.port", "0", "server.host", "127.0.0.1",
-                "hub.data-dir", data.toString(), "hub.publish.max-batch", "1000");
-        Switchboard hub = Switchboard.start(Settings.from(new ConfigValues(config, Map.of()), ephemeral), Clock.systemUTC());
+        Map<String, String> config = new java.util.HashMap<>(Map.of("server.port", "0", "server.host", "127.0.0.1",
+                "hub.data-dir", data.toString(), "hub.publish.max-batch", "1000"));
+        if (storage.equals("postgres")) {
+            String schema = "sb_bench_" + Long.toHexString(System.nanoTime());
+            try (var connection = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/test", "postgres", "");
+                 var statement = connection.createStatement()) {
+                statement.execute("CREATE SCHEMA " + schema);
+            }
+            config.put("hub.db.url", "jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + schema);
+            config.put("hub.db.user", "postgres");
+        }
+        Switchboard hub = Switchboard.start(Settings.from(new ConfigValues(config, Map.of()), storage.equals("memory")), Clock.systemUTC());
         try (HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             URI uri = URI.create("http://127.0.0.1:" + hub.port() + "/api/v1/events");
             publishFor(http, uri, batch, publishers, run.dividedBy(4));
