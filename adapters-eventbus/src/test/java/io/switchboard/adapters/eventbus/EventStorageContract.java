@@ -273,6 +273,34 @@ abstract class EventStorageContract {
         assertTrue(storage.rooms().declare(ROOM_A));
     }
 
+    /** Declaring one room and adding one member from several threads at once: exactly one declaration is new, none fails. */
+    @Test
+    void concurrentDeclarationsAndAddsOfTheSameRoomAndMemberCountOnce() throws Exception {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 10; round++) {
+                RoomName room = new RoomName("race:" + round);
+                List<Future<Boolean>> declared = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    declared.add(pool.submit(() -> {
+                        storage.members().add(room, "alice");
+                        return storage.rooms().declare(room);
+                    }));
+                }
+                int fresh = 0;
+                for (Future<Boolean> answer : declared) {
+                    fresh += answer.get() ? 1 : 0;
+                }
+                assertEquals(1, fresh, "declarations of " + room + " answered as new");
+                assertEquals(List.of("alice"), storage.members().members(room));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void stateDocumentsKeepTheLatestPutPerRoom() {
         EventStorage storage = openTracked(HistoryRetention.defaults());
