@@ -28,34 +28,54 @@ public final class EventStorage implements AutoCloseable {
     /** Audit entries an in-memory store keeps; the oldest leave first. */
     public static final int AUDIT_ENTRIES_IN_MEMORY = 10_000;
 
+    /** Audit entries a database keeps this long; older ones are deleted every few hundred appends. */
+    public static final Duration AUDIT_RETENTION = Duration.ofDays(30);
+
     private final EventBus bus;
     private final EventLog log;
     private final PublishReceipts receipts;
     private final String description;
     private final AutoCloseable resources;
-    private final AuditLog audit = new InMemoryAuditLog(AUDIT_ENTRIES_IN_MEMORY);
-    private final RoomMembers members = new InMemoryRoomMembers();
-    private final InMemoryRooms rooms = new InMemoryRooms();
+    private final AuditLog audit;
+    private final RoomMembers members;
+    private final RoomDirectory rooms;
+    private final StateStore states;
 
-    private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, String description, AutoCloseable resources) {
+    private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
+                         RoomDirectory rooms, StateStore states, String description, AutoCloseable resources) {
         this.bus = bus;
         this.log = log;
         this.receipts = receipts;
+        this.audit = audit;
+        this.members = members;
+        this.rooms = rooms;
+        this.states = states;
         this.description = description;
         this.resources = resources;
+    }
+
+    /** The ports a database keeps besides the event log: audit log, declarations, state documents, memberships. */
+    private static EventStorage inDatabase(EventBus bus, EventLog log, JdbcDatabase database, Clock clock, String description,
+                                           AutoCloseable resources) {
+        JdbcRooms rooms = new JdbcRooms(database.client(), database.dialect());
+        return new EventStorage(bus, log, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
+                new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
+                new JdbcRoomMembers(database.client()), rooms, rooms, description, resources);
     }
 
     /** Everything in this process's memory: fast, and gone on restart. */
     public static EventStorage inMemory(HistoryRetention retention, Clock clock) {
         InMemoryEventStore store = new InMemoryEventStore(retention, clock);
+        InMemoryRooms rooms = new InMemoryRooms();
         return new EventStorage(store, store, new InMemoryPublishReceipts(IDEMPOTENCY_WINDOW, clock),
+                new InMemoryAuditLog(AUDIT_ENTRIES_IN_MEMORY), new InMemoryRoomMembers(), rooms, rooms,
                 "in memory (events are lost on restart)", () -> { });
     }
 
     /**
      * The default: an H2 database file in {@code dataDir} (created if missing), its schema brought
-     * up to date. Acknowledged events survive a crash of the process. The audit log, room
-     * declarations, state documents and membership lists are still kept in memory.
+     * up to date. Acknowledged events, the audit log, room declarations, state documents and
+     * membership lists survive a crash of the process.
      *
      * @throws UnavailableException when the database cannot be opened, e.g. another process uses it
      */
@@ -64,8 +84,7 @@ public final class EventStorage implements AutoCloseable {
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
             JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
-            return new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
-                    "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
+            return inDatabase(store, store, database, clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
         } catch (RuntimeException e) {
             database.close();
             throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
@@ -101,14 +120,13 @@ public final class EventStorage implements AutoCloseable {
             notifications = new PostgresNotifications(url, credentials, channel, rows, feed);
             PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
             PostgresNotifications listening = notifications;
-            return new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
-                    where + " (schema " + schema + ")", () -> {
-                        try {
-                            listening.close();
-                        } finally {
-                            database.close();
-                        }
-                    });
+            return inDatabase(store, store, database, clock, where + " (schema " + schema + ")", () -> {
+                try {
+                    listening.close();
+                } finally {
+                    database.close();
+                }
+            });
         } catch (SQLException | RuntimeException e) {
             if (notifications != null) {
                 notifications.close();
@@ -149,7 +167,7 @@ public final class EventStorage implements AutoCloseable {
     }
 
     public StateStore states() {
-        return rooms;
+        return states;
     }
 
     /** Where events are kept, for the startup log line. */

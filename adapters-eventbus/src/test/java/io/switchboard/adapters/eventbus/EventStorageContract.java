@@ -1,7 +1,10 @@
 package io.switchboard.adapters.eventbus;
 
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.port.out.HistoryRetention;
+import io.switchboard.application.rooms.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
@@ -18,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.stream.LongStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,7 +38,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * What every storage behind {@link EventStorage} promises the hub: the {@code EventBus},
- * {@code EventLog} and {@code PublishReceipts} ports. Each storage runs it through a subclass
+ * {@code EventLog}, {@code PublishReceipts}, {@code AuditLog}, {@code RoomDirectory},
+ * {@code StateStore} and {@code RoomMembers} ports. Each storage runs it through a subclass
  * that says how to open a fresh one.
  */
 abstract class EventStorageContract {
@@ -225,6 +231,116 @@ abstract class EventStorageContract {
         PublishReceipt later = new PublishReceipt(List.of(Map.of("orders:1", "9")), false);
         storage.receipts().remember("key-1", later);
         assertEquals(Optional.of(later), storage.receipts().find("key-1"));
+    }
+
+    @Test
+    void auditEntriesComeBackNumberedOldestFirstFilteredBySinceUserRoomAddressAndType() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        Instant start = clock.instant();
+        AuditEntry opened = audit(storage, start, "connection.opened", "alice", null, "10.0.0.1");
+        AuditEntry failed = audit(storage, start.plusSeconds(1), "auth.failed", null, null, "10.0.0.2");
+        AuditEntry denied = audit(storage, start.plusSeconds(2), "authz.denied", "bob", ROOM_A.value(), "10.0.0.1");
+        AuditEntry expired = audit(storage, start.plusSeconds(3), "auth.expired", "alice", ROOM_B.value(), "10.0.0.1");
+
+        assertTrue(opened.seq() < failed.seq() && failed.seq() < denied.seq() && denied.seq() < expired.seq(),
+                List.of(opened, failed, denied, expired).toString());
+        assertEquals(List.of(opened, failed, denied, expired), storage.audit().query(null, AuditFilter.all(), 100));
+        assertEquals(List.of(opened, failed), storage.audit().query(null, AuditFilter.all(), 2));
+        assertEquals(List.of(denied, expired), storage.audit().query(start.plusSeconds(2), AuditFilter.all(), 100));
+        assertEquals(List.of(opened, expired), storage.audit().query(null, new AuditFilter(null, "alice", null, null), 100));
+        assertEquals(List.of(denied), storage.audit().query(null, new AuditFilter(null, null, ROOM_A.value(), null), 100));
+        assertEquals(List.of(opened, denied, expired), storage.audit().query(null, new AuditFilter(null, null, null, "10.0.0.1"), 100));
+        assertEquals(List.of(failed, expired), storage.audit().query(null, new AuditFilter(Set.of("auth."), null, null, null), 100));
+        assertEquals(List.of(failed), storage.audit().query(null, new AuditFilter(Set.of("auth."), null, null, null), 1));
+        assertEquals(List.of(opened, denied), storage.audit().query(null,
+                new AuditFilter(Set.of("connection.opened", "authz.denied"), null, null, null), 100));
+        assertEquals(List.of(expired), storage.audit().query(start.plusSeconds(1),
+                new AuditFilter(Set.of("auth."), "alice", ROOM_B.value(), "10.0.0.1"), 100));
+    }
+
+    @Test
+    void declaredRoomsAreDeclaredOnceUntilRemoved() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+
+        assertFalse(storage.rooms().declared(ROOM_A));
+        assertTrue(storage.rooms().declare(ROOM_A));
+        assertFalse(storage.rooms().declare(ROOM_A));
+        assertTrue(storage.rooms().declared(ROOM_A));
+        assertFalse(storage.rooms().declared(ROOM_B));
+        assertTrue(storage.rooms().remove(ROOM_A));
+        assertFalse(storage.rooms().remove(ROOM_A));
+        assertFalse(storage.rooms().declared(ROOM_A));
+        assertTrue(storage.rooms().declare(ROOM_A));
+    }
+
+    /** Declaring one room and adding one member from several threads at once: exactly one declaration is new, none fails. */
+    @Test
+    void concurrentDeclarationsAndAddsOfTheSameRoomAndMemberCountOnce() throws Exception {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            for (int round = 0; round < 10; round++) {
+                RoomName room = new RoomName("race:" + round);
+                List<Future<Boolean>> declared = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    declared.add(pool.submit(() -> {
+                        storage.members().add(room, "alice");
+                        return storage.rooms().declare(room);
+                    }));
+                }
+                int fresh = 0;
+                for (Future<Boolean> answer : declared) {
+                    fresh += answer.get() ? 1 : 0;
+                }
+                assertEquals(1, fresh, "declarations of " + room + " answered as new");
+                assertEquals(List.of("alice"), storage.members().members(room));
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void stateDocumentsKeepTheLatestPutPerRoom() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        RoomState first = new RoomState(ROOM_A, "{\"progress\":0.1}", new EventId(3));
+        RoomState latest = new RoomState(ROOM_A, "{\"progress\":0.9,\"text\":\"héllo\"}", new EventId(7));
+
+        assertEquals(Optional.empty(), storage.states().get(ROOM_A));
+        storage.states().put(first);
+        assertEquals(Optional.of(first), storage.states().get(ROOM_A));
+        storage.states().put(latest);
+        assertEquals(Optional.of(latest), storage.states().get(ROOM_A));
+        assertEquals(Optional.empty(), storage.states().get(ROOM_B));
+    }
+
+    @Test
+    void membersAreAddedOnceRemovedAndListedSorted() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        storage.members().add(ROOM_A, "carol");
+        storage.members().add(ROOM_A, "alice");
+        storage.members().add(ROOM_A, "bob");
+        storage.members().add(ROOM_A, "alice");
+        storage.members().add(ROOM_B, "dave");
+
+        assertEquals(List.of("alice", "bob", "carol"), storage.members().members(ROOM_A));
+        assertTrue(storage.members().isMember(ROOM_A, "bob"));
+        assertFalse(storage.members().isMember(ROOM_A, "dave"));
+        assertTrue(storage.members().remove(ROOM_A, "bob"));
+        assertFalse(storage.members().remove(ROOM_A, "bob"));
+        assertFalse(storage.members().isMember(ROOM_A, "bob"));
+        assertEquals(List.of("alice", "carol"), storage.members().members(ROOM_A));
+        assertEquals(List.of("dave"), storage.members().members(ROOM_B));
+        assertEquals(List.of(), storage.members().members(new RoomName("orders:9")));
+    }
+
+    /** Appends an audit entry and returns it as stored, with its number. */
+    static AuditEntry audit(EventStorage storage, Instant time, String type, String user, String room, String ip) {
+        AuditEntry stored = storage.audit().append(new AuditEntry(0, time, type, "c-" + type, user, ip, "/ws", "ok", room,
+                "detail of " + type));
+        assertEquals(new AuditEntry(stored.seq(), time, type, "c-" + type, user, ip, "/ws", "ok", room, "detail of " + type), stored);
+        return stored;
     }
 
     static EventDraft draft(RoomName room, String type) {

@@ -1,6 +1,9 @@
 package io.switchboard.adapters.eventbus;
 
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
 import io.switchboard.application.port.out.HistoryRetention;
+import io.switchboard.application.rooms.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
@@ -66,7 +69,45 @@ class H2EventStorageTest extends EventStorageContract {
             assertEquals(new Replay.Gap(stored, Optional.of(new EventId(3))), reopened.log().readSince(ROOM_A, new EventId(0)));
             assertEquals(4, reopened.bus().append(List.of(draft(ROOM_A, "next"))).getFirst().id().value());
         }
-        assertEquals(List.of(1L), longs(dir, "SELECT version FROM schema_version"));
+        assertEquals(List.of(1L, 2L), longs(dir, "SELECT version FROM schema_version ORDER BY version"));
+    }
+
+    @Test
+    void auditLogDeclarationsStatesAndMembersSurviveReopening() {
+        Path dir = temp.resolve("rooms-reopened");
+        RoomState state = new RoomState(ROOM_A, "{\"done\":true}", new EventId(5));
+        AuditEntry entry;
+        try (EventStorage storage = EventStorage.h2(dir, HistoryRetention.defaults(), clock)) {
+            entry = audit(storage, clock.instant(), "auth.failed", "alice", ROOM_A.value(), "10.0.0.1");
+            storage.rooms().declare(ROOM_A);
+            storage.states().put(state);
+            storage.members().add(ROOM_A, "bob");
+            storage.members().add(ROOM_A, "alice");
+        }
+
+        try (EventStorage reopened = EventStorage.h2(dir, HistoryRetention.defaults(), clock)) {
+            assertEquals(List.of(entry), reopened.audit().query(null, AuditFilter.all(), 10));
+            assertTrue(reopened.rooms().declared(ROOM_A));
+            assertEquals(Optional.of(state), reopened.states().get(ROOM_A));
+            assertEquals(List.of("alice", "bob"), reopened.members().members(ROOM_A));
+            AuditEntry next = audit(reopened, clock.instant(), "auth.failed", "bob", null, null);
+            assertTrue(next.seq() > entry.seq(), next + " should be numbered after " + entry);
+        }
+    }
+
+    /** Entries older than the audit retention are deleted as appends go on; newer ones stay. */
+    @Test
+    void auditEntriesOutsideTheRetentionAreDeleted() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        AuditEntry old = audit(storage, clock.instant(), "auth.failed", "old", null, null);
+        clock.advance(EventStorage.AUDIT_RETENTION.plusHours(1));
+        List<AuditEntry> recent = new ArrayList<>();
+        for (int i = 0; i < JdbcAuditLog.SWEEP_EVERY; i++) {
+            recent.add(audit(storage, clock.instant(), "auth.failed", "new", null, null));
+        }
+
+        assertEquals(recent, storage.audit().query(null, AuditFilter.all(), 2 * JdbcAuditLog.SWEEP_EVERY));
+        assertTrue(old.seq() < recent.getFirst().seq());
     }
 
     @Test
