@@ -42,16 +42,18 @@ final class Switchboard {
     private final ScheduledExecutorService timers;
     private final boolean loopbackPublishOnly;
     private final EventStorage storage;
+    private final AuditTrail audit;
     private volatile boolean stopped;
 
     private Switchboard(WebServer server, Hub hub, ExecutorService writers, ScheduledExecutorService timers,
-                        boolean loopbackPublishOnly, EventStorage storage) {
+                        boolean loopbackPublishOnly, EventStorage storage, AuditTrail audit) {
         this.server = server;
         this.hub = hub;
         this.writers = writers;
         this.timers = timers;
         this.loopbackPublishOnly = loopbackPublishOnly;
         this.storage = storage;
+        this.audit = audit;
     }
 
     /**
@@ -131,7 +133,7 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
-        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage);
+        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage, audit);
     }
 
     int port() {
@@ -157,6 +159,7 @@ final class Switchboard {
         server.stop();
         timers.shutdownNow();
         writers.shutdownNow();
+        audit.close();
         storage.close();
     }
 

@@ -6,22 +6,34 @@ import io.switchboard.application.port.out.AuditLog;
 
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Records audit entries and streams them live to the administrators watching, each through their
- * own filter. Recording never waits on a watcher: entries go to the watchers' outbound queues.
+ * own filter. Recording never waits on storage or on a watcher: entries are stored, in order, by the
+ * trail's own writer thread (a database insert must not slow every connect and join), then go to
+ * the watchers' outbound queues.
  */
-public final class AuditTrail {
+public final class AuditTrail implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
+    /** Entries waiting to be stored; beyond this, new ones are counted and dropped rather than stall the hub. */
+    static final int MAX_PENDING = 100_000;
+    private static final AuditEntry STOP = new AuditEntry(0, java.time.Instant.EPOCH, "stop", null, null, null, null, null, null, null);
 
     private final AuditLog log;
     private final Clock clock;
     private final Map<Connection, AuditFilter> watchers = new ConcurrentHashMap<>();
+    private final BlockingQueue<AuditEntry> pending = new LinkedBlockingQueue<>(MAX_PENDING);
+    private final AtomicLong dropped = new AtomicLong();
+    private final Thread writer;
 
     public AuditTrail(AuditLog log, Clock clock) {
         this.log = log;
         this.clock = clock;
+        this.writer = Thread.ofPlatform().daemon().name("switchboard-audit").start(this::write);
     }
 
     /** Entries at or after {@code since} matching {@code filter}, oldest first. */
@@ -38,13 +50,52 @@ public final class AuditTrail {
     /** Records a happening before or without a connection (a refused upgrade, a publish). */
     public void record(String type, String connectionId, String userId, String ip, String endpoint, String outcome,
                        String room, String detail) {
-        AuditEntry entry;
-        try {
-            entry = log.append(new AuditEntry(0, clock.instant(), type, connectionId, userId, ip, endpoint, outcome, room, detail));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "audit entry could not be stored: " + type, e);
-            return;
+        AuditEntry entry = new AuditEntry(0, clock.instant(), type, connectionId, userId, ip, endpoint, outcome, room, detail);
+        if (!pending.offer(entry) && dropped.incrementAndGet() % 1000 == 1) {
+            LOG.log(System.Logger.Level.WARNING, "audit storage is behind; " + dropped.get() + " entries dropped so far");
         }
+    }
+
+    /** Entries that could not be queued for storage because it fell too far behind. */
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Stores what is still pending (waiting up to {@code timeout}) and stops the writer. */
+    public void close(java.time.Duration timeout) {
+        pending.offer(STOP);
+        try {
+            writer.join(timeout);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        close(java.time.Duration.ofSeconds(2));
+    }
+
+    private void write() {
+        while (true) {
+            AuditEntry next;
+            try {
+                next = pending.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (next == STOP) {
+                return;
+            }
+            try {
+                publish(log.append(next));
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "audit entry could not be stored: " + next.type(), e);
+            }
+        }
+    }
+
+    private void publish(AuditEntry entry) {
         watchers.forEach((watcher, filter) -> {
             if (watcher.finished()) {
                 watchers.remove(watcher);
