@@ -15,7 +15,8 @@ import java.util.function.Function;
 
 /**
  * The canonical wire protocol (SPEC 3.1): {@code {"type","data","timestamp"}} for the hub's own
- * messages; room events add {@code room} and {@code id}, and their {@code meta} fields at top level.
+ * messages; room events add {@code room} and {@code id}, and their {@code meta} fields at top level
+ * ({@code "ack": true} for critical events).
  */
 public final class CanonicalDialect implements MessageRenderer {
     private final Clock clock;
@@ -30,14 +31,11 @@ public final class CanonicalDialect implements MessageRenderer {
         if (message instanceof Delivery delivery) {
             return delivery.frame(eventRenderer);
         }
-        return new JsonText(256)
-                .string("type", typeOf(message))
-                .raw("data", data(message))
-                .string("timestamp", Timestamps.format(clock.instant()))
-                .close();
+        return EnvelopeFrame.control(DialectSpec.Envelope.DATA, typeOf(message), data(message), Timestamps.format(clock.instant()));
     }
 
-    private static String data(Outbound message) {
+    /** The {@code data} of one of the hub's own messages, as JSON text; every dialect shares it. */
+    static String data(Outbound message) {
         return switch (message) {
             case Outbound.Connected c -> new JsonText(160)
                     .string("connectionId", c.connectionId())
@@ -61,16 +59,7 @@ public final class CanonicalDialect implements MessageRenderer {
                     .string("lastId", st.lastId())
                     .close();
             case Outbound.Pong p -> p.data();
-            case Outbound.Error e -> {
-                JsonText data = new JsonText(128)
-                        .string("code", e.code().name())
-                        .string("message", e.message())
-                        .string("ref", e.ref());
-                if (e.dropped() != null) {
-                    data.number("dropped", e.dropped());
-                }
-                yield data.close();
-            }
+            case Outbound.Error e -> error(e, e.code().name());
             case Outbound.Disconnect d -> {
                 JsonText data = new JsonText(96)
                         .number("code", d.code())
@@ -88,6 +77,18 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);
         };
+    }
+
+    /** The data of an {@code error} whose code is written as {@code code}. */
+    static String error(Outbound.Error e, String code) {
+        JsonText data = new JsonText(128)
+                .string("code", code)
+                .string("message", e.message())
+                .string("ref", e.ref());
+        if (e.dropped() != null) {
+            data.number("dropped", e.dropped());
+        }
+        return data.close();
     }
 
     /** The {@code type} a message has on the wire. */
@@ -153,16 +154,7 @@ public final class CanonicalDialect implements MessageRenderer {
     }
 
     static String renderEvent(Event event) {
-        JsonText json = new JsonText(event.data().length() + 160)
-                .string("type", event.type())
-                .string("room", event.room().value())
-                .string("id", event.id().toString())
-                .raw("data", event.data())
-                .string("timestamp", Timestamps.format(event.timestamp()));
-        for (Map.Entry<String, String> field : event.meta().entrySet()) {
-            json.string(field.getKey(), field.getValue());
-        }
-        return json.close();
+        return EnvelopeFrame.event(DialectSpec.Envelope.DATA, event.type(), event);
     }
 
     private static String counts(Map<String, Long> counts) {
