@@ -97,16 +97,13 @@ final class ConfigSchema {
     static final String NAMESPACES = "hub.namespaces";
     static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message");
 
-    /** Configured endpoints: {@code hub.endpoints.<n>.<setting>}, a list in the file. */
+    /** Configured endpoints: {@code hub.endpoints.<n>.<setting>}, a list in the file; see {@link EndpointConfig}. */
     static final String ENDPOINTS = "hub.endpoints";
-    static final List<String> ENDPOINT_SETTINGS = List.of("path", "transport", "rooms", "auth");
 
     /** Whether a leaf found in a config file belongs to a known key (list elements appear as {@code key.0}). */
     static boolean known(String leaf) {
         if (leaf.startsWith(ENDPOINTS + ".")) {
-            String[] parts = leaf.substring(ENDPOINTS.length() + 1).split("\\.");
-            return parts.length >= 2 && parts[0].chars().allMatch(Character::isDigit) && ENDPOINT_SETTINGS.contains(parts[1])
-                    && (parts.length == 2 || (parts.length == 3 && parts[1].equals("rooms")));
+            return EndpointConfig.known(leaf);
         }
         if (leaf.startsWith(NAMESPACES + ".")) {
             String[] parts = leaf.substring(NAMESPACES.length() + 1).split("\\.");

@@ -158,29 +158,44 @@ final class ConfigValues {
     }
 
     /**
-     * The entries of {@code hub.endpoints} from the highest file that has the list: for each, its
-     * settings as text (a list setting comma-joined). Endpoints come from files only.
+     * The entries of {@code hub.endpoints} from the highest file that has the list, each as a tree:
+     * a setting's value is its text, a list of values, or a map of settings (e.g. {@code dialect}).
+     * Endpoints come from files only.
      */
-    List<Map<String, String>> endpoints() {
+    List<Map<String, Object>> endpoints() {
         for (Layer layer : files) {
             Config list = layer.config.get(ConfigSchema.ENDPOINTS);
             if (list.exists()) {
-                List<Map<String, String>> entries = new ArrayList<>();
+                List<Map<String, Object>> entries = new ArrayList<>();
                 for (Config entry : list.asNodeList().orElse(List.of())) {
-                    Map<String, String> settings = new LinkedHashMap<>();
-                    for (String name : ConfigSchema.ENDPOINT_SETTINGS) {
-                        Config value = entry.get(name);
-                        if (value.exists()) {
-                            settings.put(name, value.isLeaf() ? value.asString().get()
-                                    : String.join(",", value.asList(String.class).orElse(List.of())));
-                        }
-                    }
-                    entries.add(settings);
+                    entries.add(tree(entry) instanceof Map<?, ?> map ? castTree(map) : Map.of());
                 }
                 return entries;
             }
         }
         return List.of();
+    }
+
+    private static Object tree(Config node) {
+        return switch (node.type()) {
+            case OBJECT -> {
+                Map<String, Object> children = new LinkedHashMap<>();
+                node.asNodeList().orElse(List.of()).forEach(child -> children.put(child.name(), tree(child)));
+                yield children;
+            }
+            case LIST -> node.asNodeList().orElse(List.of()).stream().map(ConfigValues::tree).toList();
+            default -> node.asString().orElse("");
+        };
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> castTree(Map<?, ?> map) {
+        return (Map<String, Object>) map;
+    }
+
+    /** How many problems were found so far. */
+    int problemCount() {
+        return problems.size();
     }
 
     /** Records a problem found while building settings from these values. */

@@ -8,6 +8,7 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -23,7 +24,8 @@ import java.util.Set;
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
-                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral) {
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
+                List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -94,39 +96,6 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             }
         });
         return new RoomAccess(policies, java.util.Optional.empty());
-    }
-
-    /** The configured endpoints; this version serves the SSE ones (WebSocket dialect endpoints come later). */
-    private static List<SseEndpoint> sseEndpoints(ConfigValues values, AuthSettings auth) {
-        List<SseEndpoint> endpoints = new java.util.ArrayList<>();
-        List<Map<String, String>> entries = values.endpoints();
-        for (int i = 0; i < entries.size(); i++) {
-            Map<String, String> entry = entries.get(i);
-            String key = ConfigSchema.ENDPOINTS + "." + i;
-            String transport = entry.getOrDefault("transport", "");
-            if (!transport.equals("sse")) {
-                values.problem(key + ".transport: '" + transport + "' is not supported yet; this version serves configured endpoints "
-                        + "with transport sse");
-                continue;
-            }
-            String modeText = entry.getOrDefault("auth", "optional");
-            if (!ConfigSchema.AUTH_MODES.contains(modeText)) {
-                values.problem(key + ".auth: '" + modeText + "' is not one of " + String.join(", ", ConfigSchema.AUTH_MODES));
-                continue;
-            }
-            EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(modeText.toUpperCase(java.util.Locale.ROOT));
-            if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
-                values.problem(key + ".auth: 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
-            }
-            try {
-                endpoints.add(new SseEndpoint(entry.getOrDefault("path", ""),
-                        java.util.Arrays.stream(entry.getOrDefault("rooms", "").split(",")).map(String::trim).filter(r -> !r.isEmpty()).toList(),
-                        mode));
-            } catch (IllegalArgumentException e) {
-                values.problem(key + ": " + e.getMessage());
-            }
-        }
-        return endpoints;
     }
 
     private static String blankToNull(String value) {
@@ -206,7 +175,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
         Duration sseHeartbeat = values.duration("hub.sse.heartbeat");
         Duration sseRetry = values.duration("hub.sse.retry");
-        List<SseEndpoint> sseEndpoints = sseEndpoints(values, auth);
+        List<String> wsOrigins = values.list("hub.websocket.origins");
+        String auditPath = values.text("hub.websocket.audit-path");
+        EndpointConfig endpoints = EndpointConfig.read(values, auth, Set.of(wsPath, auditPath), wsOrigins);
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         Database database = new Database(values.text("hub.db.url"), values.text("hub.db.user"), values.text("hub.db.password"));
@@ -215,8 +186,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
-                new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
-                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), sseEndpoints,
+                new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
+                new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
+                endpoints.websocket(),
                 statsInterval, dataDir, database, ephemeral);
     }
 }

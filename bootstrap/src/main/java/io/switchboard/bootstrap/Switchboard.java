@@ -8,6 +8,7 @@ import io.switchboard.adapters.eventbus.EventStorage;
 import io.switchboard.adapters.http.HttpAdapter;
 import io.switchboard.adapters.sse.SseAdapter;
 import io.switchboard.adapters.websocket.WebSocketAdapter;
+import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
@@ -103,7 +104,8 @@ final class Switchboard {
                 settings.webhooks().maxBodyBytes());
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials);
+        WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
+                settings.wsEndpoints());
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()
@@ -133,6 +135,12 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
+        for (WebSocketEndpoint endpoint : settings.wsEndpoints()) {
+            if (endpoint.statsInterval() != null) {
+                long ms = endpoint.statsInterval().toMillis();
+                timers.scheduleAtFixedRate(guarded(() -> stats.pushToEndpoint(endpoint.path())), ms, ms, TimeUnit.MILLISECONDS);
+            }
+        }
         return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage, audit);
     }
 

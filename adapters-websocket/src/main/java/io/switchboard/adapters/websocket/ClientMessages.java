@@ -14,17 +14,23 @@ import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.CommandRequest;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.SendCommandUseCase;
+import io.switchboard.application.dialect.DialectSpec;
+import io.switchboard.application.dialect.Template;
+import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.RoomName;
 
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The canonical client → server messages (SPEC 3.1): {@code {"type": ..., "data": {...}, "ref"?: ...}}.
- * Anything malformed gets {@code error MESSAGE_INVALID} saying what was wrong; the connection stays.
+ * The canonical client → server messages (SPEC 3.1): {@code {"type": ..., "data": {...}, "ref"?: ...}},
+ * and on a configured endpoint its dialect's verbs beside them, with fields read from {@code data},
+ * {@code payload} or the top level. Anything malformed gets {@code error MESSAGE_INVALID} saying what
+ * was wrong; the connection stays, unless the endpoint closes on malformed messages (1008).
  */
 final class ClientMessages {
     /** One JSON value per message: anything after it (a second object, stray text) makes the message invalid. */
@@ -35,75 +41,181 @@ final class ClientMessages {
     private final EndpointAuthenticator auth;
     private final AuditTrail audit;
     private final String auditPath;
+    private final DialectSpec dialect;
+    private final boolean closeOnMalformed;
 
-    ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth, AuditTrail audit, String auditPath) {
+    /**
+     * @param dialect          the endpoint's dialect; {@link DialectSpec#CANONICAL} on {@code /ws}
+     * @param closeOnMalformed close with 1008 after answering a malformed message
+     */
+    ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth, AuditTrail audit, String auditPath,
+                   DialectSpec dialect, boolean closeOnMalformed) {
         this.hub = hub;
         this.commands = commands;
         this.auth = auth;
         this.audit = audit;
         this.auditPath = auditPath;
+        this.dialect = dialect;
+        this.closeOnMalformed = closeOnMalformed;
     }
 
-    void handle(Connection connection, String text) {
+    /** What a connection's verbs may refer to: its path parameters and the rooms it joined on connect. */
+    record Scope(Map<String, String> parameters, List<String> rooms) {
+        static final Scope NONE = new Scope(Map.of(), List.of());
+
+        /** A template value: a path parameter, or {@code sub}, the connection's user. */
+        String value(String name, Connection connection) {
+            String value = parameters.get(name);
+            return value != null || !name.equals("sub") ? value : connection.userId();
+        }
+    }
+
+    void handle(Connection connection, String text, Scope scope) {
         JsonNode message;
         try {
             message = JSON.readTree(text);
         } catch (JsonProcessingException e) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "message is not valid JSON", null);
+            malformed(connection, "message is not valid JSON", null);
             return;
         }
         if (message == null || !message.isObject()) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "message must be a JSON object with a \"type\"", null);
+            malformed(connection, "message must be a JSON object with a \"type\"", null);
             return;
         }
         String ref = scalar(message.get("ref"));
         JsonNode type = message.get("type");
         if (type == null || !type.isTextual()) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "message must have a string \"type\"", ref);
+            malformed(connection, "message must have a string \"type\"", ref);
             return;
         }
         JsonNode data = message.get("data");
+        JsonNode body = body(data, message);
+        if (verb(connection, type.asText(), body, ref, scope)) {
+            return;
+        }
         switch (type.asText()) {
             case "join" -> {
-                String room = field(data, message, "room");
+                String room = field(body, "room");
                 if (room == null) {
-                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "join needs data.room (a string)", ref);
+                    malformed(connection, "join needs data.room (a string)", ref);
                 } else {
-                    hub.join(connection, room, field(data, message, "since"), ref);
+                    hub.join(connection, room, field(body, "since"), ref);
                 }
             }
             case "leave" -> {
-                String room = field(data, message, "room");
+                String room = field(body, "room");
                 if (room == null) {
-                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "leave needs data.room (a string)", ref);
+                    malformed(connection, "leave needs data.room (a string)", ref);
                 } else {
                     hub.leave(connection, room, ref);
                 }
             }
             case "sync" -> {
-                String room = field(data, message, "room");
+                String room = field(body, "room");
                 if (room == null) {
-                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "sync needs data.room (a string)", ref);
+                    malformed(connection, "sync needs data.room (a string)", ref);
                 } else {
                     hub.sync(connection, room, ref);
                 }
             }
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
-            case "command" -> command(connection, data, message, ref);
-            case "refresh" -> refresh(connection, field(data, message, "token"), ref);
-            case "filter" -> filter(connection, data, message, ref);
-            default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID,
-                    "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, ping or command", ref);
+            case "command" -> command(connection, body, ref);
+            case "refresh" -> refresh(connection, field(body, "token"), ref);
+            case "filter" -> filter(connection, body, ref);
+            default -> malformed(connection, "unknown message type '" + abbreviate(type.asText()) + "'; expected "
+                    + expectedTypes(), ref);
         }
     }
 
+    /** Handles {@code type} if it is one of the dialect's verbs; false when it is not. */
+    private boolean verb(Connection connection, String type, JsonNode body, String ref, Scope scope) {
+        DialectSpec.Verb verb;
+        if (dialect.join() != null && dialect.join().verb().equals(type)) {
+            verb = dialect.join();
+        } else if (dialect.leave() != null && dialect.leave().verb().equals(type)) {
+            verb = dialect.leave();
+        } else if (dialect.sync() != null && dialect.sync().verb().equals(type)) {
+            verb = dialect.sync();
+        } else {
+            return false;
+        }
+        List<String> rooms = rooms(connection, verb, body, ref, scope);
+        for (String room : rooms) {
+            if (verb == dialect.join()) {
+                hub.join(connection, room, field(body, "since"), ref);
+            } else if (verb == dialect.leave()) {
+                hub.leave(connection, room, ref);
+            } else {
+                hub.sync(connection, room, ref);
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The rooms a verb names: its room template with {@code {value}} from the message's field; without a
+     * field, the template over the path's parameters; without either, the endpoint's auto-joined rooms.
+     */
+    private List<String> rooms(Connection connection, DialectSpec.Verb verb, JsonNode body, String ref, Scope scope) {
+        String value = null;
+        if (verb.field() != null) {
+            value = field(body, verb.field());
+            if (value == null) {
+                malformed(connection, verb.verb() + " needs data." + verb.field() + " (a string or a number)", ref);
+                return List.of();
+            }
+        } else if (verb.room() == null) {
+            if (scope.rooms().isEmpty()) {
+                malformed(connection, verb.verb() + ": this endpoint joins no rooms of its own", ref);
+            }
+            return scope.rooms();
+        }
+        String given = value;
+        Template template = verb.room() == null ? Template.of("{value}") : verb.room();
+        String room = template.expand(name -> name.equals("value") && given != null ? given : scope.value(name, connection));
+        if (room == null) {
+            hub.reject(connection, ErrorCode.FORBIDDEN, verb.verb() + ": the room needs an authenticated user", ref);
+            return List.of();
+        }
+        return List.of(room);
+    }
+
+    private String expectedTypes() {
+        StringBuilder expected = new StringBuilder();
+        for (DialectSpec.Verb verb : new DialectSpec.Verb[] {dialect.join(), dialect.leave(), dialect.sync()}) {
+            if (verb != null) {
+                expected.append(verb.verb()).append(", ");
+            }
+        }
+        return expected.append("join, leave, ping or command").toString();
+    }
+
+    /** Answers {@code error MESSAGE_INVALID}; on an endpoint configured so, then closes with 1008. */
+    private void malformed(Connection connection, String message, String ref) {
+        hub.reject(connection, ErrorCode.MESSAGE_INVALID, message, ref);
+        if (closeOnMalformed) {
+            connection.close(CloseCode.POLICY, "malformed message: " + message, false, null, false);
+        }
+    }
+
+    /**
+     * Where a message's fields are: {@code data} when it is an object; on a dialect endpoint also
+     * {@code payload}; otherwise the top level.
+     */
+    private JsonNode body(JsonNode data, JsonNode message) {
+        if (data != null && data.isObject()) {
+            return data;
+        }
+        JsonNode payload = message.get("payload");
+        return dialect != DialectSpec.CANONICAL && payload != null && payload.isObject() ? payload : message;
+    }
+
     /** Changes what an administrator's audit stream shows: {@code {types: [...], user, room, ip}}. */
-    private void filter(Connection connection, JsonNode data, JsonNode message, String ref) {
+    private void filter(Connection connection, JsonNode holder, String ref) {
         if (!auditPath.equals(connection.spec().endpoint())) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "filter applies to the audit stream (" + auditPath + ") only", ref);
+            malformed(connection, "filter applies to the audit stream (" + auditPath + ") only", ref);
             return;
         }
-        JsonNode holder = data != null && data.isObject() ? data : message;
         Set<String> types = new HashSet<>();
         JsonNode typesNode = holder.get("types");
         if (typesNode != null && typesNode.isArray()) {
@@ -111,8 +223,7 @@ final class ClientMessages {
         } else if (typesNode != null && typesNode.isTextual()) {
             types.addAll(List.of(typesNode.textValue().split(",")));
         }
-        audit.watch(connection, new AuditFilter(types, field(data, message, "user"), field(data, message, "room"),
-                field(data, message, "ip")));
+        audit.watch(connection, new AuditFilter(types, field(holder, "user"), field(holder, "room"), field(holder, "ip")));
     }
 
     /** Replaces the connection's token before it expires; a bad token is refused and the old one stays. */
@@ -125,31 +236,29 @@ final class ClientMessages {
     }
 
     /** Passes a command upstream; a client may command only rooms it has joined. */
-    private void command(Connection connection, JsonNode data, JsonNode message, String ref) {
-        String room = field(data, message, "room");
+    private void command(Connection connection, JsonNode holder, String ref) {
+        String room = field(holder, "room");
         if (room == null || RoomName.problemWith(room) != null) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "command needs data.room, a valid room name", ref);
+            malformed(connection, "command needs data.room, a valid room name", ref);
             return;
         }
         if (!connection.inRoom(new RoomName(room))) {
             hub.reject(connection, ErrorCode.FORBIDDEN, "command: join room " + room + " before sending it commands", ref);
             return;
         }
-        JsonNode holder = data != null && data.isObject() ? data : message;
         JsonNode payload = holder.get("data");
         try {
-            commands.send(new CommandRequest(room, field(data, message, "name"),
+            commands.send(new CommandRequest(room, field(holder, "name"),
                     payload == null ? null : payload.toString(), connection.id().value(), connection.userId()));
         } catch (InvalidInputException e) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "command: " + e.problems().stream()
+            malformed(connection, "command: " + e.problems().stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), ref);
         }
     }
 
-    /** A field from {@code data} when it is an object, else from the message's top level; numbers become text. */
-    private static String field(JsonNode data, JsonNode message, String name) {
-        JsonNode holder = data != null && data.isObject() ? data : message;
-        return scalar(holder.get(name));
+    /** A field of the message's body (see {@link #body}); numbers become text. */
+    private static String field(JsonNode body, String name) {
+        return scalar(body.get(name));
     }
 
     private static String scalar(JsonNode node) {

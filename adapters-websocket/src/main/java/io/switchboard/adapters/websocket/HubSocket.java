@@ -25,9 +25,15 @@ import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.RoomName;
+import io.switchboard.application.dialect.Template;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One WebSocket client (Helidon creates one listener per connection). Everything that can be
@@ -37,15 +43,18 @@ import java.util.Set;
 final class HubSocket implements WsListener {
     private static final System.Logger LOG = System.getLogger(HubSocket.class.getName());
     private final Hub hub;
-    private final WebSocketSettings settings;
+    private final WebSocketEndpoint endpoint;
+    private final PathTemplate pathTemplate;
     private final EndpointAuthenticator auth;
     private final ConnectionLimiter limiter;
     private final AuditTrail audit;
     private final String path;
     private final boolean auditStream;
     private final boolean loopbackAdmins;
-    private final MessageRenderer dialect;
+    private final Function<Map<String, String>, MessageRenderer> dialects;
     private final ClientMessages messages;
+    private MessageRenderer dialect;
+    private ClientMessages.Scope scope = ClientMessages.Scope.NONE;
     private final StringBuilder fragments = new StringBuilder();
     private int fragmentBytes;
     private ConnectionSpec spec;
@@ -58,18 +67,23 @@ final class HubSocket implements WsListener {
      * @param auditStream whether this is the administrators' audit stream ({@code /ws/audit}) rather than
      *                    the client endpoint: only admins get in, and they receive audit entries
      * @param loopbackAdmins whether loopback callers are administrators (no API key nor JWK set configured)
+     * @param pathTemplate   reads the endpoint path's parameters
+     * @param dialects       the renderer of a connection with these path parameters
      */
-    HubSocket(Hub hub, WebSocketSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
-              boolean auditStream, boolean loopbackAdmins, MessageRenderer dialect, ClientMessages messages) {
+    HubSocket(Hub hub, WebSocketEndpoint endpoint, PathTemplate pathTemplate, EndpointAuthenticator auth, ConnectionLimiter limiter,
+              AuditTrail audit, boolean auditStream, boolean loopbackAdmins, Function<Map<String, String>, MessageRenderer> dialects,
+              ClientMessages messages) {
         this.hub = hub;
-        this.settings = settings;
+        this.endpoint = endpoint;
+        this.pathTemplate = pathTemplate;
         this.auth = auth;
         this.limiter = limiter;
         this.audit = audit;
         this.auditStream = auditStream;
         this.loopbackAdmins = loopbackAdmins;
-        this.path = auditStream ? settings.auditPath() : settings.path();
-        this.dialect = dialect;
+        this.path = endpoint.path();
+        this.dialects = dialects;
+        this.dialect = dialects.apply(Map.of());
         this.messages = messages;
     }
 
@@ -84,19 +98,21 @@ final class HubSocket implements WsListener {
         }
         String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
         Optional<String> origin = headers.first(HeaderNames.ORIGIN);
-        if (origin.isPresent() && !settings.origins().isEmpty() && !settings.origins().contains(origin.get())) {
+        if (origin.isPresent() && !endpoint.origins().isEmpty() && !endpoint.origins().contains(origin.get())) {
             LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, path);
             audit.record("connection.rejected", null, null, peer, path, "403", null, "Origin not allowed");
             throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + path);
         }
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
+        Map<String, String> parameters = pathTemplate.parameters(prologue.uriPath().path());
+        dialect = dialects.apply(parameters);
         Principal principal = null;
         try {
-            principal = auth.authenticate(settings.auth(), auth.findToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
+            principal = auth.authenticate(endpoint.auth(), auth.findToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
                     prologue.query().first("token").orElse(null), headers.first(HeaderNames.COOKIE).orElse(null)));
         } catch (TokenRejectedException e) {
             audit.record("auth.failed", null, null, peer, path, e.code().name(), null, e.getMessage());
-            if (settings.rejectBeforeUpgrade()) {
+            if (endpoint.rejectBeforeUpgrade()) {
                 throw refusal(Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
             }
             refusal = new Refusal(e.code(), e.getMessage(), CloseCode.UNAUTHORIZED, e.code() == ErrorCode.AUTH_EXPIRED);
@@ -105,11 +121,14 @@ final class HubSocket implements WsListener {
         if (refusal == null && auditStream && !loopbackAdmin && (principal == null || !principal.hasRole("admin"))) {
             String reason = "the audit stream is for administrators (role admin)";
             audit.record("authz.denied", null, principal == null ? null : principal.userId(), peer, path, "denied", null, reason);
-            if (settings.rejectBeforeUpgrade()) {
-                throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), reason);
-            }
-            refusal = new Refusal(ErrorCode.FORBIDDEN, reason, CloseCode.FORBIDDEN, false);
+            forbid(reason);
         }
+        String unbound = refusal == null ? bindProblem(principal, parameters) : null;
+        if (unbound != null) {
+            audit.record("authz.denied", null, principal == null ? null : principal.userId(), peer, path, "denied", null, unbound);
+            forbid(unbound);
+        }
+        List<String> rooms = refusal == null ? autoRooms(principal, parameters, peer) : List.of();
         if (auditStream) {
             auditFilter = new AuditFilter(prologue.query().first("types").map(t -> Set.of(t.split(","))).orElse(Set.of()),
                     prologue.query().first("user").orElse(null), prologue.query().first("room").orElse(null),
@@ -118,12 +137,13 @@ final class HubSocket implements WsListener {
         if (refusal == null) {
             Admission admission = limiter.admit(peer, principal == null ? null : principal.userId(), path);
             if (admission instanceof Admission.Refused refused) {
-                LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, settings.path(), refused.code());
+                LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, path, refused.code());
                 throw refusal(Status.create(refused.status()), refused.code(), refused.message());
             }
             slot = ((Admission.Admitted) admission).slot();
         }
         spec = new ConnectionSpec(path, "websocket", peer, principal, batch);
+        scope = new ClientMessages.Scope(parameters, rooms);
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
@@ -148,6 +168,68 @@ final class HubSocket implements WsListener {
         if (auditStream) {
             audit.watch(connection, auditFilter);
         }
+        for (String room : scope.rooms()) {
+            hub.join(connection, room, null, null);
+        }
+    }
+
+    /** Refuses the client for {@code reason} (no-op when {@code null}): 403 before the 101, or {@code error} + 4003 after. */
+    private void forbid(String reason) {
+        if (reason == null) {
+            return;
+        }
+        if (endpoint.rejectBeforeUpgrade()) {
+            throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), reason);
+        }
+        refusal = new Refusal(ErrorCode.FORBIDDEN, reason, CloseCode.FORBIDDEN, false);
+    }
+
+    /** Why the token does not match the path parameters the endpoint binds to its claims, or {@code null}. */
+    private String bindProblem(Principal principal, Map<String, String> parameters) {
+        for (Map.Entry<String, String> bound : endpoint.bind().entrySet()) {
+            String value = parameters.get(bound.getKey());
+            String claim = principal == null ? null : principal.userId(); // "sub", the one claim a bind may name
+            if (claim == null || !claim.equals(value)) {
+                return "this path's " + bound.getKey() + " must equal the token's " + bound.getValue()
+                        + (principal == null ? "; connect with a token" : "");
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The endpoint's rooms for this client, checked before the 101: a room it may not enter refuses it
+     * like a failed bind, a room already full ({@code hub.limits.per-room}) answers 503.
+     */
+    private List<String> autoRooms(Principal principal, Map<String, String> parameters, String peer) {
+        List<String> rooms = new ArrayList<>();
+        for (Template template : endpoint.rooms()) {
+            String room = template.expand(name -> parameters.containsKey(name) ? parameters.get(name)
+                    : principal == null ? null : principal.userId());
+            if (room == null) {
+                forbid("this endpoint's room " + template + " needs an authenticated user; connect with a token");
+                return List.of();
+            }
+            String problem = RoomName.problemWith(room);
+            if (problem != null) {
+                throw refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(), "room " + room + ": " + problem);
+            }
+            RoomName name = new RoomName(room);
+            String denial = name.reserved() && !name.equals(Hub.STATS_ROOM)
+                    ? "room " + room + " is reserved for the hub" : hub.denial(principal, name);
+            if (denial != null) {
+                audit.record("authz.denied", null, principal == null ? null : principal.userId(), peer, path, "denied", room, denial);
+                forbid(denial);
+                return List.of();
+            }
+            if (hub.full(name)) {
+                audit.record("limit.rejected", null, principal == null ? null : principal.userId(), peer, path, "room full", room, null);
+                throw refusal(Status.SERVICE_UNAVAILABLE_503, ErrorCode.CONNECTION_LIMIT.name(),
+                        "room " + room + " is full: at most " + hub.settings().maxConnectionsPerRoom() + " connections");
+            }
+            rooms.add(room);
+        }
+        return rooms;
     }
 
     /** Why a client is turned away after the upgrade, and with which close code. */
@@ -184,7 +266,7 @@ final class HubSocket implements WsListener {
         fragments.setLength(0);
         fragmentBytes = 0;
         if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
-            messages.handle(connection, message);
+            messages.handle(connection, message, scope);
         }
     }
 

@@ -5,23 +5,49 @@ import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.dialect.ConfiguredDialect;
+import io.switchboard.application.dialect.DialectSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 
-/** The WebSocket adapter's entry: registers the canonical endpoint and the administrators' audit stream. */
+/**
+ * The WebSocket adapter's entry: registers the canonical endpoint, the administrators' audit stream
+ * and the configured endpoints. Helidon's WebSocket routing matches path templates
+ * ({@code /ws/dashboard/{userId}}); each listener reads the parameters' values from the request path.
+ */
 public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
 
     public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
                                 ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock,
-                                ApiCredentials credentials) {
-        CanonicalDialect dialect = new CanonicalDialect(clock);
-        ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath());
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, audit, false, false, dialect, messages));
-        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, settings, auth, limiter, audit, true, credentials.loopbackOnly(), dialect, messages));
+                                ApiCredentials credentials, List<WebSocketEndpoint> endpoints) {
+        CanonicalDialect canonical = new CanonicalDialect(clock);
+        ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), DialectSpec.CANONICAL, false);
+        WebSocketEndpoint main = canonical(settings.path(), settings);
+        WebSocketEndpoint auditStream = canonical(settings.auditPath(), settings);
+        PathTemplate plain = new PathTemplate("");
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, main, plain, auth, limiter, audit, false, false,
+                parameters -> canonical, messages));
+        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, auditStream, plain, auth, limiter, audit, true,
+                credentials.loopbackOnly(), parameters -> canonical, messages));
+        for (WebSocketEndpoint endpoint : endpoints) {
+            ConfiguredDialect dialect = new ConfiguredDialect(endpoint.dialect(), clock);
+            ClientMessages endpointMessages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), endpoint.dialect(),
+                    endpoint.closeOnMalformed());
+            PathTemplate template = new PathTemplate(endpoint.path());
+            routing.endpoint(endpoint.path(), () -> new HubSocket(hub, endpoint, template, auth, limiter, audit, false, false,
+                    dialect::forConnection, endpointMessages));
+        }
+    }
+
+    private static WebSocketEndpoint canonical(String path, WebSocketSettings settings) {
+        return new WebSocketEndpoint(path, settings.auth(), settings.rejectBeforeUpgrade(), settings.origins(), List.of(), Map.of(),
+                null, false, DialectSpec.CANONICAL);
     }
 }

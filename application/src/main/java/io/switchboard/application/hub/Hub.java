@@ -72,6 +72,12 @@ public final class Hub implements EventBus.EventListener {
         return access.denial(principal, room);
     }
 
+    /** Whether {@code room} has as many local members as {@code hub.limits.per-room} allows; for checks before connecting. */
+    public boolean full(RoomName room) {
+        int limit = settings.maxConnectionsPerRoom();
+        return limit > 0 && rooms.members(room).size() >= limit;
+    }
+
     /** False once shutdown began: transports answer new clients with 503. */
     public boolean accepting() {
         return accepting;

@@ -76,6 +76,19 @@ public final class StatsService implements StatsQuery {
         hub.broadcast(Hub.STATS_ROOM, new Outbound.StatsUpdate(stats()));
     }
 
+    /** Pushes the current stats to every client of the endpoint at {@code path} (a configured endpoint's {@code stats-interval}). */
+    public void pushToEndpoint(String path) {
+        StatsSnapshot snapshot = null;
+        for (Connection connection : hub.connections()) {
+            if (connection.spec().endpoint().equals(path)) {
+                if (snapshot == null) {
+                    snapshot = stats();
+                }
+                connection.send(new Outbound.StatsUpdate(snapshot));
+            }
+        }
+    }
+
     private synchronized double[] rates() {
         if (samples.size() < 2) {
             return new double[] {0, 0};

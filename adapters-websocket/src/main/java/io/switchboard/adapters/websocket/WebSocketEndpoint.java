@@ -1,0 +1,62 @@
+package io.switchboard.adapters.websocket;
+
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.dialect.DialectSpec;
+import io.switchboard.application.dialect.Template;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * A configured WebSocket endpoint ({@code hub.endpoints} with {@code transport: websocket}), e.g.
+ * {@code /ws/dashboard/{userId}} auto-joining {@code user:{userId}} and speaking an application's dialect.
+ *
+ * @param path                a path, possibly with {@code {parameters}}
+ * @param rejectBeforeUpgrade refuse a bad token, a failed {@code bind} or a forbidden room with an HTTP
+ *                            status before the 101 instead of {@code error} + close 4001/4003
+ * @param origins             allowed {@code Origin} values, exactly; empty allows any
+ * @param rooms               rooms joined on connect: templates over the path's parameters and {@code {sub}}
+ * @param bind                path parameter → token claim that must equal it (only {@code sub} is kept from tokens)
+ * @param statsInterval       how often the endpoint's clients get {@code stats_update}; {@code null}: never
+ * @param closeOnMalformed    close with 1008 after a malformed client message instead of only answering {@code error}
+ * @param dialect             how the endpoint speaks
+ */
+public record WebSocketEndpoint(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
+                                List<Template> rooms, Map<String, String> bind, Duration statsInterval, boolean closeOnMalformed,
+                                DialectSpec dialect) {
+    /** The claims a {@code bind} may name. */
+    public static final Set<String> CLAIMS = Set.of("sub");
+    /** Names a room template may use besides the path's parameters. */
+    public static final Set<String> ROOM_VALUES = Set.of("sub");
+
+    public WebSocketEndpoint {
+        Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(auth, "auth");
+        Objects.requireNonNull(dialect, "dialect");
+        origins = List.copyOf(origins);
+        rooms = List.copyOf(rooms);
+        bind = Map.copyOf(bind);
+        if (!path.startsWith("/")) {
+            throw new IllegalArgumentException("an endpoint path must start with /");
+        }
+        Set<String> parameters = Template.of(path).names();
+        for (Template room : rooms) {
+            for (String name : room.names()) {
+                if (!parameters.contains(name) && !ROOM_VALUES.contains(name)) {
+                    throw new IllegalArgumentException("room template " + room + " uses {" + name + "}, which the path does not have");
+                }
+            }
+        }
+        bind.forEach((parameter, claim) -> {
+            if (!parameters.contains(parameter)) {
+                throw new IllegalArgumentException("bind: {" + parameter + "} is not a parameter of the path " + path);
+            }
+            if (!CLAIMS.contains(claim)) {
+                throw new IllegalArgumentException("bind: claim '" + claim + "' is not one of " + CLAIMS);
+            }
+        });
+    }
+}
