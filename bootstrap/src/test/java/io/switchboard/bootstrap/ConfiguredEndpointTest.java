@@ -308,6 +308,48 @@ class ConfiguredEndpointTest {
         }
     }
 
+    /** The example of the agreed syntax (design section 1), as profiles write it, starts and greets. */
+    @Test
+    void theAgreedExampleStarts() throws Exception {
+        String yaml = """
+                hub:
+                  auth:
+                    jwks: '%s'
+                  endpoints:
+                    - path: /ws/dashboard/{userId}
+                      transport: websocket
+                      auth: required
+                      auth-failure: close
+                      rooms: [ "user:{userId}" ]
+                      bind: { userId: sub }
+                      origins: [ "https://app.example.com" ]
+                      stats-interval: 5s
+                      on-malformed: error
+                      dialect:
+                        envelope: payload
+                        control-envelope: payload
+                        types:
+                          connected: connection_success
+                        connected:
+                          userId: "{userId|number}"
+                          message: "Successfully connected to dashboard updates"
+                        join:  { verb: subscribe_dashboard,   field: userId, room: "user:{value}" }
+                        leave: { verb: unsubscribe_dashboard, field: userId, room: "user:{value}" }
+                        sync:  { verb: request.state }
+                        errors: { FORBIDDEN: SUBSCRIPTION_FAILED }
+                """.formatted(AuthTest.JWKS);
+        try (TestHub hub = TestHub.startWithYaml(yaml, Map.of());
+             JsonWebSocket client = JsonWebSocket.connect(uri(hub, "/ws/dashboard/1?token=" + token("1")),
+                     Map.of("Origin", "https://app.example.com"))) {
+            JsonNode hello = client.next(WAIT);
+            assertEquals("connection_success", hello.path("type").asText());
+            assertEquals(1, hello.path("payload").path("userId").asInt());
+            client.nextOfType("joined", WAIT);
+            client.send("{\"type\":\"request.state\"}");
+            assertEquals("user:1", client.nextOfType("state", WAIT).path("payload").path("room").asText());
+        }
+    }
+
     @Test
     void badEndpointConfigurationFailsTheStartNamingTheKey() {
         String endpoint = "hub:\n  endpoints:\n    - path: /ws/p/{projectId}\n      transport: websocket\n";
