@@ -138,7 +138,7 @@ final class PostgresConnectionLedger implements ConnectionLedger, AutoCloseable 
             }
             if (!victim.nodeId().equals(nodeId)) {
                 // Delivered at commit; the owning node closes the connection and deletes the row.
-                query(c, "SELECT pg_notify(?, ?)", channel, victim.slotId());
+                query(c, "SELECT pg_notify(?, ?)", channel, victim.nodeId() + " " + victim.slotId());
             }
         }
         try (PreparedStatement insert = c.prepareStatement("INSERT INTO connection_slots (slot_id, node_id, ip, user_id, opened_at, last_active)"
@@ -221,7 +221,10 @@ final class PostgresConnectionLedger implements ConnectionLedger, AutoCloseable 
                 PGNotification[] notifications = listening.unwrap(PGConnection.class).getNotifications(wait);
                 if (notifications != null) {
                     for (PGNotification notification : notifications) {
-                        evict(notification.getParameter());
+                        String[] nodeAndSlot = notification.getParameter().split(" ", 2);
+                        if (nodeAndSlot.length == 2 && nodeAndSlot[0].equals(nodeId)) {
+                            evict(nodeAndSlot[1]);
+                        }
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -259,7 +262,7 @@ final class PostgresConnectionLedger implements ConnectionLedger, AutoCloseable 
     }
 
     /** Keeps this node alive, writes its connections' idleness, retries failed releases, forgets dead nodes. */
-    private void beat() throws SQLException {
+    void beat() throws SQLException {
         try (Connection c = database.connection()) {
             try (PreparedStatement alive = c.prepareStatement("INSERT INTO hub_nodes (node_id, expires_at)"
                     + " VALUES (?, now() + ? * INTERVAL '1 millisecond')"
@@ -333,6 +336,8 @@ final class PostgresConnectionLedger implements ConnectionLedger, AutoCloseable 
     @Override
     public void close() {
         closed = true;
+        // Closing the listening connection wakes the thread from its wait for notifications.
+        closeListening();
         try {
             thread.join(EVICTION_POLL.multipliedBy(3).toMillis());
         } catch (InterruptedException e) {
