@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * in one atomic step, so concurrent connects can never slip past a limit together.
  */
 public final class ConnectionLimiter implements ConnectionLedger.Node {
+    private static final System.Logger LOG = System.getLogger(ConnectionLimiter.class.getName());
     private static final long MINUTE_NANOS = 60_000_000_000L;
     private static final String EVICTED = "evicted by a newer connection";
 
@@ -81,12 +82,17 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         // Known before the ledger decides, so that another node's eviction of it finds it.
         slots.put(slot.id(), slot);
         if (ledgered) {
-            ConnectionLedger.Verdict verdict = ledger.admit(new ConnectionLedger.Claim(slot.id(), ip, userId), perIp, perUser);
+            ConnectionLedger.Verdict verdict;
+            try {
+                verdict = ledger.admit(new ConnectionLedger.Claim(slot.id(), ip, userId), perIp, perUser);
+            } catch (RuntimeException e) {
+                // A limit that cannot be checked is not waived: the client retries later.
+                LOG.log(System.Logger.Level.WARNING, "connection refused: " + e.getMessage());
+                abandon(slot, counted);
+                return new Admission.Refused(503, "UNAVAILABLE", "connection limits cannot be checked right now; retry shortly");
+            }
             if (verdict instanceof ConnectionLedger.Verdict.Refused refused) {
-                slots.remove(slot.id());
-                if (counted) {
-                    total.decrementAndGet();
-                }
+                abandon(slot, counted);
                 return full(refused.perUser() ? "too many connections for this user (limit " + settings.perUser() + ")"
                         : "too many connections from this address (limit " + settings.perIp() + ")");
             }
@@ -101,6 +107,13 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
             return totalFull();
         }
         return new Admission.Admitted(slot);
+    }
+
+    private void abandon(Slot slot, boolean counted) {
+        slots.remove(slot.id());
+        if (counted) {
+            total.decrementAndGet();
+        }
     }
 
     /** Hands the total place of this node's oldest (or longest idle) connection to a new one. */

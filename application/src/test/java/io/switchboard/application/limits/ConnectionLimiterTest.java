@@ -12,6 +12,7 @@ import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
@@ -171,6 +172,32 @@ class ConnectionLimiterTest {
             assertEquals(10, open, policy + ": still open");
             assertEquals(10, limiter.held(), policy + ": places held");
         }
+    }
+
+    @Test
+    void aLedgerThatCannotBeReachedRefusesWith503AndGivesTheTotalPlaceBack() {
+        ConnectionLedger unreachable = new ConnectionLedger() {
+            @Override
+            public void serve(Node node) {
+            }
+
+            @Override
+            public Verdict admit(Claim claim, Limit perIp, Limit perUser) {
+                throw new IllegalStateException("the database is down");
+            }
+
+            @Override
+            public void release(String slotId) {
+            }
+        };
+        ConnectionLimiter limiter = new ConnectionLimiter(new LimitSettings(1, 5, 0, REJECT, REJECT, REJECT, 0), hub,
+                new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
+        Admission refused = limiter.admit("10.0.0.1", null, "/ws");
+        assertTrue(refused instanceof Admission.Refused r && r.status() == 503 && r.code().equals("UNAVAILABLE"), refused.toString());
+        assertEquals(0, limiter.held());
+        ConnectionLimiter noPerIp = new ConnectionLimiter(new LimitSettings(1, 0, 0, REJECT, REJECT, REJECT, 0), hub,
+                new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
+        connect(noPerIp, "10.0.0.1", null);
     }
 
     private ConnectionLimiter limiter(LimitSettings settings) {
