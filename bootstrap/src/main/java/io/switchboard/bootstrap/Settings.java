@@ -72,6 +72,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
     }
 
+    /** A limit's policy; an empty value means {@code fallback} (e.g. {@code hub.limits.policy}). */
+    private static LimitSettings.LimitPolicy limitPolicy(ConfigValues values, String key, String fallback) {
+        String policy = values.text(key).isBlank() ? fallback : values.choice(key, ConfigSchema.LIMIT_POLICIES);
+        return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+    }
+
     private static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
         EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
                 values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
@@ -163,8 +169,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 values.integer("hub.limits.max-connections", 0, 10_000_000),
                 values.integer("hub.limits.per-ip", 0, 10_000_000),
                 values.integer("hub.limits.per-user", 0, 10_000_000),
-                LimitSettings.LimitPolicy.valueOf(values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)
-                        .toUpperCase(java.util.Locale.ROOT).replace('-', '_')),
+                limitPolicy(values, "hub.limits.max-connections-policy", "reject"),
+                limitPolicy(values, "hub.limits.per-ip-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
+                limitPolicy(values, "hub.limits.per-user-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
                 values.integer("hub.limits.attempts-per-ip-per-minute", 0, 10_000_000));
         EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
         boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");

@@ -95,7 +95,7 @@ final class Switchboard {
         EndpointAuthenticator auth = new EndpointAuthenticator(tokens, settings.auth().cookie());
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
-        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit);
+        ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
 
         HttpRouting.Builder http = HttpRouting.builder();
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,

@@ -1,6 +1,8 @@
 package io.switchboard.adapters.eventbus;
 
+import io.switchboard.application.limits.LocalConnectionLedger;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -31,6 +33,9 @@ public final class EventStorage implements AutoCloseable {
     /** Audit entries a database keeps this long; older ones are deleted every few hundred appends. */
     public static final Duration AUDIT_RETENTION = Duration.ofDays(30);
 
+    /** How long a node's connections count against the cluster's per-IP and per-user limits after its last heartbeat. */
+    public static final Duration NODE_EXPIRY = Duration.ofSeconds(15);
+
     private final EventBus bus;
     private final EventLog log;
     private final PublishReceipts receipts;
@@ -40,6 +45,7 @@ public final class EventStorage implements AutoCloseable {
     private final RoomMembers members;
     private final RoomDirectory rooms;
     private final StateStore states;
+    private ConnectionLedger ledger = new LocalConnectionLedger();
 
     private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
                          RoomDirectory rooms, StateStore states, String description, AutoCloseable resources) {
@@ -109,6 +115,7 @@ public final class EventStorage implements AutoCloseable {
         }
         JdbcDatabase database = PostgresDatabase.open(url, credentials);
         PostgresNotifications notifications = null;
+        PostgresConnectionLedger ledger = null;
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
             String schema = database.client().execute().get("SELECT current_schema() AS name")
@@ -120,14 +127,23 @@ public final class EventStorage implements AutoCloseable {
             notifications = new PostgresNotifications(url, credentials, channel, rows, feed);
             PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
             PostgresNotifications listening = notifications;
-            return inDatabase(store, store, database, clock, where + " (schema " + schema + ")", () -> {
+            ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
+                    NODE_EXPIRY);
+            PostgresConnectionLedger places = ledger;
+            EventStorage storage = inDatabase(store, store, database, clock, where + " (schema " + schema + ")", () -> {
                 try {
+                    places.close();
                     listening.close();
                 } finally {
                     database.close();
                 }
             });
+            storage.ledger = places;
+            return storage;
         } catch (SQLException | RuntimeException e) {
+            if (ledger != null) {
+                ledger.close();
+            }
             if (notifications != null) {
                 notifications.close();
             }
@@ -168,6 +184,14 @@ public final class EventStorage implements AutoCloseable {
 
     public StateStore states() {
         return states;
+    }
+
+    /**
+     * Where the per-IP and per-user connection counts are kept: on PostgreSQL shared by every node
+     * (cluster-wide limits); otherwise in this process.
+     */
+    public ConnectionLedger ledger() {
+        return ledger;
     }
 
     /** Where events are kept, for the startup log line. */

@@ -49,7 +49,8 @@ final class JdbcDatabase implements AutoCloseable {
         }
     }
 
-    private Connection connection() {
+    /** A pooled connection for plain JDBC; the caller closes it. */
+    Connection connection() {
         try {
             return pool.getConnection();
         } catch (SQLException e) {

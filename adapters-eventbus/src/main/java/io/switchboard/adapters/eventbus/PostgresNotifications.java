@@ -50,9 +50,14 @@ final class PostgresNotifications implements AutoCloseable {
 
     /** The channel name for a schema: at most 63 bytes, PostgreSQL's identifier limit. */
     static String channel(String schema) {
-        String channel = "switchboard_events:" + schema;
+        return channel("switchboard_events:", schema);
+    }
+
+    /** A channel of {@code prefix} for a schema, within PostgreSQL's identifier limit. */
+    static String channel(String prefix, String schema) {
+        String channel = prefix + schema;
         return channel.length() <= 63 && channel.chars().allMatch(c -> c < 128)
-                ? channel : "switchboard_events:" + Integer.toHexString(schema.hashCode());
+                ? channel : prefix + Integer.toHexString(schema.hashCode());
     }
 
     private Connection listen() throws SQLException {

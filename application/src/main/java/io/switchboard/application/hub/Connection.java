@@ -104,6 +104,9 @@ public final class Connection {
     /** Holds the connection's place in the connection limits until it ends. */
     public void holdSlot(Slot held) {
         this.slot = held;
+        if (held != null) {
+            held.attach(this);
+        }
         if (state.get() == CLOSED) {
             releaseSlot();
         }

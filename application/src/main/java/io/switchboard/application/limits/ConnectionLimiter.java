@@ -3,43 +3,61 @@ package io.switchboard.application.limits;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.domain.CloseCode;
 
+import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Counts connections in total, per IP and per user, and admits a new one only while every count
- * stays within its limit. Each count is checked and taken in one atomic step, so concurrent
- * connects can never slip past a limit together.
+ * Admits a connection only while every count stays within its limit, each with its own policy:
+ * attempts per IP and the total are this node's; per IP and per user are kept by the
+ * {@link ConnectionLedger}, cluster-wide when the ledger is shared. Each count is checked and taken
+ * in one atomic step, so concurrent connects can never slip past a limit together.
  */
-public final class ConnectionLimiter {
+public final class ConnectionLimiter implements ConnectionLedger.Node {
+    private static final System.Logger LOG = System.getLogger(ConnectionLimiter.class.getName());
     private static final long MINUTE_NANOS = 60_000_000_000L;
+    private static final String EVICTED = "evicted by a newer connection";
 
     private final LimitSettings settings;
-    private final Hub hub;
     private final AuditTrail audit;
+    private final ConnectionLedger ledger;
+    private final ConnectionLedger.Limit perIp;
+    private final ConnectionLedger.Limit perUser;
     private final AtomicInteger total = new AtomicInteger();
-    private final Map<String, Integer> perIp = new ConcurrentHashMap<>();
-    private final Map<String, Integer> perUser = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+    private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
 
+    /** A single node: per-IP and per-user counts in memory. */
     public ConnectionLimiter(LimitSettings settings, Hub hub, AuditTrail audit) {
+        this(settings, hub, audit, new LocalConnectionLedger());
+    }
+
+    public ConnectionLimiter(LimitSettings settings, Hub hub, AuditTrail audit, ConnectionLedger ledger) {
         this.settings = settings;
-        this.hub = hub;
         this.audit = audit;
+        this.ledger = ledger;
+        this.perIp = new ConnectionLedger.Limit(settings.perIp(), settings.perIpPolicy());
+        this.perUser = new ConnectionLedger.Limit(settings.perUser(), settings.perUserPolicy());
+        ledger.serve(this);
     }
 
     private record AttemptWindow(long startNanos, int count) {
     }
 
     /**
-     * Admits a connection from {@code ip} for {@code userId} (null: anonymous), evicting an older one
-     * when the policy says so; the caller must release the slot when the connection ends.
+     * Admits a connection from {@code ip} for {@code userId} (null: anonymous), evicting older ones
+     * when a policy says so; the caller must release the slot when the connection ends.
      */
     public Admission admit(String ip, String userId, String endpoint) {
         Admission admission = decide(ip, userId);
@@ -54,27 +72,114 @@ public final class ConnectionLimiter {
             return new Admission.Refused(429, "RATE_LIMITED",
                     "too many connection attempts from this address: at most " + settings.attemptsPerIpPerMinute() + " per minute");
         }
-        if (!take(total, settings.total())) {
-            return full("the hub is at its connection limit (" + settings.total() + ")");
+        // An evicting total limit decides last: a connection the per-IP or per-user limit refuses evicts no one.
+        boolean counted = take(total, settings.total());
+        if (!counted && settings.totalPolicy() == LimitSettings.LimitPolicy.REJECT) {
+            return totalFull();
         }
-        if (!takeOrEvict(perIp, ip, settings.perIp(), c -> ip.equals(c.spec().remoteIp()))) {
-            total.decrementAndGet();
-            return full("too many connections from this address (limit " + settings.perIp() + ")");
+        boolean ledgered = perIp.bounded() || (userId != null && perUser.bounded());
+        Slot slot = new Slot(UUID.randomUUID().toString(), ip, userId, sequence.incrementAndGet(), ledgered, this);
+        // Known before the ledger decides, so that another node's eviction of it finds it.
+        slots.put(slot.id(), slot);
+        if (ledgered) {
+            ConnectionLedger.Verdict verdict;
+            try {
+                verdict = ledger.admit(new ConnectionLedger.Claim(slot.id(), ip, userId), perIp, perUser);
+            } catch (RuntimeException e) {
+                // A limit that cannot be checked is not waived: the client retries later.
+                LOG.log(System.Logger.Level.WARNING, "connection refused: " + e.getMessage());
+                abandon(slot, counted);
+                return new Admission.Refused(503, "UNAVAILABLE", "connection limits cannot be checked right now; retry shortly");
+            }
+            if (verdict instanceof ConnectionLedger.Verdict.Refused refused) {
+                abandon(slot, counted);
+                return full(refused.perUser() ? "too many connections for this user (limit " + settings.perUser() + ")"
+                        : "too many connections from this address (limit " + settings.perIp() + ")");
+            }
+            // Victims on other nodes are not in this map: their node evicts them.
+            ((ConnectionLedger.Verdict.Admitted) verdict).evicted().forEach(this::evict);
         }
-        if (userId != null && !takeOrEvict(perUser, userId, settings.perUser(), c -> userId.equals(c.userId()))) {
-            total.decrementAndGet();
-            give(perIp, ip);
-            return full("too many connections for this user (limit " + settings.perUser() + ")");
+        if (!counted && !take(total, settings.total()) && !evictForTotal()) {
+            slots.remove(slot.id());
+            if (ledgered) {
+                ledger.release(slot.id());
+            }
+            return totalFull();
         }
-        return new Admission.Admitted(new Slot(ip, userId, this));
+        return new Admission.Admitted(slot);
     }
 
-    void free(Slot slot) {
-        total.decrementAndGet();
-        give(perIp, slot.ip());
-        if (slot.userId() != null) {
-            give(perUser, slot.userId());
+    private void abandon(Slot slot, boolean counted) {
+        slots.remove(slot.id());
+        if (counted) {
+            total.decrementAndGet();
         }
+    }
+
+    /** Hands the total place of this node's oldest (or longest idle) connection to a new one. */
+    private boolean evictForTotal() {
+        long now = System.nanoTime();
+        Comparator<Slot> first = settings.totalPolicy() == LimitSettings.LimitPolicy.EVICT_OLDEST
+                ? Comparator.comparingLong(Slot::sequence)
+                : Comparator.comparingLong((Slot s) -> -idleMillis(s, now)).thenComparingLong(Slot::sequence);
+        while (true) {
+            Optional<Slot> victim = slots.values().stream()
+                    .filter(s -> s.held() && s.connection() != null && s.connection().open())
+                    .min(first);
+            if (victim.isEmpty()) {
+                return false;
+            }
+            if (victim.get().evict(true)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public void evict(String slotId) {
+        Slot slot = slots.get(slotId);
+        if (slot != null) {
+            slot.evict(false);
+        }
+    }
+
+    @Override
+    public Map<String, Duration> idleness() {
+        long now = System.nanoTime();
+        Map<String, Duration> idle = new HashMap<>();
+        slots.values().forEach(s -> {
+            if (s.ledgered()) {
+                idle.put(s.id(), Duration.ofMillis(idleMillis(s, now)));
+            }
+        });
+        return idle;
+    }
+
+    @Override
+    public Duration idle(String slotId) {
+        Slot slot = slots.get(slotId);
+        return slot == null ? Duration.ZERO : Duration.ofMillis(idleMillis(slot, System.nanoTime()));
+    }
+
+    private static long idleMillis(Slot slot, long nowNanos) {
+        Connection connection = slot.connection();
+        return connection == null ? 0 : connection.idleMillis(nowNanos);
+    }
+
+    /** Gives a released or evicted slot's places back; {@code total} false when its total place was handed over. */
+    void free(Slot slot, boolean freeTotal) {
+        slots.remove(slot.id());
+        if (freeTotal) {
+            total.decrementAndGet();
+        }
+        if (slot.ledgered()) {
+            ledger.release(slot.id());
+        }
+    }
+
+    void closeEvicted(Connection evicted) {
+        audit.record("limit.evicted", evicted, String.valueOf(CloseCode.EVICTED), null, EVICTED);
+        evicted.close(CloseCode.EVICTED, EVICTED, false, null, true);
     }
 
     /** Forgets attempt windows older than a minute; call periodically. */
@@ -83,28 +188,9 @@ public final class ConnectionLimiter {
         attempts.values().removeIf(w -> now - w.startNanos() > MINUTE_NANOS);
     }
 
-    private boolean takeOrEvict(Map<String, Integer> counts, String key, int limit,
-                                java.util.function.Predicate<Connection> sameKey) {
-        if (take(counts, key, limit)) {
-            return true;
-        }
-        if (settings.policy() == LimitSettings.LimitPolicy.REJECT) {
-            return false;
-        }
-        Optional<Connection> victim = hub.connections().stream()
-                .filter(Connection::open)
-                .filter(sameKey)
-                .min(settings.policy() == LimitSettings.LimitPolicy.EVICT_OLDEST
-                        ? Comparator.comparing(Connection::openedAt)
-                        : Comparator.comparingLong((Connection c) -> -c.idleMillis(System.nanoTime())));
-        if (victim.isEmpty()) {
-            return false;
-        }
-        Connection evicted = victim.get();
-        audit.record("limit.evicted", evicted, String.valueOf(CloseCode.EVICTED), null, "evicted by a newer connection");
-        evicted.releaseSlot();
-        evicted.close(CloseCode.EVICTED, "evicted by a newer connection", false, null, true);
-        return take(counts, key, limit);
+    /** Connections this node holds places for (admitted, not yet released). */
+    public int held() {
+        return slots.size();
     }
 
     private boolean attemptAllowed(String ip) {
@@ -134,21 +220,8 @@ public final class ConnectionLimiter {
         }
     }
 
-    private static boolean take(Map<String, Integer> counts, String key, int limit) {
-        boolean[] taken = {false};
-        counts.compute(key, (k, current) -> {
-            int n = current == null ? 0 : current;
-            if (limit != 0 && n >= limit) {
-                return current;
-            }
-            taken[0] = true;
-            return n + 1;
-        });
-        return taken[0];
-    }
-
-    private static void give(Map<String, Integer> counts, String key) {
-        counts.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
+    private Admission totalFull() {
+        return full("the hub is at its connection limit (" + settings.total() + ")");
     }
 
     private static Admission full(String message) {

@@ -1,18 +1,37 @@
 package io.switchboard.application.limits;
 
+import io.switchboard.application.hub.Connection;
+
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** One admitted connection's place in the counts; freed exactly once, however many times it is released. */
+/**
+ * One admitted connection's place in the counts; freed exactly once, however many times it is
+ * released. Admission happens before the connection exists: an eviction that arrives in between
+ * is carried out as soon as the connection is {@linkplain #attach attached}.
+ */
 public final class Slot {
+    private final String id;
     private final String ip;
     private final String userId;
+    private final long sequence;
+    private final boolean ledgered;
     private final ConnectionLimiter limiter;
     private final AtomicBoolean held = new AtomicBoolean(true);
+    private final AtomicBoolean evictionCarriedOut = new AtomicBoolean();
+    private volatile boolean evicted;
+    private volatile Connection connection;
 
-    Slot(String ip, String userId, ConnectionLimiter limiter) {
+    Slot(String id, String ip, String userId, long sequence, boolean ledgered, ConnectionLimiter limiter) {
+        this.id = id;
         this.ip = ip;
         this.userId = userId;
+        this.sequence = sequence;
+        this.ledgered = ledgered;
         this.limiter = limiter;
+    }
+
+    String id() {
+        return id;
     }
 
     String ip() {
@@ -23,9 +42,59 @@ public final class Slot {
         return userId;
     }
 
+    /** Admission order on this node: lower is older. */
+    long sequence() {
+        return sequence;
+    }
+
+    /** Whether the ledger holds a place for this slot (some per-IP or per-user limit applied). */
+    boolean ledgered() {
+        return ledgered;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    boolean held() {
+        return held.get();
+    }
+
+    /** The connection this slot was admitted for now exists. */
+    public void attach(Connection admitted) {
+        connection = admitted;
+        if (evicted) {
+            closeEvicted();
+        }
+    }
+
     public void release() {
         if (held.compareAndSet(true, false)) {
-            limiter.free(this);
+            limiter.free(this, true);
+        }
+    }
+
+    /**
+     * Takes the place away and evicts the connection (4009). With {@code keepTotal} the place in
+     * the total count is handed to the admission that evicts, rather than freed.
+     *
+     * @return false when the slot was already released or evicted
+     */
+    boolean evict(boolean keepTotal) {
+        if (!held.compareAndSet(true, false)) {
+            return false;
+        }
+        evicted = true;
+        limiter.free(this, !keepTotal);
+        if (connection != null) {
+            closeEvicted();
+        }
+        return true;
+    }
+
+    private void closeEvicted() {
+        if (evictionCarriedOut.compareAndSet(false, true)) {
+            limiter.closeEvicted(connection);
         }
     }
 }

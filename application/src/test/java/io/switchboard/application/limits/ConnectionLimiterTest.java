@@ -1,0 +1,278 @@
+package io.switchboard.application.limits;
+
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.FrameSink;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.ConnectionLedger;
+import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.domain.OverflowPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST;
+import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST_IDLE;
+import static io.switchboard.application.limits.LimitSettings.LimitPolicy.REJECT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Each limit with its own policy, on one node (the in-memory ledger). */
+class ConnectionLimiterTest {
+    private static final HubSettings SETTINGS = new HubSettings(1024, 1 << 20, OverflowPolicy.DISCONNECT,
+            Duration.ofSeconds(30), Duration.ofSeconds(10), 4096, 10, 10, 20, 100, Duration.ofMillis(1), Duration.ofSeconds(1), 0);
+
+    private final Hub hub = new Hub(SETTINGS, RoomAccess.open(), null, null, new AuditTrail(new NoAudit(), Clock.systemUTC()), null,
+            Clock.systemUTC(), new HubMetrics(), Runnable::run);
+
+    /** Seed 000: at most 10 per address (503 beyond), and a full hub makes room by closing the longest idle connection. */
+    @Test
+    void perIpRejectsWhileAFullHubEvictsTheLongestIdle() throws Exception {
+        ConnectionLimiter limiter = limiter(new LimitSettings(3, 2, 0, EVICT_OLDEST_IDLE, REJECT, REJECT, 0));
+        Client a1 = connect(limiter, "10.0.0.1", null);
+        Client a2 = connect(limiter, "10.0.0.1", null);
+        Thread.sleep(20);
+        Client b1 = connect(limiter, "10.0.0.2", null);
+        a1.connection.admitInbound();
+
+        Admission third = limiter.admit("10.0.0.1", null, "/ws");
+        assertEquals(503, assertInstanceOf(Admission.Refused.class, third).status(), "per-IP rejects");
+        assertTrue(third instanceof Admission.Refused r && r.message().contains("address"), third.toString());
+        assertTrue(!a1.evicted() && !a2.evicted() && !b1.evicted(), "a refused connection evicts no one");
+
+        Client c1 = connect(limiter, "10.0.0.3", null);
+        assertTrue(a2.evicted(), "a2 was idle the longest");
+        assertEquals(List.of("Disconnect 4009", "Close 4009"), a2.sink.endings());
+        assertTrue(!a1.evicted() && !b1.evicted() && !c1.evicted());
+        assertEquals(3, limiter.held());
+        Client a3 = connect(limiter, "10.0.0.1", null);
+        assertTrue(b1.evicted(), "the address had room again after a2 left; b1 was the longest idle then");
+        assertTrue(!a3.evicted());
+    }
+
+    @Test
+    void aFullHubThatRejectsRefusesTheNewConnection() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(2, 0, 0, REJECT, REJECT, REJECT, 0));
+        Client first = connect(limiter, "10.0.0.1", null);
+        connect(limiter, "10.0.0.2", null);
+        Admission refused = limiter.admit("10.0.0.3", null, "/ws");
+        assertTrue(refused instanceof Admission.Refused r && r.message().contains("connection limit (2)"), refused.toString());
+        first.connection.transportClosed(1000);
+        connect(limiter, "10.0.0.3", null);
+    }
+
+    @Test
+    void aFullHubEvictingTheOldestClosesTheFirstAdmitted() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(2, 0, 0, EVICT_OLDEST, REJECT, REJECT, 0));
+        Client first = connect(limiter, "10.0.0.1", null);
+        Client second = connect(limiter, "10.0.0.2", null);
+        second.connection.admitInbound();
+        first.connection.admitInbound();
+        connect(limiter, "10.0.0.3", null);
+        assertTrue(first.evicted() && !second.evicted());
+        assertEquals(2, limiter.held());
+    }
+
+    /** Seed 003: five connections per user; the sixth closes the oldest with 4009. */
+    @Test
+    void perUserEvictOldestWhilePerIpRejects() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(0, 3, 2, REJECT, REJECT, EVICT_OLDEST, 0));
+        Client alice1 = connect(limiter, "10.0.0.1", "alice");
+        Client alice2 = connect(limiter, "10.0.0.2", "alice");
+        alice1.connection.admitInbound();
+        Client alice3 = connect(limiter, "10.0.0.3", "alice");
+        assertTrue(alice1.evicted(), "the oldest goes, however active");
+        assertTrue(!alice2.evicted() && !alice3.evicted());
+        connect(limiter, "10.0.0.9", "bob");
+        connect(limiter, "10.0.0.9", "carol");
+        connect(limiter, "10.0.0.9", "dave");
+        Admission refused = limiter.admit("10.0.0.9", "erin", "/ws");
+        assertTrue(refused instanceof Admission.Refused r && r.message().contains("address (limit 3)"), refused.toString());
+    }
+
+    @Test
+    void perUserEvictOldestIdleKeepsTheActiveOnes() throws Exception {
+        ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 2, REJECT, REJECT, EVICT_OLDEST_IDLE, 0));
+        Client first = connect(limiter, "10.0.0.1", "alice");
+        Thread.sleep(20);
+        Client second = connect(limiter, "10.0.0.1", "alice");
+        Thread.sleep(20);
+        first.connection.admitInbound();
+        connect(limiter, "10.0.0.1", "alice");
+        assertTrue(second.evicted() && !first.evicted());
+    }
+
+    @Test
+    void perUserRejectRefusesWithTheUserInTheMessageAndAnonymousClientsDoNotCount() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 1, REJECT, REJECT, REJECT, 0));
+        connect(limiter, "10.0.0.1", "alice");
+        Admission refused = limiter.admit("10.0.0.2", "alice", "/ws");
+        assertTrue(refused instanceof Admission.Refused r && r.status() == 503 && r.message().contains("user (limit 1)"), refused.toString());
+        connect(limiter, "10.0.0.2", null);
+        connect(limiter, "10.0.0.2", null);
+    }
+
+    @Test
+    void aSlotEvictedBeforeItsConnectionExistsClosesItOnArrival() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 1, REJECT, REJECT, EVICT_OLDEST, 0));
+        Slot early = ((Admission.Admitted) limiter.admit("10.0.0.1", "alice", "/ws")).slot();
+        Client later = connect(limiter, "10.0.0.2", "alice");
+        RecordingSink sink = new RecordingSink();
+        Connection arriving = hub.open(spec("10.0.0.1", "alice"), sink, RecordingSink::render, Runnable::run);
+        arriving.holdSlot(early);
+        assertEquals(List.of("Disconnect 4009", "Close 4009"), sink.endings());
+        assertTrue(!later.evicted());
+        assertEquals(1, limiter.held());
+    }
+
+    @Test
+    void fiftyConcurrentAdmissionsAgainstEachPolicyKeepTheLimit() throws Exception {
+        for (LimitSettings.LimitPolicy policy : LimitSettings.LimitPolicy.values()) {
+            ConnectionLimiter limiter = limiter(new LimitSettings(0, 10, 0, REJECT, policy, REJECT, 0));
+            List<Client> clients = new CopyOnWriteArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        Admission admission = limiter.admit("10.0.0.1", null, "/ws");
+                        if (admission instanceof Admission.Admitted admitted) {
+                            clients.add(attach(admitted.slot(), "10.0.0.1", null));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            long open = clients.stream().filter(c -> !c.evicted()).count();
+            assertEquals(policy == REJECT ? 10 : 50, clients.size(), policy + ": admitted");
+            assertEquals(10, open, policy + ": still open");
+            assertEquals(10, limiter.held(), policy + ": places held");
+        }
+    }
+
+    @Test
+    void aLedgerThatCannotBeReachedRefusesWith503AndGivesTheTotalPlaceBack() {
+        ConnectionLedger unreachable = new ConnectionLedger() {
+            @Override
+            public void serve(Node node) {
+            }
+
+            @Override
+            public Verdict admit(Claim claim, Limit perIp, Limit perUser) {
+                throw new IllegalStateException("the database is down");
+            }
+
+            @Override
+            public void release(String slotId) {
+            }
+        };
+        ConnectionLimiter limiter = new ConnectionLimiter(new LimitSettings(1, 5, 0, REJECT, REJECT, REJECT, 0), hub,
+                new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
+        Admission refused = limiter.admit("10.0.0.1", null, "/ws");
+        assertTrue(refused instanceof Admission.Refused r && r.status() == 503 && r.code().equals("UNAVAILABLE"), refused.toString());
+        assertEquals(0, limiter.held());
+        ConnectionLimiter noPerIp = new ConnectionLimiter(new LimitSettings(1, 0, 0, REJECT, REJECT, REJECT, 0), hub,
+                new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
+        connect(noPerIp, "10.0.0.1", null);
+    }
+
+    private ConnectionLimiter limiter(LimitSettings settings) {
+        return new ConnectionLimiter(settings, hub, new AuditTrail(new NoAudit(), Clock.systemUTC()));
+    }
+
+    private Client connect(ConnectionLimiter limiter, String ip, String user) {
+        Admission admission = limiter.admit(ip, user, "/ws");
+        return attach(assertInstanceOf(Admission.Admitted.class, admission, admission.toString()).slot(), ip, user);
+    }
+
+    private Client attach(Slot slot, String ip, String user) {
+        RecordingSink sink = new RecordingSink();
+        Connection connection = hub.open(spec(ip, user), sink, RecordingSink::render, Runnable::run);
+        connection.holdSlot(slot);
+        return new Client(connection, sink);
+    }
+
+    private static ConnectionSpec spec(String ip, String user) {
+        return new ConnectionSpec("/ws", "websocket", ip, user == null ? null : new Principal(user, Set.of(), List.of(), Instant.now().plus(Duration.ofHours(1))), false);
+    }
+
+    private record Client(Connection connection, RecordingSink sink) {
+        boolean evicted() {
+            return sink.frames.contains("Close 4009");
+        }
+    }
+
+    private static final class RecordingSink implements FrameSink {
+        final List<String> frames = new CopyOnWriteArrayList<>();
+
+        /** What the client was told at the end: the disconnect notice and the close. */
+        List<String> endings() {
+            return frames.stream().filter(f -> f.startsWith("Disconnect") || f.startsWith("Close")).toList();
+        }
+
+        static String render(Outbound message) {
+            return switch (message) {
+                case Outbound.Disconnect d -> "Disconnect " + d.code();
+                default -> message.getClass().getSimpleName();
+            };
+        }
+
+        @Override
+        public void text(String frame) {
+            frames.add(frame);
+        }
+
+        @Override
+        public void ping() {
+        }
+
+        @Override
+        public void pong(byte[] payload) {
+        }
+
+        @Override
+        public void close(int code, String reason) {
+            frames.add("Close " + code);
+        }
+
+        @Override
+        public void abort() {
+        }
+    }
+
+    private static final class NoAudit implements AuditLog {
+        @Override
+        public AuditEntry append(AuditEntry entry) {
+            return entry;
+        }
+
+        @Override
+        public List<AuditEntry> query(Instant since, AuditFilter filter, int limit) {
+            return List.of();
+        }
+    }
+}
