@@ -103,6 +103,9 @@ final class ConfigSchema {
 
     /** Whether a leaf found in a config file belongs to a known key (list elements appear as {@code key.0}). */
     static boolean known(String leaf) {
+        if (BridgeConfig.covers(leaf)) {
+            return BridgeConfig.known(leaf);
+        }
         if (leaf.startsWith(ENDPOINTS + ".")) {
             String[] parts = leaf.substring(ENDPOINTS.length() + 1).split("\\.");
             return parts.length >= 2 && parts[0].chars().allMatch(Character::isDigit) && ENDPOINT_SETTINGS.contains(parts[1])
