@@ -6,6 +6,7 @@ import io.switchboard.application.bridge.BridgeRule;
 import io.switchboard.application.bridge.Template;
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.publish.Redaction;
+import io.switchboard.domain.EventType;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -104,6 +105,8 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction) {
         String type = scalar(entry, "type", key, values);
         if (type == null) {
             values.problem(key + ".type: required; the type of the event published (e.g. dashboard.update)");
+        } else if (EventType.problemWith(type) != null) {
+            values.problem(key + ".type: " + EventType.problemWith(type));
         }
         Map<String, Template> meta = new LinkedHashMap<>();
         children(entry, "meta", key, values).forEach((name, text) -> {

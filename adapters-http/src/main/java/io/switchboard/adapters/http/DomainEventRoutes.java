@@ -83,7 +83,7 @@ final class DomainEventRoutes implements HttpService {
     private static DomainEvent envelope(JsonNode node, String at, List<Problem> problems) {
         if (!(node instanceof ObjectNode envelope)) {
             problems.add(new Problem(at, "each domain event must be a JSON object"));
-            return new DomainEvent(null, null, null, null, null, null);
+            return DomainEvent.UNREADABLE;
         }
         String prefix = at.isEmpty() ? "" : at + ".";
         return new DomainEvent(text(envelope, "eventType", prefix, problems, false), text(envelope, "aggregateType", prefix, problems, false),

@@ -79,6 +79,9 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
     }
 
     private static Envelope envelope(DomainEvent event, String at, List<Problem> problems) {
+        if (event == DomainEvent.UNREADABLE) {
+            return null;
+        }
         if (event.eventType() == null || event.eventType().isBlank()) {
             problems.add(new Problem(at + "eventType", "eventType is required"));
         }

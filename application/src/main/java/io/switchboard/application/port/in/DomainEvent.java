@@ -9,4 +9,6 @@ package io.switchboard.application.port.in;
  */
 public record DomainEvent(String eventType, String aggregateType, String aggregateId, String occurredAt,
                           String payload, String metadata) {
+    /** Stands in for an element the adapter could not read at all (not an object) and already reported. */
+    public static final DomainEvent UNREADABLE = new DomainEvent(null, null, null, null, null, null);
 }
