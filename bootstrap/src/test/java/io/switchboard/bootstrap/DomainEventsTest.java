@@ -65,6 +65,9 @@ class DomainEventsTest {
                       drop: [stackTrace]
                     - types: [dashboard.update]
                       truncate: { contentPreview: 100 }
+                    - types: [new-request]
+                      drop: [queryParams]
+                      truncate: { body: 4 }
                 """.formatted(KEY), Map.of());
     }
 
@@ -207,6 +210,23 @@ class DomainEventsTest {
         }
         assertEquals(2, stats().path("events").path("redacted").asLong() - redacted);
         assertTrue(hub.get("/metrics").body().contains("switchboard_events_redacted_total "));
+    }
+
+    /** Webhook capture publishes through the same redaction. */
+    @Test
+    void capturedWebhookRequestsAreRedactedToo() throws Exception {
+        HttpResponse<String> declared = TestHub.send(java.net.http.HttpRequest.newBuilder(hub.http("/api/v1/rooms/webhook:w-1"))
+                .header("Authorization", "Bearer " + KEY).PUT(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+        assertEquals(201, declared.statusCode(), declared.body());
+        try (JsonWebSocket client = JsonWebSocket.connect(hub.ws())) {
+            client.join("webhook:w-1");
+            client.nextOfType("joined", WAIT);
+            assertEquals(200, hub.post("/hooks/w-1?token=secret", "{\"paid\":true}", Map.of()).statusCode());
+            JsonNode data = client.nextEvents(1, WAIT).getFirst().path("data");
+            assertFalse(data.has("queryParams"), data.toString());
+            assertEquals("{\"pa", data.path("body").asText());
+            assertEquals("w-1", data.path("webhookId").asText());
+        }
     }
 
     private static void assertRedacted(List<JsonNode> events) {
