@@ -47,7 +47,7 @@ public final class JsonTree {
 
     /** The JSON text of a tree built from the types {@link #parse} returns. */
     public static String write(Object value) {
-        StringBuilder out = new StringBuilder(64);
+        StringBuilder out = new StringBuilder(256);
         write(value, out);
         return out.toString();
     }
@@ -60,7 +60,7 @@ public final class JsonTree {
     private static void write(Object value, StringBuilder out) {
         switch (value) {
             case null -> out.append("null");
-            case String s -> out.append(JsonText.quoted(s));
+            case String s -> JsonText.quote(out, s);
             case Map<?, ?> object -> {
                 out.append('{');
                 boolean first = true;
@@ -69,7 +69,8 @@ public final class JsonTree {
                         out.append(',');
                     }
                     first = false;
-                    out.append(JsonText.quoted((String) field.getKey())).append(':');
+                    JsonText.quote(out, (String) field.getKey());
+                    out.append(':');
                     write(field.getValue(), out);
                 }
                 out.append('}');
