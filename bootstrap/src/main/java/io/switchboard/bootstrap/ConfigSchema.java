@@ -109,6 +109,9 @@ final class ConfigSchema {
 
     /** Whether a leaf found in a config file belongs to a known key (list elements appear as {@code key.0}). */
     static boolean known(String leaf) {
+        if (BridgeConfig.covers(leaf)) {
+            return BridgeConfig.known(leaf);
+        }
         if (leaf.startsWith(ENDPOINTS + ".")) {
             return EndpointConfig.known(leaf);
         }

@@ -198,6 +198,20 @@ final class ConfigValues {
         return problems.size();
     }
 
+    /**
+     * The node {@code name} of the highest file that has it, for structured settings (lists of
+     * objects) that only files can hold; empty when no file has it.
+     */
+    java.util.Optional<Config> structured(String name) {
+        for (Layer layer : files) {
+            Config node = layer.config.get(name);
+            if (node.exists()) {
+                return java.util.Optional.of(node);
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
     /** Records a problem found while building settings from these values. */
     void problem(String message) {
         problems.add(message);

@@ -21,6 +21,9 @@ import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.publish.PublishService;
+import io.switchboard.application.publish.RedactingBus;
+import io.switchboard.application.bridge.DomainEventBridge;
+import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.application.stats.StatsService;
 
@@ -85,7 +88,9 @@ final class Switchboard {
         Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
                 storage.log(), clock, metrics, writers);
         storage.bus().subscribe(hub);
-        PublishService publish = new PublishService(settings.publish(), storage.bus(), storage.receipts(), metrics, roomRules);
+        // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
+        EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);
+        PublishService publish = new PublishService(settings.publish(), bus, storage.receipts(), metrics, roomRules);
         StatsService stats = new StatsService(hub, metrics, clock);
 
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
@@ -100,8 +105,8 @@ final class Switchboard {
         HttpRouting.Builder http = HttpRouting.builder();
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
-                new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), storage.bus(), metrics, clock),
-                settings.webhooks().maxBodyBytes());
+                new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
+                settings.webhooks().maxBodyBytes(), new DomainEventBridge(settings.bridge().rules(), publish, metrics));
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,

@@ -149,7 +149,7 @@ class OperationsTest {
 
     // ---- helpers ----
 
-    /** SPEC 10's object, exactly: these fields and no others, numbers where numbers belong. */
+    /** SPEC 10's object plus the redaction and bridge counters, exactly: these fields and no others, numbers where numbers belong. */
     private static void assertStatsShape(JsonNode stats) {
         assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs"),
                 fieldNames(stats), stats.toString());
@@ -157,7 +157,9 @@ class OperationsTest {
         assertTrue(stats.path("uptimeSeconds").isIntegralNumber(), stats.toString());
         assertFields(stats.path("connections"), Set.of("total", "websocket", "sse"), Set.of("byEndpoint"));
         assertFields(stats.path("rooms"), Set.of("active"), Set.of());
-        assertFields(stats.path("events"), Set.of("published", "delivered", "dropped", "throttled", "invalid"), Set.of("byType"));
+        assertFields(stats.path("events"), Set.of("published", "delivered", "dropped", "throttled", "invalid", "redacted"),
+                Set.of("byType", "bridge"));
+        assertEquals(Set.of("published", "unmatched", "unroutable"), fieldNames(stats.path("events").path("bridge")), stats.toString());
         assertFields(stats.path("rates"), Set.of("publishedPerSec", "deliveredPerSec"), Set.of());
         assertFields(stats.path("latencyMs"), Set.of("p50", "p99"), Set.of());
     }

@@ -6,6 +6,7 @@ import io.helidon.webserver.http.HttpRouting;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.in.PublishDomainEventsUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.application.rooms.RoomRules;
@@ -34,7 +35,7 @@ public final class HttpAdapter {
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
                                 StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
                                 RoomMembers members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
-                                long webhookMaxBodyBytes) {
+                                long webhookMaxBodyBytes, PublishDomainEventsUseCase bridge) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
@@ -44,7 +45,7 @@ public final class HttpAdapter {
                 JsonBodies.sendError(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
             }
         });
-        routing.register(new PublishRoutes(publish, gate, audit), new CommandRoutes(hub, commands),
+        routing.register(new PublishRoutes(publish, gate, audit), new DomainEventRoutes(bridge, gate, audit), new CommandRoutes(hub, commands),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
                 new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate),
                 new WebhookRoutes(webhooks, webhookMaxBodyBytes), new WebAssetRoutes());

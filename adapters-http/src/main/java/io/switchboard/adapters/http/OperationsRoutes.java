@@ -59,6 +59,13 @@ final class OperationsRoutes implements HttpService {
         counter(out, "switchboard_messages_invalid_total", "Client messages and publishes rejected as invalid.", s.events().invalid());
         counter(out, "switchboard_inbound_rate_limited_total", "Client messages refused by the inbound rate limit.", metrics.rateLimitedCount());
         counter(out, "switchboard_slow_consumers_closed_total", "Connections closed with 4010 for a full outbound queue.", metrics.slowConsumersClosed());
+        counter(out, "switchboard_events_redacted_total", "Events whose data hub.redaction changed before storing.", s.events().redacted());
+        out.append("# HELP switchboard_bridge_events_total Domain events posted to the bridge, by outcome.\n");
+        out.append("# TYPE switchboard_bridge_events_total counter\n");
+        for (Map.Entry<String, Long> outcome : s.events().bridge().entrySet()) {
+            out.append("switchboard_bridge_events_total{outcome=\"").append(outcome.getKey()).append("\"} ")
+                    .append(outcome.getValue()).append('\n');
+        }
         out.append("# HELP switchboard_events_published_by_type_total Events accepted, by type.\n");
         out.append("# TYPE switchboard_events_published_by_type_total counter\n");
         for (Map.Entry<String, Long> type : s.events().byType().entrySet()) {

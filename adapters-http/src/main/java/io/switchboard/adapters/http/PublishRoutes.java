@@ -1,9 +1,6 @@
 package io.switchboard.adapters.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.helidon.http.HeaderNames;
@@ -20,7 +17,6 @@ import io.switchboard.application.port.in.PublishCommand;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.in.PublishReceipt;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -34,8 +30,6 @@ import java.util.Set;
  */
 final class PublishRoutes implements HttpService {
     private static final Set<String> FIELDS = Set.of("room", "rooms", "type", "data", "meta", "critical", "key", "idempotencyKey");
-    /** Anything after the first JSON value makes the body invalid, rather than being silently ignored. */
-    private static final ObjectReader BODY_READER = JsonBodies.JSON.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private final PublishEventsUseCase publish;
     private final PublisherGate gate;
@@ -56,23 +50,8 @@ final class PublishRoutes implements HttpService {
         if (!gate.admit(req, res)) {
             return;
         }
-        String contentType = req.headers().contentType().map(t -> t.mediaType().text()).orElse("");
-        if (!contentType.equals("application/json")) {
-            JsonBodies.sendError(res, Status.UNSUPPORTED_MEDIA_TYPE_415, "MESSAGE_INVALID",
-                    "send the event as JSON with Content-Type: application/json");
-            return;
-        }
-        if (!req.content().hasEntity()) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
-                    "the body is empty; send an event object or an array of events");
-            return;
-        }
-        JsonNode body;
-        try {
-            body = BODY_READER.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
-                    "the body is not valid JSON (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        JsonNode body = JsonBodies.readBody(req, res, "an event object or an array of events");
+        if (body == null) {
             return;
         }
         List<Problem> problems = new ArrayList<>();
@@ -191,14 +170,7 @@ final class PublishRoutes implements HttpService {
     }
 
     private static void invalid(ServerResponse res, List<Problem> problems) {
-        ObjectNode body = JsonBodies.error("MESSAGE_INVALID", problems.size() == 1
-                ? "1 problem: " + problems.getFirst().field() + ": " + problems.getFirst().message()
-                : problems.size() + " problems; nothing was published");
-        ArrayNode list = body.putArray("problems");
-        for (Problem problem : problems) {
-            list.addObject().put("field", problem.field()).put("message", problem.message());
-        }
-        JsonBodies.send(res, Status.BAD_REQUEST_400, body.toString());
+        JsonBodies.sendProblems(res, problems);
     }
 
     private static void receipt(ServerResponse res, PublishReceipt receipt) {

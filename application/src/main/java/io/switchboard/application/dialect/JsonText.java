@@ -67,7 +67,8 @@ public final class JsonText {
         return sb.toString();
     }
 
-    static void quote(StringBuilder sb, String value) {
+    /** Appends {@code value} as a JSON string. */
+    public static void quote(StringBuilder sb, String value) {
         sb.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);

@@ -28,7 +28,8 @@ import java.util.Set;
 /** Validates publishes completely, then appends them to the bus all at once. */
 public final class PublishService implements PublishEventsUseCase {
     private static final int MAX_KEY_LENGTH = 128;
-    private static final Set<String> ENVELOPE_FIELDS = Set.of("type", "data", "room", "id", "timestamp", "ack");
+    /** Top-level fields of the canonical event message, which meta may not redefine. */
+    public static final Set<String> ENVELOPE_FIELDS = Set.of("type", "data", "room", "id", "timestamp", "ack");
     private static final int LOCK_STRIPES = 64;
 
     private final PublishSettings settings;

@@ -21,7 +21,18 @@ public final class HubMetrics {
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder slowConsumersClosed = new LongAdder();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
+    private final LongAdder redacted = new LongAdder();
+    private final Map<BridgeOutcome, LongAdder> bridged = new java.util.EnumMap<>(BridgeOutcome.class);
     private final LatencyHistogram latency = new LatencyHistogram();
+
+    /** What became of one domain event posted to the bridge. */
+    public enum BridgeOutcome { PUBLISHED, UNMATCHED, UNROUTABLE }
+
+    public HubMetrics() {
+        for (BridgeOutcome outcome : BridgeOutcome.values()) {
+            bridged.put(outcome, new LongAdder());
+        }
+    }
 
     public void published(Event event) {
         published.increment();
@@ -40,6 +51,17 @@ public final class HubMetrics {
         if (count > 0) {
             dropped.add(count);
         }
+    }
+
+    /** Events whose data redaction changed. */
+    public void redacted(long count) {
+        if (count > 0) {
+            redacted.add(count);
+        }
+    }
+
+    public void bridged(BridgeOutcome outcome) {
+        bridged.get(outcome).increment();
     }
 
     public void invalidInput() {
@@ -80,6 +102,17 @@ public final class HubMetrics {
 
     public long slowConsumersClosed() {
         return slowConsumersClosed.sum();
+    }
+
+    public long redacted() {
+        return redacted.sum();
+    }
+
+    /** Domain events by outcome: {@code published}, {@code unmatched}, {@code unroutable}. */
+    public Map<String, Long> bridged() {
+        Map<String, Long> copy = new java.util.LinkedHashMap<>();
+        bridged.forEach((outcome, count) -> copy.put(outcome.name().toLowerCase(java.util.Locale.ROOT), count.sum()));
+        return copy;
     }
 
     public Map<String, Long> byType() {

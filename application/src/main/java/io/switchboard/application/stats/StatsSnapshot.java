@@ -12,8 +12,12 @@ public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections co
     public record Rooms(long active) {
     }
 
+    /**
+     * @param redacted events whose data {@code hub.redaction} changed
+     * @param bridge   domain events posted to the bridge, by outcome: published, unmatched, unroutable
+     */
     public record Events(long published, long delivered, long dropped, long throttled, long invalid,
-                         Map<String, Long> byType) {
+                         Map<String, Long> byType, long redacted, Map<String, Long> bridge) {
     }
 
     public record Rates(double publishedPerSec, double deliveredPerSec) {
