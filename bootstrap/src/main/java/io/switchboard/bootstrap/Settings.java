@@ -9,6 +9,7 @@ import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.limits.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
+import io.switchboard.application.hub.DeliveryRules;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.publish.PublishSettings;
@@ -23,7 +24,8 @@ import java.util.Set;
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
-                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral) {
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
+                DeliveryRules delivery) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -213,10 +215,11 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         if (database.shared() && !database.url().startsWith("jdbc:postgresql://")) {
             values.problem("hub.db.url: '" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
         }
+        DeliveryRules delivery = DeliveryConfig.read(values);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), sseEndpoints,
-                statsInterval, dataDir, database, ephemeral);
+                statsInterval, dataDir, database, ephemeral, delivery);
     }
 }

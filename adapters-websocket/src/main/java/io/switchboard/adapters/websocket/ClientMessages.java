@@ -88,13 +88,26 @@ final class ClientMessages {
                     hub.sync(connection, room, ref);
                 }
             }
+            case "ack" -> ack(connection, data, message, ref);
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
             case "command" -> command(connection, data, message, ref);
             case "refresh" -> refresh(connection, field(data, message, "token"), ref);
             case "filter" -> filter(connection, data, message, ref);
             default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID,
-                    "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, ping or command", ref);
+                    "unknown message type '" + abbreviate(type.asText()) + "'; expected join, leave, sync, ping, ack or command", ref);
         }
+    }
+
+    /** Acknowledges a critical event: {@code id} (and optionally {@code room}) under {@code data}, {@code payload} or at top level. */
+    private void ack(Connection connection, JsonNode data, JsonNode message, String ref) {
+        JsonNode payload = message.get("payload");
+        JsonNode holder = data != null && data.isObject() ? data : payload != null && payload.isObject() ? payload : message;
+        String id = scalar(holder.get("id"));
+        if (id == null) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "ack needs data.id, the id of the critical event", ref);
+            return;
+        }
+        hub.ack(connection, scalar(holder.get("room")), id, ref);
     }
 
     /** Changes what an administrator's audit stream shows: {@code {types: [...], user, room, ip}}. */

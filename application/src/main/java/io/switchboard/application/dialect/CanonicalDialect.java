@@ -159,6 +159,9 @@ public final class CanonicalDialect implements MessageRenderer {
                 .string("id", event.id().toString())
                 .raw("data", event.data())
                 .string("timestamp", Timestamps.format(event.timestamp()));
+        if (event.critical()) {
+            json.bool("ack", true); // the client is to answer {"type":"ack","data":{"id","room"}} (SPEC 6)
+        }
         for (Map.Entry<String, String> field : event.meta().entrySet()) {
             json.string(field.getKey(), field.getValue());
         }
