@@ -83,6 +83,21 @@ class CriticalAckTest {
         }
     }
 
+    @Test
+    void leavingTheRoomStopsTheResends() throws Exception {
+        try (TestHub hub = hub(); JsonWebSocket client = joined(hub)) {
+            publish(hub, ROOM, "task_update", "{}", null, true);
+            client.nextEvents(1, WAIT);
+            client.leave(ROOM);
+            assertEquals("left", client.next(WAIT).path("type").asText());
+
+            Thread.sleep(QUIET_MS);
+            client.send("ping", Map.of());
+            JsonNode next = client.next(WAIT);
+            assertEquals("pong", next.path("type").asText(), "nothing of the room left: " + next);
+        }
+    }
+
     /** Dialect clients send their fields at top level or under {@code payload}; both are understood. */
     @Test
     void theAckIdMayStandAtTopLevelOrUnderPayload() throws Exception {

@@ -251,6 +251,11 @@ public final class Connection {
         return acks.acknowledge(room, id);
     }
 
+    /** The client left {@code room}: its critical events are not sent again. */
+    void forgetAcks(RoomName room) {
+        acks.forget(room);
+    }
+
     /** Critical events written to this client and not yet acknowledged. */
     public int unacknowledged() {
         return acks.size();

@@ -259,6 +259,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        connection.forgetAcks(room);
         audit.record("room.left", connection, "ok", room.value(), null);
         connection.send(new Outbound.Left(room.value()));
     }

@@ -101,6 +101,11 @@ final class PendingAcks {
         return found;
     }
 
+    /** Stops waiting for acks of {@code room}'s events: the client left it. */
+    synchronized void forget(RoomName room) {
+        pending.keySet().removeIf(key -> key.room().equals(room));
+    }
+
     /** The events whose ack is overdue: re-sent while retries remain, else given up. */
     synchronized Overdue overdue(long now) {
         if (pending.isEmpty()) {

@@ -64,6 +64,15 @@ class PendingAcksTest {
     }
 
     @Test
+    void leavingARoomForgetsItsEvents() {
+        acks.written(critical(ROOM, 7), 0);
+        acks.written(critical(OTHER, 8), 0);
+        acks.forget(ROOM);
+        assertEquals(1, acks.size());
+        assertEquals(List.of(critical(OTHER, 8)), acks.overdue(10_000 * MS).resend());
+    }
+
+    @Test
     void beyondTheCapacityTheOldestIsGivenUp() {
         for (int id = 1; id <= 3; id++) {
             assertEquals(0, acks.written(critical(ROOM, id), 0));
