@@ -64,6 +64,9 @@ final class ConfigSchema {
                             + "(drop queued events; the client gets `error SLOW_CONSUMER {dropped}`)."),
             new ConfigKey("hub.connection.close-grace", Kind.DURATION, "10s",
                     "A connection whose close cannot be written within this long (its client stopped reading) is cut off."),
+            new ConfigKey("hub.connection.idle-timeout", Kind.DURATION, "0",
+                    "A WebSocket client that sent no message for this long gets `disconnect` and close 4012 "
+                            + "(pongs do not count). 0: off."),
             new ConfigKey("hub.connection.max-rooms", Kind.INTEGER, "100", "Rooms one connection may join."),
             new ConfigKey("hub.heartbeat.interval", Kind.DURATION, "30s", "Time between WebSocket ping frames."),
             new ConfigKey("hub.heartbeat.timeout", Kind.DURATION, "10s", "No pong within this after a ping closes with 4011."),
@@ -102,7 +105,8 @@ final class ConfigSchema {
 
     /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
     static final String NAMESPACES = "hub.namespaces";
-    static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message");
+    static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message",
+            "throttle", "ack-timeout", "ack-retries");
 
     /** Configured endpoints: {@code hub.endpoints.<n>.<setting>}, a list in the file; see {@link EndpointConfig}. */
     static final String ENDPOINTS = "hub.endpoints";

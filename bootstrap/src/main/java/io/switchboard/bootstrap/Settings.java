@@ -10,6 +10,7 @@ import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.limits.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.adapters.websocket.WebSocketSettings;
+import io.switchboard.application.hub.DeliveryRules;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.publish.PublishSettings;
@@ -26,7 +27,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
-                BridgeConfig bridge) {
+                BridgeConfig bridge, DeliveryRules delivery) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -193,11 +194,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             values.problem("hub.db.url: '" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
         }
         BridgeConfig bridge = BridgeConfig.read(values);
+        DeliveryRules delivery = DeliveryConfig.read(values);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery);
     }
 }

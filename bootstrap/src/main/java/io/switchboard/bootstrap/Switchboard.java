@@ -85,8 +85,13 @@ final class Switchboard {
         AuditTrail audit = new AuditTrail(storage.audit(), clock);
         RoomRules roomRules = new RoomRules(settings.namespaceRooms().mustExist(), settings.namespaceRooms().notFoundMessages(),
                 storage.rooms());
+        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "switchboard-timers");
+            t.setDaemon(true);
+            return t;
+        });
         Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
-                storage.log(), clock, metrics, writers);
+                storage.log(), clock, metrics, writers, settings.delivery(), timers);
         storage.bus().subscribe(hub);
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
         EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);
@@ -129,11 +134,6 @@ final class Switchboard {
                 .build()
                 .start();
 
-        ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "switchboard-timers");
-            t.setDaemon(true);
-            return t;
-        });
         long tick = hub.heartbeatTickMillis();
         timers.scheduleAtFixedRate(guarded(hub::heartbeat), tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);

@@ -13,6 +13,8 @@ public final class CloseCode {
     public static final int EVICTED = 4009;
     public static final int SLOW_CONSUMER = 4010;
     public static final int HEARTBEAT_TIMEOUT = 4011;
+    /** The client sent no message for {@code hub.connection.idle-timeout}. */
+    public static final int IDLE_TIMEOUT = 4012;
     /** Disconnected by an administrator; 4500–4999 mean "do not reconnect". */
     public static final int KICKED = 4500;
 

@@ -56,6 +56,9 @@ final class OperationsRoutes implements HttpService {
         counter(out, "switchboard_events_delivered_total", "Event messages written to clients.", s.events().delivered());
         counter(out, "switchboard_events_dropped_total", "Queued messages discarded for slow consumers.", s.events().dropped());
         counter(out, "switchboard_events_throttled_total", "Events coalesced away by throttling.", s.events().throttled());
+        counter(out, "switchboard_critical_resent_total", "Critical events sent again for want of an ack.", metrics.criticalResent());
+        counter(out, "switchboard_critical_unacknowledged_total", "Critical events still unacknowledged after every re-send.",
+                metrics.criticalUnacknowledged());
         counter(out, "switchboard_messages_invalid_total", "Client messages and publishes rejected as invalid.", s.events().invalid());
         counter(out, "switchboard_inbound_rate_limited_total", "Client messages refused by the inbound rate limit.", metrics.rateLimitedCount());
         counter(out, "switchboard_slow_consumers_closed_total", "Connections closed with 4010 for a full outbound queue.", metrics.slowConsumersClosed());

@@ -118,6 +118,7 @@ final class ClientMessages {
                     hub.sync(connection, room, ref);
                 }
             }
+            case "ack" -> ack(connection, body, ref);
             case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
             case "command" -> command(connection, body, ref);
             case "refresh" -> refresh(connection, field(body, "token"), ref);
@@ -125,6 +126,18 @@ final class ClientMessages {
             default -> malformed(connection, "unknown message type '" + abbreviate(type.asText()) + "'; expected "
                     + expectedTypes(), ref);
         }
+    }
+
+    /** Acknowledges a critical event: {@code id} (and optionally {@code room}) under {@code data}, {@code payload} or at top level. */
+    private void ack(Connection connection, JsonNode body, String ref) {
+        JsonNode payload = body.get("payload");
+        JsonNode holder = body.has("id") || payload == null || !payload.isObject() ? body : payload;
+        String id = scalar(holder.get("id"));
+        if (id == null) {
+            malformed(connection, "ack needs data.id, the id of the critical event", ref);
+            return;
+        }
+        hub.ack(connection, scalar(holder.get("room")), id, ref);
     }
 
     /** Handles {@code type} if it is one of the dialect's verbs; false when it is not. */

@@ -7,6 +7,8 @@ import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.Event;
+import io.switchboard.domain.EventId;
 import io.switchboard.domain.OverflowPolicy;
 import io.switchboard.domain.RoomName;
 import io.switchboard.domain.TokenBucket;
@@ -41,12 +43,16 @@ public final class Connection {
     private final HubMetrics metrics;
     private final Executor writers;
     private final ConnectionEvents events;
+    private final DeliveryRules rules;
+    private final PendingAcks acks;
     private final OutboundQueue queue = new OutboundQueue();
     private final AtomicInteger state = new AtomicInteger(OPEN);
     private final AtomicBoolean writing = new AtomicBoolean();
     private final AtomicLong droppedUnreported = new AtomicLong();
     private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastActivityNanos = openedNanos;
+    /** The client's last message (pongs answer our pings, so they do not count): for the idle timeout. */
+    private volatile long lastMessageNanos = openedNanos;
     private volatile long closingSinceNanos;
     private volatile int closeCode = 1006;
     private volatile Principal principal;
@@ -59,7 +65,7 @@ public final class Connection {
     private int violations;
 
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
-               HubMetrics metrics, Executor writers, ConnectionEvents events) {
+               HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules) {
         this.spec = spec;
         this.principal = spec.principal();
         this.openedAt = openedAt;
@@ -69,6 +75,8 @@ public final class Connection {
         this.metrics = metrics;
         this.writers = writers;
         this.events = events;
+        this.rules = rules;
+        this.acks = new PendingAcks(rules, settings.outboundMaxMessages());
         this.inboundBucket = new TokenBucket(settings.inboundRatePerSecond(), settings.inboundBurst(), openedNanos);
     }
 
@@ -214,6 +222,7 @@ public final class Connection {
     public InboundVerdict admitInbound() {
         long now = System.nanoTime();
         lastActivityNanos = now;
+        lastMessageNanos = now;
         if (inboundBucket.tryTake(now)) {
             return InboundVerdict.ADMITTED;
         }
@@ -233,6 +242,26 @@ public final class Connection {
         send(new Outbound.Error(ErrorCode.RATE_LIMITED,
                 "too many messages: at most " + formatRate(settings.inboundRatePerSecond()) + " per second", null));
         return InboundVerdict.RATE_LIMITED;
+    }
+
+    /**
+     * The client acknowledged critical event {@code id} of {@code room} (of any room when {@code room}
+     * is null), so it is not sent again.
+     *
+     * @return whether that event was waiting for an ack; a repeated or unknown ack is not an error
+     */
+    public boolean acknowledge(RoomName room, EventId id) {
+        return acks.acknowledge(room, id);
+    }
+
+    /** The client left {@code room}: its critical events are not sent again. */
+    void forgetAcks(RoomName room) {
+        acks.forget(room);
+    }
+
+    /** Critical events written to this client and not yet acknowledged. */
+    public int unacknowledged() {
+        return acks.size();
     }
 
     /** The client answered a ping. */
@@ -263,6 +292,11 @@ public final class Connection {
         if (s != OPEN || !sink.expectsPong()) {
             return;
         }
+        if (rules.idleTimeoutEnabled() && now - lastMessageNanos >= rules.idleTimeout().toNanos()) {
+            close(CloseCode.IDLE_TIMEOUT, "idle timeout", true, null, false);
+            return;
+        }
+        resendUnacknowledged(now);
         long sent = pingSentNanos;
         if (sent != 0) {
             if (now - sent > settings.heartbeatTimeout().toNanos()) {
@@ -274,6 +308,17 @@ public final class Connection {
             queue.add(new Outbound.Ping());
             signalWriter();
         }
+    }
+
+    /** Critical events whose ack is overdue go through the queue again (same event, same id); retries spent, they are given up. */
+    private void resendUnacknowledged(long now) {
+        PendingAcks.Overdue overdue = acks.overdue(now);
+        metrics.criticalUnacknowledged(overdue.givenUp());
+        for (Event event : overdue.resend()) {
+            // Not live: a re-send must not count as delivery latency nor be dropped for a full queue.
+            send(new Delivery(event, now, false));
+        }
+        metrics.criticalResent(overdue.resend().size());
     }
 
     private boolean overflow(Outbound message) {
@@ -338,6 +383,10 @@ public final class Connection {
                 write(renderer.render(message), batch);
                 if (message instanceof Delivery delivery) {
                     metrics.delivered(delivery);
+                    if (delivery.event().critical() && sink.expectsPong()) {
+                        // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
+                        metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
+                    }
                 }
             }
         }

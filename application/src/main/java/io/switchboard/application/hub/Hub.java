@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -48,10 +49,23 @@ public final class Hub implements EventBus.EventListener {
     private final Executor writers;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
     private final RoomRegistry rooms = new RoomRegistry();
+    private final DeliveryRules delivery;
+    private final Throttling throttling;
     private volatile boolean accepting = true;
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
+        this(settings, access, roomRules, states, audit, log, clock, metrics, writers, DeliveryRules.defaults(), null);
+    }
+
+    /**
+     * @param delivery throttling, acknowledgements and the idle timeout
+     * @param timer    where throttle windows end; may be {@code null} when no namespace is throttled
+     */
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+               Clock clock, HubMetrics metrics, Executor writers, DeliveryRules delivery, ScheduledExecutorService timer) {
+        this.delivery = delivery;
+        this.throttling = new Throttling(delivery, timer, metrics, this::fanOut);
         this.settings = settings;
         this.access = access;
         this.roomRules = roomRules;
@@ -93,7 +107,7 @@ public final class Hub implements EventBus.EventListener {
      * from one particular thread (an SSE response is written by its request's handler thread).
      */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer) {
-        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events());
+        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery);
         connections.put(connection.id(), connection);
         audit.record("connection.opened", connection, "ok", null, spec.transport());
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
@@ -251,6 +265,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        connection.forgetAcks(room);
         audit.record("room.left", connection, "ok", room.value(), null);
         connection.send(new Outbound.Left(room.value()));
     }
@@ -263,8 +278,32 @@ public final class Hub implements EventBus.EventListener {
         connection.send(new Outbound.Error(code, message, ref));
     }
 
+    /**
+     * Acknowledges a critical event ({@code ack {id, room?}}); an ack of an event not waiting for one
+     * (already acknowledged, given up, never critical) is ignored, since a client may ack a re-send twice.
+     */
+    public void ack(Connection connection, String roomText, String idText, String ref) {
+        EventId id;
+        try {
+            id = EventId.parse(idText);
+        } catch (IllegalArgumentException e) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, "ack needs data.id, the id of the critical event (a decimal number)", ref);
+            return;
+        }
+        if (roomText != null && RoomName.problemWith(roomText) != null) {
+            reject(connection, ErrorCode.MESSAGE_INVALID, "ack: " + RoomName.problemWith(roomText), ref);
+            return;
+        }
+        connection.acknowledge(roomText == null ? null : new RoomName(roomText), id);
+    }
+
     @Override
     public void onEvent(Event event) {
+        throttling.offer(event);
+    }
+
+    /** Hands a live event to every local subscriber of its room (after throttling). */
+    private void fanOut(Event event) {
         Delivery delivery = new Delivery(event, System.nanoTime(), true);
         for (Subscription subscription : rooms.members(event.room())) {
             subscription.offerLive(delivery);
@@ -295,8 +334,12 @@ public final class Hub implements EventBus.EventListener {
         return rooms.activeRooms();
     }
 
-    /** Sends pings, closes clients that stopped answering and writers that cannot finish. Call periodically. */
+    /**
+     * Sends pings, closes clients that stopped answering, went idle or whose writers cannot finish,
+     * re-sends unacknowledged critical events, and releases throttled events whose timer was missed. Call periodically.
+     */
     public void heartbeat() {
+        throttling.sweep();
         long now = System.nanoTime();
         Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
@@ -312,7 +355,8 @@ public final class Hub implements EventBus.EventListener {
 
     /** How often {@link #heartbeat()} should run to honour the configured interval and timeout. */
     public long heartbeatTickMillis() {
-        long shortest = Math.min(settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis());
+        long shortest = Math.min(Math.min(settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis()),
+                delivery.shortestTimer().toMillis());
         return Math.max(20, Math.min(1000, shortest / 4));
     }
 

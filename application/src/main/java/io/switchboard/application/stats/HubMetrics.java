@@ -20,6 +20,8 @@ public final class HubMetrics {
     private final LongAdder invalid = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder slowConsumersClosed = new LongAdder();
+    private final LongAdder criticalResent = new LongAdder();
+    private final LongAdder criticalUnacknowledged = new LongAdder();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
     private final LongAdder redacted = new LongAdder();
     private final Map<BridgeOutcome, LongAdder> bridged = new java.util.EnumMap<>(BridgeOutcome.class);
@@ -64,6 +66,21 @@ public final class HubMetrics {
         bridged.get(outcome).increment();
     }
 
+    /** Live events superseded by a later one of their key within a throttle window. */
+    public void throttled(long count) {
+        throttled.add(count);
+    }
+
+    /** Critical events sent again because their ack did not come in time. */
+    public void criticalResent(long count) {
+        criticalResent.add(count);
+    }
+
+    /** Critical events given up on: no ack after every re-send. */
+    public void criticalUnacknowledged(long count) {
+        criticalUnacknowledged.add(count);
+    }
+
     public void invalidInput() {
         invalid.increment();
     }
@@ -90,6 +107,14 @@ public final class HubMetrics {
 
     public long throttled() {
         return throttled.sum();
+    }
+
+    public long criticalResent() {
+        return criticalResent.sum();
+    }
+
+    public long criticalUnacknowledged() {
+        return criticalUnacknowledged.sum();
     }
 
     public long invalid() {
