@@ -25,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Seed 000 (SQL-ingestion / chat dashboard) against {@code --profile sql-chat-dashboard}. */
-@Disabled("needs hub.endpoints with transport websocket, dialect types and stats-interval (merge pending)")
+@Disabled("needs hub.endpoints with transport websocket (dialect types, stats-interval), hub.redaction, namespace throttle, per-kind limit policies (merge pending)")
 class Seed000SqlChatDashboardTest {
     private static final String SEED = "000_cffa64df2acbae80.txt — ";
     private static final String ORIGIN = "http://localhost:5173";
