@@ -2,6 +2,7 @@ package io.switchboard.bootstrap;
 
 import io.helidon.config.Config;
 import io.helidon.config.ConfigException;
+import io.helidon.config.spi.ConfigSource;
 import io.helidon.config.ConfigSources;
 
 import java.nio.file.Files;
@@ -44,25 +45,41 @@ final class ConfigValues {
             problems.add(origin + ": file not found: " + file);
             return this;
         }
+        return withSource(origin, file.toString(), ConfigSources.file(file).build());
+    }
+
+    /**
+     * Adds a YAML resource on the class path (a bundled profile) below the layers already added;
+     * unknown keys in it are problems, as in a file.
+     */
+    ConfigValues withResource(String origin, String resource) {
+        if (ConfigValues.class.getClassLoader().getResource(resource) == null) {
+            problems.add(origin + ": resource not found: " + resource);
+            return this;
+        }
+        return withSource(origin, "classpath:" + resource, ConfigSources.classpath(resource).build());
+    }
+
+    private ConfigValues withSource(String origin, String where, ConfigSource source) {
         Config config;
         try {
             config = Config.builder()
                     .disableEnvironmentVariablesSource()
                     .disableSystemPropertiesSource()
                     .disableValueResolving()
-                    .sources(ConfigSources.file(file))
+                    .sources(() -> source)
                     .build();
             config.traverse().filter(Config::isLeaf).forEach(leaf -> {
                 String key = leaf.key().toString();
                 if (!ConfigSchema.known(key)) {
-                    problems.add(key + ": unknown config key (in " + file + ")");
+                    problems.add(key + ": unknown config key (in " + where + ")");
                 }
             });
         } catch (ConfigException e) {
-            problems.add(origin + ": cannot read " + file + ": " + e.getMessage());
+            problems.add(origin + ": cannot read " + where + ": " + e.getMessage());
             return this;
         }
-        files.add(new Layer(file.toString(), config));
+        files.add(new Layer(where, config));
         return this;
     }
 

@@ -47,7 +47,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
             values.withFile("--config", cli.config());
         }
         if (cli.profile() != null) {
-            values.problem("--profile: unknown profile '" + cli.profile() + "' (this version bundles no profiles)");
+            BundledProfiles.addTo(values, cli.profile());
         }
         return from(values, cli.ephemeral());
     }

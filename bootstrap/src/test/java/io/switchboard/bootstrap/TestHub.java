@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A real hub on a free localhost port, configured like the launcher would be, for end-to-end tests. */
-final class TestHub implements AutoCloseable {
+public final class TestHub implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Switchboard switchboard;
@@ -65,29 +65,43 @@ final class TestHub implements AutoCloseable {
         }
     }
 
-    int port() {
+    /**
+     * A hub started as {@code --profile NAME} would start it (the bundled {@code profiles/NAME.yaml}),
+     * in memory, with {@code config} on top as command-line overrides (e.g. shorter intervals).
+     * Sections of the profile listed in {@link PendingMerge} are left out until their features are merged.
+     */
+    public static TestHub startWithProfile(String profile, Map<String, String> config) {
+        Map<String, String> overrides = new HashMap<>(config);
+        overrides.putIfAbsent("server.port", "0");
+        overrides.putIfAbsent("server.host", "127.0.0.1");
+        ConfigValues values = new ConfigValues(overrides, Map.of());
+        PendingMerge.addProfile(values, profile);
+        return new TestHub(Switchboard.start(Settings.from(values, true), Clock.systemUTC()));
+    }
+
+    public int port() {
         return switchboard.port();
     }
 
-    URI ws() {
+    public URI ws() {
         return ws("");
     }
 
     /** @param query e.g. {@code "?batch=1"} */
-    URI ws(String query) {
+    public URI ws(String query) {
         return URI.create("ws://127.0.0.1:" + port() + "/ws" + query);
     }
 
-    URI http(String path) {
+    public URI http(String path) {
         return URI.create("http://127.0.0.1:" + port() + path);
     }
 
     /** POSTs {@code json} to {@code /api/v1/events}. */
-    HttpResponse<String> publish(String json) {
+    public HttpResponse<String> publish(String json) {
         return post("/api/v1/events", json, Map.of());
     }
 
-    HttpResponse<String> post(String path, String body, Map<String, String> headers) {
+    public HttpResponse<String> post(String path, String body, Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(http(path))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
@@ -96,7 +110,7 @@ final class TestHub implements AutoCloseable {
         return send(request.build());
     }
 
-    HttpResponse<String> get(String path) {
+    public HttpResponse<String> get(String path) {
         return send(HttpRequest.newBuilder(http(path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
@@ -106,7 +120,7 @@ final class TestHub implements AutoCloseable {
         switchboard.stop();
     }
 
-    static HttpResponse<String> send(HttpRequest request) {
+    public static HttpResponse<String> send(HttpRequest request) {
         try {
             return HTTP.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
