@@ -8,6 +8,7 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.adapters.websocket.SocketIoSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -23,7 +24,8 @@ import java.util.Set;
 /** Everything the hub needs to start, read and checked from the configuration layers. */
 record Settings(String host, int port, HubSettings hub, PublishSettings publish, HistoryRetention history,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
-                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral) {
+                WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
+                SocketIoSettings socketIo) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -70,7 +72,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
     }
 
-    private static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
+    static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
         EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
                 values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
         if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
@@ -213,10 +215,11 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         if (database.shared() && !database.url().startsWith("jdbc:postgresql://")) {
             values.problem("hub.db.url: '" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
         }
+        SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, values.list("hub.websocket.origins"), values.text("hub.websocket.audit-path")),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), sseEndpoints,
-                statsInterval, dataDir, database, ephemeral);
+                statsInterval, dataDir, database, ephemeral, socketIo);
     }
 }

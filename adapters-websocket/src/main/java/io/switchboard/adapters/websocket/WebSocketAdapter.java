@@ -11,7 +11,7 @@ import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
 
-/** The WebSocket adapter's entry: registers the canonical endpoint and the administrators' audit stream. */
+/** The WebSocket adapter's entry: registers the canonical endpoint, the administrators' audit stream and the Socket.IO endpoint. */
 public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
@@ -23,5 +23,17 @@ public final class WebSocketAdapter {
         ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath());
         routing.endpoint(settings.path(), () -> new HubSocket(hub, settings, auth, limiter, audit, false, false, dialect, messages));
         routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, settings, auth, limiter, audit, true, credentials.loopbackOnly(), dialect, messages));
+    }
+
+    /** The Socket.IO endpoint (SPEC 3.2), when {@code settings} enable it; the client asks for {@code <path>/}, so both forms match. */
+    public static void registerSocketIo(WsRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
+                                        AuditTrail audit, SocketIoSettings settings, Clock clock) {
+        if (!settings.enabled()) {
+            return;
+        }
+        CanonicalDialect canonical = new CanonicalDialect(clock);
+        SocketIoEvents events = new SocketIoEvents(hub, settings);
+        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
+        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
     }
 }
