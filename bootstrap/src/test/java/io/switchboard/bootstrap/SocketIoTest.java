@@ -167,6 +167,11 @@ class SocketIoTest {
             ack = client.next(WAIT);
             assertTrue(ack.startsWith("433[{\"error\":{\"code\":\"MESSAGE_INVALID\""), ack);
 
+            client.send("425[\"sync\",\"abc-123\"]");
+            JsonNode state = client.nextEvent(WAIT);
+            assertEquals("state", state.path(0).asText(), state.toString());
+            assertTrue(client.next(WAIT).startsWith("435[{\"room\":\"webhook:abc-123\""));
+
             client.send("424[\"leave\",\"abc-123\"]");
             assertEquals("left", client.nextEvent(WAIT).path(0).asText());
             assertTrue(client.next(WAIT).startsWith("434[{\"room\":\"webhook:abc-123\""));
