@@ -21,6 +21,14 @@ final class ConfigSchema {
             new ConfigKey("hub.websocket.origins", Kind.LIST, "",
                     "Allowed `Origin` values, exactly (`https://app.example.com`); others get 403 before the upgrade. "
                             + "Empty allows any; requests without an Origin are allowed."),
+            new ConfigKey("hub.socket-io.path", Kind.TEXT, "",
+                    "Path of the Socket.IO endpoint (`/socket.io/`): Engine.IO 4 over WebSocket for socket.io-client "
+                            + "with `transports: [\"websocket\"]`. Empty: off."),
+            new ConfigKey("hub.socket-io.room", Kind.TEXT, "{value}",
+                    "Room a Socket.IO `join`/`leave` argument names: `webhook:{value}` turns `abc-123` into `webhook:abc-123`."),
+            new ConfigKey("hub.socket-io.auth", Kind.CHOICE, "optional",
+                    "Auth mode of the Socket.IO endpoint; the token comes from the connect `auth` payload (`{token}`), "
+                            + "the `token` query parameter, the header or the cookie. A failure is a connect error."),
             new ConfigKey("hub.sse.origins", Kind.LIST, "", "Allowed `Origin` values of the SSE endpoint, as for WebSocket."),
             new ConfigKey("hub.limits.max-connections", Kind.INTEGER, "0", "Connections to this hub (per node, also on PostgreSQL); beyond: see `hub.limits.max-connections-policy`. 0: no limit."),
             new ConfigKey("hub.limits.per-ip", Kind.INTEGER, "0", "Connections from one IP address; cluster-wide on PostgreSQL. 0: no limit."),

@@ -9,6 +9,7 @@ import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.limits.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
+import io.switchboard.adapters.websocket.SocketIoSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
 import io.switchboard.application.hub.DeliveryRules;
 import io.switchboard.application.hub.HubSettings;
@@ -27,7 +28,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 List<String> apiKeys, AuthSettings auth, RoomAccess roomAccess, NamespaceRooms namespaceRooms, LimitSettings limits,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
-                BridgeConfig bridge, DeliveryRules delivery) {
+                BridgeConfig bridge, DeliveryRules delivery,
+                SocketIoSettings socketIo) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -80,7 +82,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
-    private static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
+    static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
         EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
                 values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
         if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
@@ -195,11 +197,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
         BridgeConfig bridge = BridgeConfig.read(values);
         DeliveryRules delivery = DeliveryConfig.read(values);
+        SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
                 new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo);
     }
 }

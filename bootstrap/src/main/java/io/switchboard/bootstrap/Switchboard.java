@@ -116,6 +116,7 @@ final class Switchboard {
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
                 settings.wsEndpoints());
+        WebSocketAdapter.registerSocketIo(ws, hub, auth, limiter, audit, settings.socketIo(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()

@@ -16,7 +16,6 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
-import io.switchboard.application.limits.Admission;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.Slot;
 import io.switchboard.application.hub.ConnectionSpec;
@@ -40,8 +39,7 @@ import java.util.function.Function;
  * decided before the 101 is decided in {@link #onHttpUpgrade}; inbound messages are size-checked
  * across fragments and rate-limited before they are understood.
  */
-final class HubSocket implements WsListener {
-    private static final System.Logger LOG = System.getLogger(HubSocket.class.getName());
+final class HubSocket implements WsListener, TransportBound {
     private final Hub hub;
     private final WebSocketEndpoint endpoint;
     private final PathTemplate pathTemplate;
@@ -55,8 +53,7 @@ final class HubSocket implements WsListener {
     private final ClientMessages messages;
     private MessageRenderer dialect;
     private ClientMessages.Scope scope = ClientMessages.Scope.NONE;
-    private final StringBuilder fragments = new StringBuilder();
-    private int fragmentBytes;
+    private final InboundText inbound = new InboundText();
     private ConnectionSpec spec;
     private Refusal refusal;
     private AuditFilter auditFilter;
@@ -89,27 +86,18 @@ final class HubSocket implements WsListener {
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        if (!hub.accepting()) {
-            throw refusal(Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
-        }
+        UpgradeGate.check(hub, endpoint.origins(), headers, audit, path);
         if (headers.contains(WsUpgrader.PROTOCOL)) {
             throw refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
                     "unsupported Sec-WebSocket-Protocol; this endpoint speaks the canonical JSON protocol without a subprotocol");
         }
-        String peer = headers.first(PeerAwareUpgradeProvider.PEER).orElse("unknown");
-        Optional<String> origin = headers.first(HeaderNames.ORIGIN);
-        if (origin.isPresent() && !endpoint.origins().isEmpty() && !endpoint.origins().contains(origin.get())) {
-            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, path);
-            audit.record("connection.rejected", null, null, peer, path, "403", null, "Origin not allowed");
-            throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + path);
-        }
+        String peer = UpgradeGate.peer(headers);
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
         Map<String, String> parameters = pathTemplate.parameters(prologue.uriPath().path());
         dialect = dialects.apply(parameters);
         Principal principal = null;
         try {
-            principal = auth.authenticate(endpoint.auth(), auth.findToken(headers.first(HeaderNames.AUTHORIZATION).orElse(null),
-                    prologue.query().first("token").orElse(null), headers.first(HeaderNames.COOKIE).orElse(null)));
+            principal = auth.authenticate(endpoint.auth(), UpgradeGate.token(auth, prologue, headers));
         } catch (TokenRejectedException e) {
             audit.record("auth.failed", null, null, peer, path, e.code().name(), null, e.getMessage());
             if (endpoint.rejectBeforeUpgrade()) {
@@ -135,12 +123,7 @@ final class HubSocket implements WsListener {
                     prologue.query().first("ip").orElse(null));
         }
         if (refusal == null) {
-            Admission admission = limiter.admit(peer, principal == null ? null : principal.userId(), path);
-            if (admission instanceof Admission.Refused refused) {
-                LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, path, refused.code());
-                throw refusal(Status.create(refused.status()), refused.code(), refused.message());
-            }
-            slot = ((Admission.Admitted) admission).slot();
+            slot = UpgradeGate.admit(limiter, peer, principal == null ? null : principal.userId(), path);
         }
         spec = new ConnectionSpec(path, "websocket", peer, principal, batch);
         scope = new ClientMessages.Scope(parameters, rooms);
@@ -148,8 +131,8 @@ final class HubSocket implements WsListener {
         return Optional.empty();
     }
 
-    /** Helidon finished with the connection, whether or not it told {@link #onClose}. */
-    void transportEnded() {
+    @Override
+    public void transportEnded() {
         if (connection != null) {
             connection.transportClosed(1006);
         } else if (slot != null) {
@@ -251,21 +234,8 @@ final class HubSocket implements WsListener {
         if (connection == null) {
             return;
         }
-        fragmentBytes += utf8Length(text);
-        if (fragmentBytes > hub.settings().inboundMaxBytes()) {
-            fragments.setLength(0);
-            connection.close(CloseCode.TOO_LARGE, "message too large: the limit is "
-                    + hub.settings().inboundMaxBytes() + " bytes", true, null, true);
-            return;
-        }
-        if (!last) {
-            fragments.append(text);
-            return;
-        }
-        String message = fragments.isEmpty() ? text : fragments.append(text).toString();
-        fragments.setLength(0);
-        fragmentBytes = 0;
-        if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+        String message = inbound.add(connection, text, last, hub.settings().inboundMaxBytes());
+        if (message != null && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
             messages.handle(connection, message, scope);
         }
     }
@@ -316,23 +286,5 @@ final class HubSocket implements WsListener {
                 .safeMessage(true)
                 .header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"))
                 .build();
-    }
-
-    private static int utf8Length(String text) {
-        int bytes = 0;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c < 0x80) {
-                bytes++;
-            } else if (c < 0x800) {
-                bytes += 2;
-            } else if (Character.isHighSurrogate(c)) {
-                bytes += 4;
-                i++;
-            } else {
-                bytes += 3;
-            }
-        }
-        return bytes;
     }
 }

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * The WebSocket adapter's entry: registers the canonical endpoint, the administrators' audit stream
- * and the configured endpoints. Helidon's WebSocket routing matches path templates
+ * the configured endpoints and the Socket.IO endpoint. Helidon's WebSocket routing matches path templates
  * ({@code /ws/dashboard/{userId}}); each listener reads the parameters' values from the request path.
  */
 public final class WebSocketAdapter {
@@ -49,5 +49,17 @@ public final class WebSocketAdapter {
     private static WebSocketEndpoint canonical(String path, WebSocketSettings settings) {
         return new WebSocketEndpoint(path, settings.auth(), settings.rejectBeforeUpgrade(), settings.origins(), List.of(), Map.of(),
                 null, false, DialectSpec.CANONICAL);
+    }
+
+    /** The Socket.IO endpoint (SPEC 3.2), when {@code settings} enable it; the client asks for {@code <path>/}, so both forms match. */
+    public static void registerSocketIo(WsRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
+                                        AuditTrail audit, SocketIoSettings settings, Clock clock) {
+        if (!settings.enabled()) {
+            return;
+        }
+        CanonicalDialect canonical = new CanonicalDialect(clock);
+        SocketIoEvents events = new SocketIoEvents(hub, settings);
+        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
+        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
     }
 }

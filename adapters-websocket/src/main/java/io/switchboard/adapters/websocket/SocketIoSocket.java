@@ -1,0 +1,226 @@
+package io.switchboard.adapters.websocket;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.http.Headers;
+import io.helidon.http.HttpPrologue;
+import io.helidon.http.Status;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.TokenRejectedException;
+import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.limits.Admission;
+import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.limits.Slot;
+import io.switchboard.domain.CloseCode;
+import io.switchboard.domain.ErrorCode;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One socket.io-client (Engine.IO v4 over WebSocket, SPEC 3.2). The upgrade passes the same checks as
+ * the canonical endpoint (shutdown, Origin, limits per IP); the hub connection opens with the 101 and
+ * says hello with the Engine.IO handshake. The token is read when the client connects to the
+ * namespace ({@code 40}, from its {@code auth} payload or the upgrade request), because that is
+ * where socket.io-client sends it; a refusal there is a connect error ({@code 44}), which the client
+ * reports as {@code connect_error} and does not retry on its own.
+ */
+final class SocketIoSocket implements WsListener, TransportBound {
+    private final Hub hub;
+    private final SocketIoSettings settings;
+    private final EndpointAuthenticator auth;
+    private final ConnectionLimiter limiter;
+    private final AuditTrail audit;
+    private final CanonicalDialect canonical;
+    private final SocketIoEvents events;
+    private final InboundText inbound = new InboundText();
+    private String peer;
+    private String upgradeToken;
+    private volatile Slot slot;
+    private Connection connection;
+    private SocketIoDialect dialect;
+    private boolean namespaceConnected;
+
+    SocketIoSocket(Hub hub, SocketIoSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
+                   CanonicalDialect canonical, SocketIoEvents events) {
+        this.hub = hub;
+        this.settings = settings;
+        this.auth = auth;
+        this.limiter = limiter;
+        this.audit = audit;
+        this.canonical = canonical;
+        this.events = events;
+    }
+
+    @Override
+    public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
+        String path = settings.basePath();
+        UpgradeGate.check(hub, settings.origins(), headers, audit, path);
+        if (!prologue.query().first("EIO").map("4"::equals).orElse(false)) {
+            throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
+                    "this endpoint speaks Engine.IO 4 (EIO=4): use socket.io-client 3 or 4");
+        }
+        if (!prologue.query().first("transport").map("websocket"::equals).orElse(false)) {
+            throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
+                    "only the websocket transport is served: connect with transports: [\"websocket\"]");
+        }
+        peer = UpgradeGate.peer(headers);
+        upgradeToken = UpgradeGate.token(auth, prologue, headers);
+        slot = UpgradeGate.admit(limiter, peer, null, path);
+        PeerAwareUpgradeProvider.upgrading(this);
+        return Optional.empty();
+    }
+
+    @Override
+    public void onOpen(WsSession session) {
+        dialect = new SocketIoDialect(canonical, hub.settings().inboundMaxBytes());
+        connection = hub.open(new ConnectionSpec(settings.basePath(), "websocket", peer, null, false),
+                new SocketIoSink(new SessionSink(session)), dialect);
+        connection.holdSlot(slot);
+    }
+
+    @Override
+    public void transportEnded() {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        } else if (slot != null) {
+            slot.release();
+        }
+    }
+
+    @Override
+    public void onMessage(WsSession session, String text, boolean last) {
+        if (connection == null) {
+            return;
+        }
+        String frame = inbound.add(connection, text, last, hub.settings().inboundMaxBytes());
+        if (frame == null) {
+            return;
+        }
+        char type = frame.isEmpty() ? ' ' : frame.charAt(0);
+        switch (type) {
+            // A pong answers the hub's ping and is not a client message: it never counts against the rate.
+            case EngineIoPacket.PONG -> connection.pongReceived();
+            case EngineIoPacket.CLOSE -> connection.close(CloseCode.NORMAL, "the client closed", false, null, true);
+            case EngineIoPacket.PING, EngineIoPacket.NOOP, EngineIoPacket.UPGRADE -> {
+                // Engine.IO 4 clients do not ping, and there is nothing to upgrade to.
+            }
+            case EngineIoPacket.MESSAGE -> {
+                if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+                    packet(frame.substring(1));
+                }
+            }
+            default -> {
+                if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "not an Engine.IO packet: it must start with a type digit 1-6", null);
+                }
+            }
+        }
+    }
+
+    private void packet(String text) {
+        SocketIoPacket packet;
+        try {
+            packet = SocketIoPacket.parse(text);
+        } catch (IllegalArgumentException e) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, e.getMessage(), null);
+            return;
+        }
+        if (!SocketIoPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
+            if (packet.type() == SocketIoPacket.CONNECT) {
+                hub.reject(connection, ErrorCode.MESSAGE_INVALID, "Invalid namespace", SocketIoDialect.NAMESPACE_REF + packet.namespace());
+            }
+            return; // packets for a namespace that was never connected have no one to go to
+        }
+        switch (packet.type()) {
+            case SocketIoPacket.CONNECT -> connect(packet);
+            case SocketIoPacket.DISCONNECT -> connection.close(CloseCode.NORMAL, "the client disconnected", false, null, true);
+            case SocketIoPacket.EVENT -> {
+                if (namespaceConnected) {
+                    events.handle(connection, dialect, packet);
+                } else {
+                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "connect to the namespace / before sending events",
+                            SocketIoDialect.CONNECT_REF);
+                }
+            }
+            case SocketIoPacket.ACK -> {
+                // The hub sends no event that asks for an ack.
+            }
+            default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID, "a client does not send packet type " + packet.type(), null);
+        }
+    }
+
+    /** {@code 40} with an optional {@code {"token": …}}: authenticate, count the user, answer {@code 40{"sid"}}. */
+    private void connect(SocketIoPacket packet) {
+        if (namespaceConnected) {
+            return;
+        }
+        String token = packet.data() != null && packet.data().isObject() && packet.data().path("token").isTextual()
+                ? packet.data().get("token").textValue() : upgradeToken;
+        Principal principal;
+        try {
+            principal = auth.authenticate(settings.auth(), token);
+        } catch (TokenRejectedException e) {
+            audit.record("auth.failed", connection.id().value(), null, peer, settings.basePath(), e.code().name(), null, e.getMessage());
+            refuse(e.code(), e.getMessage(), CloseCode.UNAUTHORIZED);
+            return;
+        }
+        if (principal != null) {
+            connection.refresh(principal);
+            // The slot taken before the 101 knew only the IP; take one that counts the user too.
+            slot.release();
+            Admission admission = limiter.admit(peer, principal.userId(), settings.basePath());
+            if (admission instanceof Admission.Refused refused) {
+                refuse(ErrorCode.CONNECTION_LIMIT, refused.message(), CloseCode.POLICY);
+                return;
+            }
+            slot = ((Admission.Admitted) admission).slot();
+            connection.holdSlot(slot);
+        }
+        namespaceConnected = true;
+        connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
+                hub.settings().heartbeatInterval().toMillis(), hub.settings().heartbeatTimeout().toMillis()));
+    }
+
+    private void refuse(ErrorCode code, String message, int closeCode) {
+        hub.reject(connection, code, message, SocketIoDialect.CONNECT_REF);
+        connection.close(closeCode, message, false, null, false);
+    }
+
+    @Override
+    public void onMessage(WsSession session, BufferData buffer, boolean last) {
+        if (last && connection != null && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "binary frames are not supported; send JSON arguments", null);
+        }
+    }
+
+    @Override
+    public void onPing(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            connection.send(new Outbound.PingReply(payload));
+        }
+    }
+
+    @Override
+    public void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            connection.transportClosed(status);
+        }
+    }
+
+    @Override
+    public void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        }
+    }
+}
