@@ -1,7 +1,6 @@
 package io.switchboard.bootstrap;
 
 import io.switchboard.bootstrap.testing.JsonWebSocket;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,16 +58,15 @@ class ProfileSelectionTest {
         assertTrue(e.getMessage().contains("profile-layers/missing.yaml"), e.getMessage());
     }
 
-    /** What the hub already does of each profile loads now; the rest is checked by the test below once merged. */
+    /** Every bundled profile starts a hub that answers. */
     @ParameterizedTest
     @ValueSource(strings = {"choicesherpa", "hooky", "proposal-review", "sql-chat-dashboard", "task-dashboard"})
-    void everyProfileStartsWithoutItsSettingsPendingMerge(String profile) throws Exception {
+    void everyBundledProfileStarts(String profile) throws Exception {
         try (TestHub hub = TestHub.startWithProfile(profile, Map.of())) {
             assertEquals(200, hub.get("/health").statusCode());
         }
     }
 
-    @Disabled("needs every feature of issue #6: endpoints + dialects, Socket.IO, delivery, bridge, limit policies (merge pending)")
     @ParameterizedTest
     @ValueSource(strings = {"choicesherpa", "hooky", "proposal-review", "sql-chat-dashboard", "task-dashboard"})
     void everyBundledProfileLoadsExactlyAsShipped(String profile) {
@@ -76,7 +74,6 @@ class ProfileSelectionTest {
         assertTrue(settings.port() == 0);
     }
 
-    @Disabled("needs hub.socket-io (merge pending)")
     @Test
     void hookyStartsWithProfileAlone() throws Exception {
         Settings settings = Settings.load(CommandLine.parse("--profile", "hooky", "--ephemeral", "--port", "0"), Map.of());

@@ -68,14 +68,13 @@ public final class TestHub implements AutoCloseable {
     /**
      * A hub started as {@code --profile NAME} would start it (the bundled {@code profiles/NAME.yaml}),
      * in memory, with {@code config} on top as command-line overrides (e.g. shorter intervals).
-     * Sections of the profile listed in {@link PendingMerge} are left out until their features are merged.
      */
     public static TestHub startWithProfile(String profile, Map<String, String> config) {
         Map<String, String> overrides = new HashMap<>(config);
         overrides.putIfAbsent("server.port", "0");
         overrides.putIfAbsent("server.host", "127.0.0.1");
         ConfigValues values = new ConfigValues(overrides, Map.of());
-        PendingMerge.addProfile(values, profile);
+        BundledProfiles.addTo(values, profile);
         return new TestHub(Switchboard.start(Settings.from(values, true), Clock.systemUTC()));
     }
 

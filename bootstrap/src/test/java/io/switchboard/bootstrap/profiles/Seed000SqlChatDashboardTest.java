@@ -6,7 +6,6 @@ import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Seed 000 (SQL-ingestion / chat dashboard) against {@code --profile sql-chat-dashboard}. */
-@Disabled("needs hub.endpoints with transport websocket (dialect types, stats-interval), hub.redaction, namespace throttle, per-kind limit policies (merge pending)")
 class Seed000SqlChatDashboardTest {
     private static final String SEED = "000_cffa64df2acbae80.txt — ";
     private static final String ORIGIN = "http://localhost:5173";

@@ -7,7 +7,6 @@ import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * WHEN/THEN; one test per row of its Integration and E2E test tables, Failure Modes, Security
  * Requirements and message protocol.
  */
-@Disabled("needs hub.endpoints with transport websocket + dialect (control-envelope flat, connected fields, sync verb), hub.bridge, hub.redaction (merge pending)")
 class Seed001ChoiceSherpaTest {
     private static final String SEED = "001_ff8edeb8b40af0c2.txt — ";
     private static final Map<String, String> PUBLISHER = Map.of("Authorization", DevTokens.publisherBearer());

@@ -7,7 +7,6 @@ import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Seed 002 (per-user task dashboard) against {@code --profile task-dashboard}: one test per statement of its contract. */
-@Disabled("needs hub.endpoints with transport websocket + dialect payload (bind, verbs, errors, on-malformed), "
-        + "namespace throttle and acks, hub.connection.idle-timeout (merge pending)")
 class Seed002TaskDashboardTest {
     private static final String SEED = "002_05034de425ff7d5a.txt — ";
     private static final Map<String, String> PUBLISHER = Map.of("Authorization", DevTokens.publisherBearer());

@@ -8,7 +8,6 @@ import io.switchboard.bootstrap.testing.RawWebSocket;
 import io.switchboard.bootstrap.testing.SseClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +27,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Seed 003 (proposal review with validation and LLM streaming) against {@code --profile proposal-review}. */
 class Seed003ProposalReviewTest {
     private static final String SEED = "003_65bbbcd2ed7500d0.txt — ";
-    private static final String ENDPOINTS = "needs hub.endpoints with transport websocket + dialect flat (merge pending)";
     private static final Map<String, String> PUBLISHER = Map.of("Authorization", DevTokens.publisherBearer());
     private static TestHub hub;
 
@@ -47,7 +45,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Establish WebSocket connection")
-    @Disabled(ENDPOINTS)
     void establishWebSocketConnection() throws Exception {
         try (JsonWebSocket client = JsonWebSocket.connect(project(hub, "p1", token("alice")))) {
             JsonNode connected = client.nextOfType("connected", WAIT);
@@ -59,7 +56,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "WebSocket authentication")
-    @Disabled(ENDPOINTS)
     void webSocketAuthentication() throws Exception {
         String forged = token("alice").replaceAll(".{6}$", "AAAAAA");
         for (URI uri : List.of(ws("/ws/projects/p1"), ws("/ws/projects/p1?token=" + forged))) {
@@ -74,7 +70,6 @@ class Seed003ProposalReviewTest {
     /** Intervals shortened: ping every 300 ms, pong expected within 300 ms (the profile: 30 s / 10 s). */
     @Test
     @DisplayName(SEED + "Connection heartbeat")
-    @Disabled(ENDPOINTS)
     void connectionHeartbeat() throws Exception {
         try (TestHub fast = TestHub.startWithProfile("proposal-review", Map.of("hub.heartbeat.interval", "300ms", "hub.heartbeat.timeout", "300ms"));
              RawWebSocket silent = RawWebSocket.connect(project(fast, "p1", token("alice")), Map.of())) {
@@ -89,7 +84,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Reconnection handling")
-    @Disabled(ENDPOINTS)
     void reconnectionHandling() throws Exception {
         String lastSeen;
         try (JsonWebSocket before = viewer("alice", "42")) {
@@ -110,14 +104,12 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Stream validation start")
-    @Disabled(ENDPOINTS)
     void streamValidationStart() throws Exception {
         assertFlat("validation_start", "{\"proposal_id\":42}", "proposal_id", "42");
     }
 
     @Test
     @DisplayName(SEED + "Stream validation output")
-    @Disabled(ENDPOINTS)
     void streamValidationOutput() throws Exception {
         JsonNode message = assertFlat("output", "{\"line\":\"ok 1 - spec\",\"stream\":\"stdout\"}", "line", "ok 1 - spec");
         assertEquals("stdout", message.path("stream").asText());
@@ -125,7 +117,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Stream validation complete")
-    @Disabled(ENDPOINTS)
     void streamValidationComplete() throws Exception {
         JsonNode message = assertFlat("validation_complete", "{\"status\":\"failed\",\"summary\":{\"errors\":2}}", "status", "failed");
         assertEquals(2, message.path("summary").path("errors").asInt());
@@ -133,14 +124,12 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Stream validation error")
-    @Disabled(ENDPOINTS)
     void streamValidationError() throws Exception {
         assertFlat("validation_error", "{\"error\":\"validator crashed\"}", "error", "validator crashed");
     }
 
     @Test
     @DisplayName(SEED + "Stream iteration start")
-    @Disabled(ENDPOINTS)
     void streamIterationStart() throws Exception {
         assertFlat("iteration_start", "{\"proposal_id\":42}", "proposal_id", "42");
     }
@@ -148,7 +137,6 @@ class Seed003ProposalReviewTest {
     /** Tokens are published without a key, so they are never coalesced: every one arrives, in order. */
     @Test
     @DisplayName(SEED + "Stream LLM tokens")
-    @Disabled(ENDPOINTS)
     void streamLlmTokens() throws Exception {
         try (JsonWebSocket client = viewer("alice", "42")) {
             StringBuilder batch = new StringBuilder("[");
@@ -166,7 +154,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Stream iteration complete")
-    @Disabled(ENDPOINTS)
     void streamIterationComplete() throws Exception {
         JsonNode message = assertFlat("iteration_complete", "{\"files_modified\":[\"a.md\",\"b.md\"],\"validation\":{\"status\":\"passed\"}}",
                 "validation", null);
@@ -177,7 +164,6 @@ class Seed003ProposalReviewTest {
     /** The user's cancel is a command to the backend running the LLM (SPEC 5), which then publishes iteration_cancelled. */
     @Test
     @DisplayName(SEED + "Stream iteration cancelled")
-    @Disabled(ENDPOINTS)
     void streamIterationCancelled() throws Exception {
         try (SseClient backend = SseClient.open(hub.http("/api/v1/commands"), PUBLISHER);
              JsonWebSocket client = viewer("alice", "42")) {
@@ -266,7 +252,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Lock status change")
-    @Disabled(ENDPOINTS)
     void lockStatusChange() throws Exception {
         try (JsonWebSocket a = JsonWebSocket.connect(project(hub, "p1", token("alice")));
              JsonWebSocket b = JsonWebSocket.connect(project(hub, "p1", token("bob")));
@@ -286,7 +271,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Max connections per user")
-    @Disabled(ENDPOINTS + "; hub.limits.per-user-policy (merge pending)")
     void maxConnectionsPerUser() throws Exception {
         List<JsonWebSocket> five = new ArrayList<>();
         try {
@@ -308,7 +292,6 @@ class Seed003ProposalReviewTest {
 
     @Test
     @DisplayName(SEED + "Max connections per project")
-    @Disabled(ENDPOINTS + "; the auto-joined full room refused before the 101 (merge pending)")
     void maxConnectionsPerProject() throws Exception {
         List<RawWebSocket> fifty = new ArrayList<>();
         try {
