@@ -69,6 +69,11 @@ final class EventStream implements Handler {
             refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", "this Origin is not allowed on " + settings.path());
             return;
         }
+        Admission.Refused tooMany = limiter.attempt(req.remotePeer().host(), settings.path());
+        if (tooMany != null) {
+            refuse(res, Status.create(tooMany.status()), tooMany.code(), tooMany.message());
+            return;
+        }
         Principal principal;
         try {
             principal = auth.authenticate(settings.auth(), auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),

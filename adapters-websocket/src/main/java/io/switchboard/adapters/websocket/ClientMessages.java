@@ -119,8 +119,8 @@ final class ClientMessages {
                 }
             }
             case "ack" -> ack(connection, body, ref);
-            case "ping" -> connection.send(new Outbound.Pong(data == null ? "null" : data.toString()));
-            case "command" -> command(connection, body, ref);
+            case "ping" -> connection.send(new Outbound.Pong(echo(data, message)));
+            case "command" -> command(connection, message.has("room") ? message : body, ref);
             case "refresh" -> refresh(connection, field(body, "token"), ref);
             case "filter" -> filter(connection, body, ref);
             default -> malformed(connection, "unknown message type '" + abbreviate(type.asText()) + "'; expected "
@@ -211,6 +211,13 @@ final class ClientMessages {
         }
     }
 
+    /** What a pong echoes: the ping's {@code data}; on a dialect endpoint its {@code payload} when it has no data. */
+    private String echo(JsonNode data, JsonNode message) {
+        JsonNode payload = message.get("payload");
+        JsonNode echoed = data != null ? data : dialect != DialectSpec.CANONICAL ? payload : null;
+        return echoed == null ? "null" : echoed.toString();
+    }
+
     /**
      * Where a message's fields are: {@code data} when it is an object; on a dialect endpoint also
      * {@code payload}; otherwise the top level.
@@ -249,6 +256,7 @@ final class ClientMessages {
     }
 
     /** Passes a command upstream; a client may command only rooms it has joined. */
+    /** @param holder the object with {@code room}, {@code name} and {@code data}: the message's body, or the top level in flat form */
     private void command(Connection connection, JsonNode holder, String ref) {
         String room = field(holder, "room");
         if (room == null || RoomName.problemWith(room) != null) {

@@ -92,6 +92,7 @@ final class HubSocket implements WsListener, TransportBound {
                     "unsupported Sec-WebSocket-Protocol; this endpoint speaks the canonical JSON protocol without a subprotocol");
         }
         String peer = UpgradeGate.peer(headers);
+        UpgradeGate.attempt(limiter, peer, path);
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);
         Map<String, String> parameters = pathTemplate.parameters(prologue.uriPath().path());
         dialect = dialects.apply(parameters);
@@ -146,13 +147,10 @@ final class HubSocket implements WsListener, TransportBound {
             refuseAfterUpgrade(session, refusal);
             return;
         }
-        connection = hub.open(spec, new SessionSink(session), dialect);
+        connection = hub.open(spec, new SessionSink(session), dialect, scope.rooms());
         connection.holdSlot(slot);
         if (auditStream) {
             audit.watch(connection, auditFilter);
-        }
-        for (String room : scope.rooms()) {
-            hub.join(connection, room, null, null);
         }
     }
 

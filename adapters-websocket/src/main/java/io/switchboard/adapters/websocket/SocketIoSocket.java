@@ -73,6 +73,7 @@ final class SocketIoSocket implements WsListener, TransportBound {
         }
         peer = UpgradeGate.peer(headers);
         upgradeToken = UpgradeGate.token(auth, prologue, headers);
+        UpgradeGate.attempt(limiter, peer, path);
         slot = UpgradeGate.admit(limiter, peer, null, path);
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();

@@ -50,6 +50,15 @@ final class UpgradeGate {
                 prologue.query().first("token").orElse(null), headers.first(HeaderNames.COOKIE).orElse(null));
     }
 
+    /** Counts the attempt against the address's attempts per minute; over them, 429 as the answer to the upgrade. */
+    static void attempt(ConnectionLimiter limiter, String peer, String path) {
+        Admission.Refused refused = limiter.attempt(peer, path);
+        if (refused != null) {
+            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, path, refused.code());
+            throw HubSocket.refusal(Status.create(refused.status()), refused.code(), refused.message());
+        }
+    }
+
     /** A place in the connection limits, or the refusal (503/429) as the answer to the upgrade. */
     static Slot admit(ConnectionLimiter limiter, String peer, String userId, String path) {
         Admission admission = limiter.admit(peer, userId, path);

@@ -107,15 +107,34 @@ public final class Hub implements EventBus.EventListener {
      * from one particular thread (an SSE response is written by its request's handler thread).
      */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer) {
+        return open(spec, sink, renderer, writer, List.of());
+    }
+
+    /**
+     * Registers a new client of an endpoint that joins it to {@code rooms} on connect: {@code connected}
+     * lists them, and they are joined without a {@code joined} each (nothing a dialect's client expects).
+     * A room the client may not enter gets the usual {@code error}.
+     */
+    public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, List<String> rooms) {
+        return open(spec, sink, renderer, writers, rooms);
+    }
+
+    private Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms) {
         Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery);
         connections.put(connection.id(), connection);
         audit.record("connection.opened", connection, "ok", null, spec.transport());
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
                 connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());
-        connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
+        connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.copyOf(rooms),
                 settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis()));
         if (!accepting) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
+        }
+        for (String roomText : rooms) {
+            RoomName room = admissible(connection, "join", roomText, null);
+            if (room != null) {
+                subscribe(connection, room, null, null, false, true);
+            }
         }
         return connection;
     }
@@ -138,7 +157,7 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
-        subscribe(connection, room, since, ref, false);
+        subscribe(connection, room, since, ref, false, false);
     }
 
     /**
@@ -148,7 +167,7 @@ public final class Hub implements EventBus.EventListener {
     public void sync(Connection connection, String roomText, String ref) {
         RoomName room = admissible(connection, "sync", roomText, ref);
         if (room != null) {
-            subscribe(connection, room, null, ref, true);
+            subscribe(connection, room, null, ref, true, false);
         }
     }
 
@@ -157,7 +176,7 @@ public final class Hub implements EventBus.EventListener {
      * already authorised; otherwise like {@link #join}.
      */
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
-        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false);
+        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false);
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
@@ -186,7 +205,8 @@ public final class Hub implements EventBus.EventListener {
         return room;
     }
 
-    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync) {
+    /** @param quiet joined on connect: no {@code joined} answer */
+    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync, boolean quiet) {
         Map<RoomName, Subscription> joined = connection.subscriptions();
         if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
             reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
@@ -211,12 +231,13 @@ public final class Hub implements EventBus.EventListener {
         }
         audit.record("room.joined", connection, sync ? "sync" : since == null ? "live" : "resume", room.value(), null);
         if (room.equals(STATS_ROOM)) {
-            subscription.start(List.of(new Outbound.Joined(room.value(), null, null, null, null)), List.of(), -1);
+            subscription.start(quiet ? List.of() : List.of(new Outbound.Joined(room.value(), null, null, null, null)), List.of(), -1);
         } else if (sync) {
             startFromState(subscription);
         } else if (since == null) {
             Optional<EventId> last = log.lastId(room);
-            subscription.start(List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)), List.of(), position(last));
+            subscription.start(quiet ? List.of() : List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)),
+                    List.of(), position(last));
         } else {
             startFrom(subscription, since);
         }

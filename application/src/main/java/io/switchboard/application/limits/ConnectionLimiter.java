@@ -67,11 +67,21 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         return admission;
     }
 
-    private Admission decide(String ip, String userId) {
-        if (!attemptAllowed(ip)) {
-            return new Admission.Refused(429, "RATE_LIMITED",
-                    "too many connection attempts from this address: at most " + settings.attemptsPerIpPerMinute() + " per minute");
+    /**
+     * Counts a connection attempt from {@code ip}, before anything else about it is checked (so failed
+     * token guesses count too); the refusal (429) when the address is over its attempts per minute, else {@code null}.
+     */
+    public Admission.Refused attempt(String ip, String endpoint) {
+        if (attemptAllowed(ip)) {
+            return null;
         }
+        Admission.Refused refused = new Admission.Refused(429, "RATE_LIMITED",
+                "too many connection attempts from this address: at most " + settings.attemptsPerIpPerMinute() + " per minute");
+        audit.record("limit.rejected", null, null, ip, endpoint, "429", null, refused.message());
+        return refused;
+    }
+
+    private Admission decide(String ip, String userId) {
         // An evicting total limit decides last: a connection the per-IP or per-user limit refuses evicts no one.
         boolean counted = take(total, settings.total());
         if (!counted && settings.totalPolicy() == LimitSettings.LimitPolicy.REJECT) {

@@ -206,11 +206,13 @@ class Seed001ChoiceSherpaTest {
             try (JsonWebSocket slow = JsonWebSocket.connect(SeedHub.ws(small, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")))) {
                 slow.nextOfType("connected", WAIT);
                 slow.pauseReading();
-                StringBuilder burst = new StringBuilder("[");
-                for (int i = 0; i < 2000; i++) {
-                    burst.append(i == 0 ? "" : ",").append("{\"room\":\"session:s-1\",\"type\":\"dashboard.update\",\"meta\":{\"updateType\":\"component.output\"},\"data\":{\"n\":").append(i).append(",\"pad\":\"").append("x".repeat(200)).append("\"}}");
+                for (int batch = 0; batch < 2; batch++) {   // two batches of 1,000 (hub.publish.max-batch)
+                    StringBuilder burst = new StringBuilder("[");
+                    for (int i = 0; i < 1000; i++) {
+                        burst.append(i == 0 ? "" : ",").append("{\"room\":\"session:s-1\",\"type\":\"dashboard.update\",\"meta\":{\"updateType\":\"component.output\"},\"data\":{\"n\":").append(batch * 1000 + i).append(",\"pad\":\"").append("x".repeat(200)).append("\"}}");
+                    }
+                    SeedHub.publish(small, burst.append(']').toString(), PUBLISHER);
                 }
-                SeedHub.publish(small, burst.append(']').toString(), PUBLISHER);
                 Thread.sleep(500);
                 slow.resumeReading();
                 JsonNode dropped = slow.nextOfType("error", Duration.ofSeconds(10));
