@@ -2,6 +2,7 @@ package io.switchboard.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.HubProcess;
+import io.switchboard.bootstrap.testing.TestSchema;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterEach;
@@ -12,10 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +33,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * when PostgreSQL is not reachable, except on CI ({@code CI=true}), where that fails.
  */
 class PostgresClusterLimitsTest {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String USER = "postgres";
+    private static final String SERVER = TestSchema.SERVER;
+    private static final String USER = TestSchema.USER;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @TempDir
@@ -47,7 +45,7 @@ class PostgresClusterLimitsTest {
     @BeforeAll
     static void requirePostgres() {
         try {
-            sql("SELECT 1");
+            TestSchema.sql("SELECT 1");
         } catch (SQLException e) {
             String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
             if ("true".equals(System.getenv("CI"))) {
@@ -62,7 +60,7 @@ class PostgresClusterLimitsTest {
     void stopNodes() throws SQLException {
         nodes.forEach(HubProcess::close);
         if (schema != null) {
-            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            TestSchema.drop(schema);
         }
     }
 
@@ -127,7 +125,7 @@ class PostgresClusterLimitsTest {
     /** Two nodes on a new schema with a per-user limit of 2 and {@code policy}. */
     private List<HubProcess> cluster(String policy) throws Exception {
         schema = "sb_limits_" + Long.toHexString(System.nanoTime());
-        sql("CREATE SCHEMA " + schema);
+        TestSchema.sql("CREATE SCHEMA " + schema);
         Path config = temp.resolve("cluster.yaml");
         Files.writeString(config, """
                 hub:
@@ -172,10 +170,4 @@ class PostgresClusterLimitsTest {
         return URI.create(node.ws() + "?token=" + token);
     }
 
-    private static void sql(String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
-             Statement sql = connection.createStatement()) {
-            sql.execute(statement);
-        }
-    }
 }

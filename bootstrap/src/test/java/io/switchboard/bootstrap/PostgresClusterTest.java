@@ -2,6 +2,7 @@ package io.switchboard.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.HubProcess;
+import io.switchboard.bootstrap.testing.TestSchema;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -11,10 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +28,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * except on CI ({@code CI=true}), where that fails.
  */
 class PostgresClusterTest {
-    private static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String USER = "postgres";
+    private static final String SERVER = TestSchema.SERVER;
+    private static final String USER = TestSchema.USER;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @TempDir
@@ -44,7 +42,7 @@ class PostgresClusterTest {
     static void startTwoNodes() throws Exception {
         schema = "sb_cluster_" + Long.toHexString(System.nanoTime());
         try {
-            sql("CREATE SCHEMA " + schema);
+            TestSchema.sql("CREATE SCHEMA " + schema);
         } catch (SQLException e) {
             String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
             if ("true".equals(System.getenv("CI"))) {
@@ -73,7 +71,7 @@ class PostgresClusterTest {
             }
         }
         if (schema != null) {
-            sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            TestSchema.drop(schema);
         }
     }
 
@@ -108,10 +106,4 @@ class PostgresClusterTest {
         }
     }
 
-    private static void sql(String statement) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
-             Statement sql = connection.createStatement()) {
-            sql.execute(statement);
-        }
-    }
 }

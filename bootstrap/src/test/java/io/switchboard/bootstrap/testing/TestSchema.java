@@ -1,0 +1,46 @@
+package io.switchboard.bootstrap.testing;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/** A PostgreSQL schema of its own for one test class's hub nodes, on the local server. */
+public final class TestSchema {
+    public static final String SERVER = "jdbc:postgresql://127.0.0.1:5432/test";
+    public static final String USER = "postgres";
+    private static final String DEADLOCK = "40P01";
+
+    private TestSchema() {
+    }
+
+    public static void sql(String statement) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
+             Statement sql = connection.createStatement()) {
+            sql.execute(statement);
+        }
+    }
+
+    /**
+     * Drops the schema. A node that just stopped may still have a transaction of its heartbeat in
+     * flight on the server; dropping its tables then deadlocks with it, so a deadlock is tried again.
+     */
+    public static void drop(String schema) throws SQLException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+                return;
+            } catch (SQLException e) {
+                if (!DEADLOCK.equals(e.getSQLState()) || attempt == 5) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(200L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+}
