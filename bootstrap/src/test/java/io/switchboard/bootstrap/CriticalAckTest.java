@@ -48,6 +48,9 @@ class CriticalAckTest {
 
             awaitMetric(hub, "switchboard_critical_unacknowledged_total", 1);
             assertEquals(2, metric(hub, "switchboard_critical_resent_total"));
+            JsonNode critical = JsonWebSocket.json().readTree(hub.get("/api/v1/stats").body()).path("events").path("critical");
+            assertEquals(2, critical.path("resent").asLong(), "stats agree: " + critical);
+            assertEquals(1, critical.path("unacknowledged").asLong(), "stats agree: " + critical);
             String marker = publish(hub, ROOM, "marker", "{}", null, false);
             assertEquals(marker, client.nextEvents(1, WAIT).getFirst().path("id").asText(), "no third re-send");
         }

@@ -149,7 +149,7 @@ class OperationsTest {
 
     // ---- helpers ----
 
-    /** SPEC 10's object plus the redaction and bridge counters, exactly: these fields and no others, numbers where numbers belong. */
+    /** SPEC 10's object plus the redaction, bridge and critical-ack counters, exactly: these fields and no others, numbers where numbers belong. */
     private static void assertStatsShape(JsonNode stats) {
         assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs"),
                 fieldNames(stats), stats.toString());
@@ -158,7 +158,8 @@ class OperationsTest {
         assertFields(stats.path("connections"), Set.of("total", "websocket", "sse"), Set.of("byEndpoint"));
         assertFields(stats.path("rooms"), Set.of("active"), Set.of());
         assertFields(stats.path("events"), Set.of("published", "delivered", "dropped", "throttled", "invalid", "redacted"),
-                Set.of("byType", "bridge"));
+                Set.of("byType", "bridge", "critical"));
+        assertEquals(Set.of("resent", "unacknowledged"), fieldNames(stats.path("events").path("critical")), stats.toString());
         assertEquals(Set.of("published", "unmatched", "unroutable"), fieldNames(stats.path("events").path("bridge")), stats.toString());
         assertFields(stats.path("rates"), Set.of("publishedPerSec", "deliveredPerSec"), Set.of());
         assertFields(stats.path("latencyMs"), Set.of("p50", "p99"), Set.of());

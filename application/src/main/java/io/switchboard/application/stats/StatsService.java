@@ -54,7 +54,8 @@ public final class StatsService implements StatsQuery {
                 new StatsSnapshot.Connections(websocket + sse, websocket, sse, byEndpoint),
                 new StatsSnapshot.Rooms(hub.activeRooms()),
                 new StatsSnapshot.Events(metrics.published(), metrics.delivered(), metrics.dropped(),
-                        metrics.throttled(), metrics.invalid(), metrics.byType(), metrics.redacted(), metrics.bridged()),
+                        metrics.throttled(), metrics.invalid(), metrics.byType(), metrics.redacted(), metrics.bridged(),
+                        java.util.Map.of("resent", metrics.criticalResent(), "unacknowledged", metrics.criticalUnacknowledged())),
                 new StatsSnapshot.Rates(rates[0], rates[1]),
                 new StatsSnapshot.LatencyMs(latency.percentileMillis(0.50), latency.percentileMillis(0.99)));
     }

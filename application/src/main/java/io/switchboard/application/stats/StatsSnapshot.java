@@ -15,9 +15,10 @@ public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections co
     /**
      * @param redacted events whose data {@code hub.redaction} changed
      * @param bridge   domain events posted to the bridge, by outcome: published, unmatched, unroutable
+     * @param critical critical events sent again for want of an ack ({@code resent}) and given up on ({@code unacknowledged})
      */
     public record Events(long published, long delivered, long dropped, long throttled, long invalid,
-                         Map<String, Long> byType, long redacted, Map<String, Long> bridge) {
+                         Map<String, Long> byType, long redacted, Map<String, Long> bridge, Map<String, Long> critical) {
     }
 
     public record Rates(double publishedPerSec, double deliveredPerSec) {
