@@ -2,6 +2,7 @@ package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.limits.LocalConnectionLedger;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.BridgePositions;
 import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
@@ -45,6 +46,7 @@ public final class EventStorage implements AutoCloseable {
     private final RoomMembers members;
     private final RoomDirectory rooms;
     private final StateStore states;
+    private BridgePositions positions;
     private ConnectionLedger ledger = new LocalConnectionLedger();
 
     private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
@@ -61,21 +63,25 @@ public final class EventStorage implements AutoCloseable {
     }
 
     /** The ports a database keeps besides the event log: audit log, declarations, state documents, memberships. */
-    private static EventStorage inDatabase(EventBus bus, EventLog log, JdbcDatabase database, Clock clock, String description,
-                                           AutoCloseable resources) {
+    private static <S extends EventBus & EventLog & ClaimedAppends> EventStorage inDatabase(S store, JdbcDatabase database, Clock clock,
+                                                                                           String description, AutoCloseable resources) {
         JdbcRooms rooms = new JdbcRooms(database.client(), database.dialect());
-        return new EventStorage(bus, log, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
+        EventStorage storage = new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
                 new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
                 new JdbcRoomMembers(database.client()), rooms, rooms, description, resources);
+        storage.positions = new JdbcBridgePositions(database.client(), database.dialect(), store);
+        return storage;
     }
 
     /** Everything in this process's memory: fast, and gone on restart. */
     public static EventStorage inMemory(HistoryRetention retention, Clock clock) {
         InMemoryEventStore store = new InMemoryEventStore(retention, clock);
         InMemoryRooms rooms = new InMemoryRooms();
-        return new EventStorage(store, store, new InMemoryPublishReceipts(IDEMPOTENCY_WINDOW, clock),
+        EventStorage storage = new EventStorage(store, store, new InMemoryPublishReceipts(IDEMPOTENCY_WINDOW, clock),
                 new InMemoryAuditLog(AUDIT_ENTRIES_IN_MEMORY), new InMemoryRoomMembers(), rooms, rooms,
                 "in memory (events are lost on restart)", () -> { });
+        storage.positions = new InMemoryBridgePositions(store);
+        return storage;
     }
 
     /**
@@ -90,7 +96,7 @@ public final class EventStorage implements AutoCloseable {
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
             JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
-            return inDatabase(store, store, database, clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
+            return inDatabase(store, database, clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
         } catch (RuntimeException e) {
             database.close();
             throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
@@ -130,7 +136,7 @@ public final class EventStorage implements AutoCloseable {
             ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
                     NODE_EXPIRY);
             PostgresConnectionLedger places = ledger;
-            EventStorage storage = inDatabase(store, store, database, clock, where + " (schema " + schema + ")", () -> {
+            EventStorage storage = inDatabase(store, database, clock, where + " (schema " + schema + ")", () -> {
                 try {
                     places.close();
                     listening.close();
@@ -184,6 +190,11 @@ public final class EventStorage implements AutoCloseable {
 
     public StateStore states() {
         return states;
+    }
+
+    /** How far the domain-event bridge has read its intake room; kept with the events, so lost only together with them. */
+    public BridgePositions bridgePositions() {
+        return positions;
     }
 
     /**

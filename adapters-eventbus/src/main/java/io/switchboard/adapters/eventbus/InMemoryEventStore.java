@@ -52,6 +52,11 @@ final class InMemoryEventStore implements EventBus, EventLog {
         return stored;
     }
 
+    /** Every room's position before its first event. */
+    EventId origin() {
+        return new EventId(base);
+    }
+
     @Override
     public void subscribe(EventListener listener) {
         listeners.add(listener);

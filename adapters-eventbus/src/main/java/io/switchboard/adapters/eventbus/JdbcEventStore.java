@@ -1,6 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 
 /**
  * The bus and log of one process on a JDBC database. Ids are 1, 2, 3... per room, assigned in
@@ -28,7 +30,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * is one transaction. Listeners hear events after commit, under the room's lock, in id order.
  * Resume answers and trimming: {@link RetainedHistory}.
  */
-final class JdbcEventStore implements EventBus, EventLog {
+final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
     static final int TRIM_EVERY = RetainedHistory.TRIM_EVERY;
 
     private final DbClient db;
@@ -50,6 +52,11 @@ final class JdbcEventStore implements EventBus, EventLog {
         if (drafts.isEmpty()) {
             return List.of();
         }
+        return append(drafts, tx -> true).orElseThrow();
+    }
+
+    @Override
+    public Optional<List<Event>> append(List<EventDraft> drafts, Predicate<DbTransaction> claim) {
         List<RoomSequence> rooms = lockInNameOrder(drafts);
         try {
             Map<RoomName, Long> lastIds = new HashMap<>();
@@ -62,7 +69,9 @@ final class JdbcEventStore implements EventBus, EventLog {
             for (EventDraft draft : drafts) {
                 events.add(Event.from(draft, new EventId(lastIds.merge(draft.room(), 1L, Long::sum)), now));
             }
-            store(events, rooms, lastIds);
+            if (!store(events, rooms, lastIds, claim)) {
+                return Optional.empty();
+            }
             for (RoomSequence room : rooms) {
                 room.committed(lastIds.get(room.room()));
             }
@@ -72,7 +81,7 @@ final class JdbcEventStore implements EventBus, EventLog {
             for (RoomSequence room : rooms) {
                 history.trimIfDue(room.room(), previous.get(room.room()), lastIds.get(room.room()));
             }
-            return events;
+            return Optional.of(events);
         } finally {
             rooms.reversed().forEach(RoomSequence::unlock);
         }
@@ -117,8 +126,13 @@ final class JdbcEventStore implements EventBus, EventLog {
         }
     }
 
-    private void store(List<Event> events, List<RoomSequence> rooms, Map<RoomName, Long> lastIds) {
+    private boolean store(List<Event> events, List<RoomSequence> rooms, Map<RoomName, Long> lastIds, Predicate<DbTransaction> claim) {
+        boolean[] claimed = {false};
         Transactions.run(db, tx -> {
+            if (!claim.test(tx)) {
+                return;
+            }
+            claimed[0] = true;
             for (RoomSequence room : rooms) {
                 rows.saveLastId(tx, room.room(), lastIds.get(room.room()), room.stored());
             }
@@ -126,6 +140,7 @@ final class JdbcEventStore implements EventBus, EventLog {
                 rows.insert(tx, event);
             }
         });
+        return claimed[0];
     }
 
     private RoomSequence sequence(RoomName room) {

@@ -1,6 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
 import io.helidon.dbclient.DbClient;
+import io.helidon.dbclient.DbTransaction;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.HistoryRetention;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The bus and log of one node of several sharing a PostgreSQL database. An append allocates
@@ -29,7 +31,7 @@ import java.util.TreeMap;
  * {@link #channel} with each room's new last id; {@link CommittedFeed} delivers to this node's
  * listeners, after commit, what any node committed.
  */
-final class PostgresEventStore implements EventBus, EventLog {
+final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
     private final DbClient db;
     private final EventRows rows;
     private final RetainedHistory history;
@@ -56,12 +58,22 @@ final class PostgresEventStore implements EventBus, EventLog {
         if (drafts.isEmpty()) {
             return List.of();
         }
+        return append(drafts, tx -> true).orElseThrow();
+    }
+
+    @Override
+    public Optional<List<Event>> append(List<EventDraft> drafts, Predicate<DbTransaction> claim) {
         Map<RoomName, Integer> counts = new TreeMap<>();
         drafts.forEach(draft -> counts.merge(draft.room(), 1, Integer::sum));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Event> events = new ArrayList<>(drafts.size());
         Map<RoomName, Long> lastIds = new HashMap<>();
+        boolean[] claimed = {false};
         Transactions.run(db, tx -> {
+            if (!claim.test(tx)) {
+                return;
+            }
+            claimed[0] = true;
             Map<RoomName, Long> assigned = new HashMap<>();
             counts.forEach((room, count) -> {
                 long last = rows.reserve(tx, room, count);
@@ -75,11 +87,14 @@ final class PostgresEventStore implements EventBus, EventLog {
             }
             lastIds.forEach((room, last) -> tx.get("SELECT pg_notify(?, ?) IS NULL AS sent", channel, payload(room, last)));
         });
+        if (!claimed[0]) {
+            return Optional.empty();
+        }
         Map<RoomName, List<Event>> byRoom = new LinkedHashMap<>();
         events.forEach(event -> byRoom.computeIfAbsent(event.room(), room -> new ArrayList<>()).add(event));
         byRoom.forEach(feed::committed);
         counts.forEach((room, count) -> history.trimIfDue(room, lastIds.get(room) - count, lastIds.get(room)));
-        return events;
+        return Optional.of(events);
     }
 
     @Override

@@ -44,6 +44,21 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
 
     @Override
     public DomainEventReceipt publish(DomainEventCommand command) {
+        return publish(command, publish, () -> { }, true);
+    }
+
+    /**
+     * Bridges domain events of the bus intake: publishes through {@code via}, or when no rule makes an
+     * event of them runs {@code nothingToPublish} instead; outcomes are counted only after either
+     * succeeded, so a node that lost the intake event to another counts nothing. A malformed envelope
+     * is not counted as invalid input here: the intake counts it once, as rejected.
+     */
+    DomainEventReceipt publish(DomainEventCommand command, PublishEventsUseCase via, Runnable nothingToPublish) {
+        return publish(command, via, nothingToPublish, false);
+    }
+
+    private DomainEventReceipt publish(DomainEventCommand command, PublishEventsUseCase via, Runnable nothingToPublish,
+                                       boolean countInvalid) {
         List<Problem> problems = new ArrayList<>(command.readProblems());
         List<DomainEvent> events = command.events();
         if (events.isEmpty()) {
@@ -54,7 +69,9 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
             envelopes.add(envelope(events.get(i), command.batch() ? "[" + i + "]." : "", problems));
         }
         if (!problems.isEmpty()) {
-            metrics.invalidInput();
+            if (countInvalid) {
+                metrics.invalidInput();
+            }
             throw new InvalidInputException(problems);
         }
         List<EventSubmission> submissions = new ArrayList<>();
@@ -67,11 +84,13 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
         if (!submissions.isEmpty()) {
             PublishReceipt receipt;
             try {
-                receipt = publish.publish(new PublishCommand(submissions, true, null, "bridge", List.of()));
+                receipt = via.publish(new PublishCommand(submissions, true, null, "bridge", List.of()));
             } catch (InvalidInputException e) {
                 throw new InvalidInputException(e.problems().stream().map(p -> blame(p, origins)).toList());
             }
             receipt.ids().forEach(ids::putAll);
+        } else {
+            nothingToPublish.run();
         }
         outcomes.forEach(metrics::bridged);
         int ignored = (int) outcomes.stream().filter(o -> o != BridgeOutcome.PUBLISHED).count();

@@ -38,8 +38,19 @@ public final class PublishService implements PublishEventsUseCase {
     private final PublishReceipts receipts;
     private final HubMetrics metrics;
     private final Object[] keyLocks = new Object[LOCK_STRIPES];
+    private final Set<RoomName> intakeRooms;
 
     public PublishService(PublishSettings settings, EventBus bus, PublishReceipts receipts, HubMetrics metrics, RoomRules roomRules) {
+        this(settings, bus, receipts, metrics, roomRules, Set.of());
+    }
+
+    /**
+     * @param intakeRooms hub-owned ({@code $}) rooms publishers may nevertheless publish to: the
+     *                    domain-event bridge's intake room. Not for the bridge's own output, or it would feed itself.
+     */
+    public PublishService(PublishSettings settings, EventBus bus, PublishReceipts receipts, HubMetrics metrics, RoomRules roomRules,
+                          Set<RoomName> intakeRooms) {
+        this.intakeRooms = Set.copyOf(intakeRooms);
         this.settings = settings;
         this.roomRules = roomRules;
         this.bus = bus;
@@ -182,7 +193,7 @@ public final class PublishService implements PublishEventsUseCase {
             return null;
         }
         RoomName room = new RoomName(name);
-        if (room.reserved()) {
+        if (room.reserved() && !intakeRooms.contains(room)) {
             problems.add(new Problem(field, "room " + room + " is reserved for the hub"));
             return null;
         }

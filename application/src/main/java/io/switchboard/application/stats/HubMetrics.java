@@ -27,8 +27,11 @@ public final class HubMetrics {
     private final Map<BridgeOutcome, LongAdder> bridged = new java.util.EnumMap<>(BridgeOutcome.class);
     private final LatencyHistogram latency = new LatencyHistogram();
 
-    /** What became of one domain event posted to the bridge. */
-    public enum BridgeOutcome { PUBLISHED, UNMATCHED, UNROUTABLE }
+    /**
+     * What became of one domain event posted to the bridge. {@code REJECTED}: an event of the intake
+     * room that is no valid envelope, or whose room events could not be published; it is skipped.
+     */
+    public enum BridgeOutcome { PUBLISHED, UNMATCHED, UNROUTABLE, REJECTED }
 
     public HubMetrics() {
         for (BridgeOutcome outcome : BridgeOutcome.values()) {

@@ -14,7 +14,7 @@ public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections co
 
     /**
      * @param redacted events whose data {@code hub.redaction} changed
-     * @param bridge   domain events posted to the bridge, by outcome: published, unmatched, unroutable
+     * @param bridge   domain events posted to the bridge, by outcome: published, unmatched, unroutable, rejected (bus intake)
      * @param critical critical events sent again for want of an ack ({@code resent}) and given up on ({@code unacknowledged})
      */
     public record Events(long published, long delivered, long dropped, long throttled, long invalid,
