@@ -7,6 +7,7 @@ import io.switchboard.application.bridge.Template;
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.publish.Redaction;
 import io.switchboard.domain.EventType;
+import io.switchboard.domain.RoomName;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,8 +21,11 @@ import java.util.Set;
  * {@code hub.bridge.rules} and {@code hub.redaction}: lists of objects in the configuration file
  * (no environment variables). Every problem names its key, e.g. {@code hub.bridge.rules.0.room}.
  */
-record BridgeConfig(List<BridgeRule> rules, Redaction redaction) {
+record BridgeConfig(List<BridgeRule> rules, Redaction redaction, RoomName intakeRoom) {
     static final String RULES = "hub.bridge.rules";
+    static final String INTAKE_ROOM = "hub.bridge.intake-room";
+    /** The hub's own rooms with another purpose. */
+    private static final Set<String> OTHER_HUB_ROOMS = Set.of("$stats", "$commands", "$audit");
     static final String REDACTION = "hub.redaction";
 
     private static final Set<String> RULE_SCALARS = Set.of("aggregate-type", "room", "type", "critical", "key");
@@ -30,7 +34,7 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction) {
     private static final Set<String> LISTS = Set.of("event-types", "types", "drop");
     private static final Set<String> MAPS = Set.of("meta", "truncate");
 
-    static final BridgeConfig NONE = new BridgeConfig(List.of(), Redaction.NONE);
+    static final BridgeConfig NONE = new BridgeConfig(List.of(), Redaction.NONE, new RoomName("$domain-events"));
 
     /** Whether {@code leaf} is a setting of this class's lists (the caller then asks {@link #known}). */
     static boolean covers(String leaf) {
@@ -43,6 +47,9 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction) {
      * {@code hub.bridge.rules.<n>.meta.<field>}, {@code hub.redaction.<n>.drop.<m>}, …
      */
     static boolean known(String leaf) {
+        if (leaf.equals(INTAKE_ROOM)) {
+            return true;
+        }
         if (leaf.startsWith(RULES + ".")) {
             return entrySetting(leaf.substring(RULES.length() + 1), RULE_SCALARS, Set.of("event-types", "drop"), MAPS);
         }
@@ -81,7 +88,23 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction) {
                 redactions.add(rule);
             }
         }
-        return new BridgeConfig(rules, new Redaction(redactions));
+        return new BridgeConfig(rules, new Redaction(redactions), intakeRoom(values));
+    }
+
+    /** The intake room must be one of the hub's own rooms, so clients can neither join nor mistake it for theirs. */
+    private static RoomName intakeRoom(ConfigValues values) {
+        String name = values.text(INTAKE_ROOM).trim();
+        String problem = RoomName.problemWith(name);
+        if (problem == null && !name.startsWith("$")) {
+            problem = "must start with $ (a room of the hub's own, which clients cannot join)";
+        } else if (problem == null && OTHER_HUB_ROOMS.contains(name)) {
+            problem = name + " is the hub's room for something else";
+        }
+        if (problem != null) {
+            values.problem(INTAKE_ROOM + ": '" + name + "' " + problem);
+            return NONE.intakeRoom();
+        }
+        return new RoomName(name);
     }
 
     private static List<Config> entries(ConfigValues values, String key) {

@@ -88,6 +88,9 @@ final class ConfigSchema {
                     "Requests to `/hooks/{id}` are published as `new-request` to the declared room `<namespace>:{id}`."),
             new ConfigKey("hub.webhooks.max-body-bytes", Kind.INTEGER, "1048576", "Largest webhook request body; larger gets 413."),
             new ConfigKey("hub.stats-interval", Kind.DURATION, "5s", "How often `stats_update` is pushed to room `$stats`."),
+            new ConfigKey(BridgeConfig.INTAKE_ROOM, Kind.TEXT, "$domain-events",
+                    "Room whose events carry domain event envelopes for the bridge rules (an application's outbox, or "
+                            + "`POST /api/v1/events`); one of the hub's own `$` rooms, which clients cannot join."),
             new ConfigKey("hub.shutdown-grace", Kind.DURATION, "10s",
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
             new ConfigKey("hub.data-dir", Kind.TEXT, "./data",

@@ -22,23 +22,29 @@ import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.publish.RedactingBus;
+import io.switchboard.application.bridge.BusIntake;
 import io.switchboard.application.bridge.DomainEventBridge;
+import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.application.stats.StatsService;
+import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** The composition root: builds the hub from settings, starts it, and stops it gracefully. */
 final class Switchboard {
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
     private static final long MAX_HTTP_BODY_BYTES = 32L * 1024 * 1024;
+    private static final long INTAKE_POLL_SECONDS = 5;
 
     private final WebServer server;
     private final Hub hub;
@@ -95,7 +101,14 @@ final class Switchboard {
         storage.bus().subscribe(hub);
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
         EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);
-        PublishService publish = new PublishService(settings.publish(), bus, storage.receipts(), metrics, roomRules);
+        RoomName intakeRoom = settings.bridge().intakeRoom();
+        PublishService publish = new PublishService(settings.publish(), bus, storage.receipts(), metrics, roomRules, Set.of(intakeRoom));
+        // the bridge's own events may not go to the intake room, or it would feed itself
+        Function<EventBus, PublishEventsUseCase> bridgePublish = via -> new PublishService(settings.publish(),
+                new RedactingBus(via, settings.bridge().redaction(), metrics), storage.receipts(), metrics, roomRules);
+        DomainEventBridge bridge = new DomainEventBridge(settings.bridge().rules(), bridgePublish.apply(storage.bus()), metrics);
+        BusIntake intake = new BusIntake(intakeRoom, bridge, bridgePublish, storage.bridgePositions(), storage.log(), metrics, writers);
+        storage.bus().subscribe(intake);
         StatsService stats = new StatsService(hub, metrics, clock);
 
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
@@ -111,7 +124,7 @@ final class Switchboard {
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.webhooks().maxBodyBytes(), new DomainEventBridge(settings.bridge().rules(), publish, metrics));
+                settings.webhooks().maxBodyBytes(), bridge);
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
@@ -139,6 +152,9 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(hub::heartbeat), tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
+        // at start: what arrived while no node ran; then now and then, in case a notification was missed
+        intake.wake();
+        timers.scheduleAtFixedRate(guarded(intake::wake), INTAKE_POLL_SECONDS, INTAKE_POLL_SECONDS, TimeUnit.SECONDS);
         long statsMs = settings.statsInterval().toMillis();
         timers.scheduleAtFixedRate(guarded(stats::broadcast), statsMs, statsMs, TimeUnit.MILLISECONDS);
         for (WebSocketEndpoint endpoint : settings.wsEndpoints()) {

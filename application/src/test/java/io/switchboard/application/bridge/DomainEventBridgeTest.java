@@ -97,7 +97,7 @@ class DomainEventBridgeTest {
         assertEquals("{\"title\":\"New\"}", draft.data());
         assertEquals(Map.of("updateType", "session.metadata", "correlationId", "c-1"), draft.meta());
         assertEquals("s-1", draft.key());
-        assertEquals(Map.of("published", 1L, "unmatched", 0L, "unroutable", 0L), metrics.bridged());
+        assertEquals(Map.of("published", 1L, "unmatched", 0L, "unroutable", 0L, "rejected", 0L), metrics.bridged());
     }
 
     @Test
@@ -127,7 +127,7 @@ class DomainEventBridgeTest {
         assertEquals(4, receipt.ignored());
         assertEquals(Map.of("session:s-9", "1"), receipt.ids());
         assertEquals("null", stored.getFirst().data());
-        assertEquals(Map.of("published", 1L, "unmatched", 2L, "unroutable", 2L), metrics.bridged());
+        assertEquals(Map.of("published", 1L, "unmatched", 2L, "unroutable", 2L, "rejected", 0L), metrics.bridged());
     }
 
     @Test
