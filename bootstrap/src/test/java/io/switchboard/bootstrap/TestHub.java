@@ -51,6 +51,17 @@ public final class TestHub implements AutoCloseable {
 
     /** A hub configured by a YAML file with {@code yaml} as its content, plus {@code config} overrides. */
     static TestHub startWithYaml(String yaml, Map<String, String> config) {
+        return startWithYaml(yaml, config, true);
+    }
+
+    /** As {@link #startWithYaml(String, Map)}, on H2 in {@code dataDir}. */
+    static TestHub startDurableWithYaml(Path dataDir, String yaml, Map<String, String> config) {
+        Map<String, String> overrides = new HashMap<>(config);
+        overrides.put("hub.data-dir", dataDir.toString());
+        return startWithYaml(yaml, overrides, false);
+    }
+
+    private static TestHub startWithYaml(String yaml, Map<String, String> config, boolean ephemeral) {
         Map<String, String> overrides = new HashMap<>(config);
         overrides.putIfAbsent("server.port", "0");
         overrides.putIfAbsent("server.host", "127.0.0.1");
@@ -58,7 +69,7 @@ public final class TestHub implements AutoCloseable {
             java.nio.file.Path file = java.nio.file.Files.createTempFile("switchboard-test", ".yaml");
             java.nio.file.Files.writeString(file, yaml);
             file.toFile().deleteOnExit();
-            Settings settings = Settings.from(new ConfigValues(overrides, Map.of()).withFile("--config", file), true);
+            Settings settings = Settings.from(new ConfigValues(overrides, Map.of()).withFile("--config", file), ephemeral);
             return new TestHub(Switchboard.start(settings, Clock.systemUTC()));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
