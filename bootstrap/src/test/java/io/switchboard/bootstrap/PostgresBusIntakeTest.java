@@ -128,6 +128,15 @@ class PostgresBusIntakeTest {
             assertEquals("session.metadata", update.path("updateType").asText(), update.toString());
             assertEquals("corr-Plan", update.path("correlationId").asText(), update.toString());
             assertEquals("Plan", update.path("data").path("title").asText(), update.toString());
+            // an application whose own tables are elsewhere names the hub's schema
+            try (Statement sql = db.createStatement();
+                 PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE.replace("INTO events", "INTO " + schema + ".events"))) {
+                sql.execute("SET LOCAL search_path = public");
+                outbox.setString(1, envelope("s-1", "Qualified"));
+                outbox.executeUpdate();
+                db.commit();
+            }
+            assertEquals("Qualified", client.nextEvents(1, WAIT).getFirst().path("data").path("title").asText());
             assertThrows(AssertionError.class, () -> client.nextEvents(1, Duration.ofSeconds(1)), "the rolled-back event never comes");
         }
     }

@@ -5,3 +5,8 @@ CREATE TABLE bridge_positions (
     room    VARCHAR(129) PRIMARY KEY,
     last_id BIGINT       NOT NULL
 );
+
+-- The outbox trigger resolves rooms and names its notification channel by the schema the hub runs
+-- in, not by the search_path of the application inserting (whose own tables may live elsewhere and
+-- which then writes <schema>.events).
+ALTER FUNCTION switchboard_outbox_id() SET search_path FROM CURRENT;
