@@ -160,7 +160,7 @@ class OperationsTest {
         assertFields(stats.path("events"), Set.of("published", "delivered", "dropped", "throttled", "invalid", "redacted"),
                 Set.of("byType", "bridge", "critical"));
         assertEquals(Set.of("resent", "unacknowledged"), fieldNames(stats.path("events").path("critical")), stats.toString());
-        assertEquals(Set.of("published", "unmatched", "unroutable"), fieldNames(stats.path("events").path("bridge")), stats.toString());
+        assertEquals(Set.of("published", "unmatched", "unroutable", "rejected"), fieldNames(stats.path("events").path("bridge")), stats.toString());
         assertFields(stats.path("rates"), Set.of("publishedPerSec", "deliveredPerSec"), Set.of());
         assertFields(stats.path("latencyMs"), Set.of("p50", "p99"), Set.of());
     }
