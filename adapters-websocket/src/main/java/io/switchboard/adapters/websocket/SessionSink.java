@@ -27,6 +27,8 @@ final class SessionSink implements FrameSink {
     private static final byte[] PING_PAYLOAD = {'h', 'b'};
     /** Gathered frames are written once they reach this size, even before {@link #flush()}. */
     private static final int MAX_GATHERED_BYTES = 64 * 1024;
+    /** A few dozen small frames; doubled as needed (one allocation per drain, so not larger). */
+    private static final int INITIAL_GATHER_BYTES = 4 * 1024;
     private static final Field CONTEXT = contextField();
 
     private final WsSession session;
@@ -119,7 +121,7 @@ final class SessionSink implements FrameSink {
     private void append(byte[] frame) {
         int needed = gatheredLength + frame.length;
         if (gathered == null) {
-            gathered = new byte[Math.max(needed, 1024)];
+            gathered = new byte[Math.max(needed, INITIAL_GATHER_BYTES)];
         } else if (needed > gathered.length) {
             gathered = Arrays.copyOf(gathered, Math.max(needed, Math.min(2 * gathered.length, MAX_GATHERED_BYTES)));
         }

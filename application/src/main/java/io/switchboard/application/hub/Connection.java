@@ -32,6 +32,8 @@ public final class Connection {
     private static final int CLOSED = 2;
     private static final long RATE_WINDOW_NANOS = 10_000_000_000L;
     private static final int MAX_BATCH_CHARS = 64 * 1024;
+    /** How many queued messages the writer takes at once (they leave the bounds while written). */
+    private static final int WRITE_CHUNK = 32;
     private static final VarHandle STATE;
     private static final VarHandle WRITING;
 
@@ -369,39 +371,55 @@ public final class Connection {
 
     private void writeQueued() {
         StringBuilder batch = spec.batch() ? new StringBuilder() : null;
-        Outbound message;
-        while (state != CLOSED && (message = queue.poll()) != null) {
-            long dropped = droppedUnreported.getAndSet(0);
-            if (dropped > 0) {
-                write(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
-                        dropped + " message(s) dropped: the client reads too slowly", null, dropped)), batch);
-            }
-            if (message instanceof Outbound.Ping) {
-                flush(batch);
-                sink.ping();
-            } else if (message instanceof Outbound.PingReply reply) {
-                flush(batch);
-                sink.pong(reply.payload());
-            } else if (message instanceof Outbound.Close close) {
-                flush(batch);
-                sink.flush();
-                closeCode = close.code();
-                sink.close(close.code(), close.reason());
-                markClosed(close.code());
-                return;
-            } else {
-                write(renderer.render(message), batch);
-                if (message instanceof Delivery delivery) {
-                    metrics.delivered(delivery);
-                    if (delivery.event().critical() && sink.expectsPong()) {
-                        // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
-                        metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
-                    }
+        Outbound[] taken = new Outbound[WRITE_CHUNK];
+        int count;
+        while (state != CLOSED && (count = queue.pollInto(taken)) > 0) {
+            for (int i = 0; i < count; i++) {
+                Outbound message = taken[i];
+                taken[i] = null;
+                if (state == CLOSED) {
+                    return;
+                }
+                if (!writeOne(message, batch)) {
+                    return;
                 }
             }
         }
         flush(batch);
         sink.flush();
+    }
+
+    /** Writes one message; {@code false} when it closed the connection. */
+    private boolean writeOne(Outbound message, StringBuilder batch) {
+        long dropped = droppedUnreported.get() == 0 ? 0 : droppedUnreported.getAndSet(0);
+        if (dropped > 0) {
+            write(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
+                    dropped + " message(s) dropped: the client reads too slowly", null, dropped)), batch);
+        }
+        if (message instanceof Outbound.Ping) {
+            flush(batch);
+            sink.ping();
+        } else if (message instanceof Outbound.PingReply reply) {
+            flush(batch);
+            sink.pong(reply.payload());
+        } else if (message instanceof Outbound.Close close) {
+            flush(batch);
+            sink.flush();
+            closeCode = close.code();
+            sink.close(close.code(), close.reason());
+            markClosed(close.code());
+            return false;
+        } else {
+            write(renderer.render(message), batch);
+            if (message instanceof Delivery delivery) {
+                metrics.delivered(delivery);
+                if (delivery.event().critical() && sink.expectsPong()) {
+                    // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
+                    metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
+                }
+            }
+        }
+        return true;
     }
 
     private void write(String frame, StringBuilder batch) {

@@ -55,6 +55,25 @@ final class OutboundQueue {
         return false;
     }
 
+    /**
+     * Moves up to {@code into.length} messages, oldest first, into {@code into}; they no longer count
+     * against the bounds. One lock acquisition for the lot, so the writer does not contend with the
+     * fan-out once per message.
+     *
+     * @return how many were moved
+     */
+    synchronized int pollInto(Outbound[] into) {
+        int n = 0;
+        Outbound message;
+        while (n < into.length && (message = items.pollFirst()) != null) {
+            if (message.bounded()) {
+                uncount(message);
+            }
+            into[n++] = message;
+        }
+        return n;
+    }
+
     synchronized Outbound poll() {
         Outbound message = items.pollFirst();
         if (message != null && message.bounded()) {
