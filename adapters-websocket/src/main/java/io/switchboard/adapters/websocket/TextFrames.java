@@ -43,8 +43,9 @@ final class TextFrames {
             frame[3] = (byte) n;
         } else {
             frame[1] = 127;
+            long length = n; // shifted as a long: an int shift by 56 would wrap to 24
             for (int i = 0; i < 8; i++) {
-                frame[2 + i] = (byte) (n >>> (56 - 8 * i));
+                frame[2 + i] = (byte) (length >>> (56 - 8 * i));
             }
         }
         System.arraycopy(payload, 0, frame, header, n);
