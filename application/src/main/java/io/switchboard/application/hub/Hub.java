@@ -89,7 +89,7 @@ public final class Hub implements EventBus.EventListener {
     /** Whether {@code room} has as many local members as {@code hub.limits.per-room} allows; for checks before connecting. */
     public boolean full(RoomName room) {
         int limit = settings.maxConnectionsPerRoom();
-        return limit > 0 && rooms.members(room).size() >= limit;
+        return limit > 0 && rooms.size(room) >= limit;
     }
 
     /** False once shutdown began: transports answer new clients with 503. */
