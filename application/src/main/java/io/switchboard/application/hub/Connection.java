@@ -351,6 +351,19 @@ public final class Connection {
         return false;
     }
 
+    /**
+     * Keeps the writer from starting until {@link #release()}: a new client must not see
+     * {@code connected} before the rooms it is joined to on connect can hear events.
+     */
+    void hold() {
+        writing = true;
+    }
+
+    /** Lets the writer send what was queued while {@link #hold() held}. */
+    void release() {
+        writers.execute(this::drain);
+    }
+
     private void signalWriter() {
         if (WRITING.compareAndSet(this, false, true)) {
             writers.execute(this::drain);
