@@ -85,7 +85,9 @@ final class Switchboard {
         // subscriber, and copying them for each was a large part of its cost in profiles.
         ExecutorService writers = Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().inheritInheritableThreadLocals(false).factory());
-        AuditTrail audit = new AuditTrail(storage.audit(), clock);
+        // Several nodes on one database: each streams every node's audit entries (docs/operations.md).
+        AuditTrail audit = storage.auditFeed().map(feed -> new AuditTrail(storage.audit(), feed, clock))
+                .orElseGet(() -> new AuditTrail(storage.audit(), clock));
         RoomRules roomRules = new RoomRules(settings.namespaceRooms().mustExist(), settings.namespaceRooms().notFoundMessages(),
                 storage.rooms());
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {

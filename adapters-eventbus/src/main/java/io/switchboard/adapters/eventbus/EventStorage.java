@@ -1,6 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.limits.LocalConnectionLedger;
+import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.port.out.EventBus;
@@ -15,6 +16,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -46,6 +48,7 @@ public final class EventStorage implements AutoCloseable {
     private final RoomDirectory rooms;
     private final StateStore states;
     private ConnectionLedger ledger = new LocalConnectionLedger();
+    private AuditFeed auditFeed;
 
     private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
                          RoomDirectory rooms, StateStore states, String description, AutoCloseable resources) {
@@ -61,11 +64,10 @@ public final class EventStorage implements AutoCloseable {
     }
 
     /** The ports a database keeps besides the event log: audit log, declarations, state documents, memberships. */
-    private static EventStorage inDatabase(EventBus bus, EventLog log, JdbcDatabase database, Clock clock, String description,
-                                           AutoCloseable resources) {
+    private static EventStorage inDatabase(EventBus bus, EventLog log, JdbcDatabase database, JdbcAuditLog audit, Clock clock,
+                                           String description, AutoCloseable resources) {
         JdbcRooms rooms = new JdbcRooms(database.client(), database.dialect());
-        return new EventStorage(bus, log, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
-                new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
+        return new EventStorage(bus, log, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock), audit,
                 new JdbcRoomMembers(database.client()), rooms, rooms, description, resources);
     }
 
@@ -90,7 +92,8 @@ public final class EventStorage implements AutoCloseable {
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
             JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
-            return inDatabase(store, store, database, clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
+            return inDatabase(store, store, database, new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
+                    clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
         } catch (RuntimeException e) {
             database.close();
             throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
@@ -100,7 +103,7 @@ public final class EventStorage implements AutoCloseable {
     /**
      * A PostgreSQL database shared by several hubs ("nodes"), its schema brought up to date: the
      * schema {@code currentSchema} names in {@code url}, else the user's default. Every node hears
-     * the events any node appends, per room in id order.
+     * the events any node appends, per room in id order, and the audit entries any node stores.
      *
      * @throws UnavailableException when the database cannot be reached or prepared
      */
@@ -115,6 +118,7 @@ public final class EventStorage implements AutoCloseable {
         }
         JdbcDatabase database = PostgresDatabase.open(url, credentials);
         PostgresNotifications notifications = null;
+        PostgresNotifications auditNotifications = null;
         PostgresConnectionLedger ledger = null;
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
@@ -124,21 +128,28 @@ public final class EventStorage implements AutoCloseable {
             EventRows rows = new EventRows(database.client());
             CommittedFeed feed = new CommittedFeed(rows);
             String channel = PostgresNotifications.channel(schema);
-            notifications = new PostgresNotifications(url, credentials, channel, rows, feed);
+            notifications = new PostgresNotifications(url, credentials, channel, "switchboard-pg-listen", feed);
             PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
             PostgresNotifications listening = notifications;
             ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
                     NODE_EXPIRY);
             PostgresConnectionLedger places = ledger;
-            EventStorage storage = inDatabase(store, store, database, clock, where + " (schema " + schema + ")", () -> {
+            String auditChannel = PostgresNotifications.channel("switchboard_audit:", schema);
+            JdbcAuditLog audit = new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock, auditChannel);
+            PostgresAuditFeed auditFeed = new PostgresAuditFeed(audit);
+            auditNotifications = new PostgresNotifications(url, credentials, auditChannel, "switchboard-pg-audit", auditFeed);
+            PostgresNotifications auditListening = auditNotifications;
+            EventStorage storage = inDatabase(store, store, database, audit, clock, where + " (schema " + schema + ")", () -> {
                 try {
                     places.close();
                     listening.close();
+                    auditListening.close();
                 } finally {
                     database.close();
                 }
             });
             storage.ledger = places;
+            storage.auditFeed = auditFeed;
             return storage;
         } catch (SQLException | RuntimeException e) {
             if (ledger != null) {
@@ -146,6 +157,9 @@ public final class EventStorage implements AutoCloseable {
             }
             if (notifications != null) {
                 notifications.close();
+            }
+            if (auditNotifications != null) {
+                auditNotifications.close();
             }
             database.close();
             throw new UnavailableException("cannot prepare the event log on " + where + ": " + e.getMessage(), e);
@@ -172,6 +186,14 @@ public final class EventStorage implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * On PostgreSQL, the audit entries of every node, for a cluster-wide live audit stream; empty
+     * where only this process writes the audit log.
+     */
+    public Optional<AuditFeed> auditFeed() {
+        return Optional.ofNullable(auditFeed);
     }
 
     public RoomMembers members() {
