@@ -28,7 +28,13 @@ final class Fanout {
     record Result(Spec spec, int connected, int failed, int closedEarly, long published, long posts, int largestPost,
                   long failedPosts, String publishFailure, Histogram postMicros, long expected, long delivered, long measured,
                   double measuredSeconds, Histogram latencyMicros, long gaps, long outOfOrder, long missing,
-                  long hubRssKiB, long hubPeakRssKiB, double subscriberCpuShare, Map<String, Integer> notes) {
+                  long hubRssKiB, long hubPeakRssKiB, double subscriberCpuShare, Map<String, Integer> notes,
+                  double hubCpuSeconds) {
+
+        /** The hub's CPU time (user + system) per delivery while publishing and draining: less noisy than rates on a shared machine. */
+        double hubCpuMicrosPerDelivery() {
+            return hubCpuSeconds > 0 && delivered > 0 ? hubCpuSeconds * 1e6 / delivered : 0;
+        }
 
         double deliveriesPerSecond() {
             return measuredSeconds > 0 ? measured / measuredSeconds : 0;
@@ -44,15 +50,15 @@ final class Fanout {
 
         static String csvHeader() {
             return "transport,batch,subscribers,rate,offered_per_s,deliveries_per_s,p50_ms,p99_ms,p999_ms,max_ms,"
-                    + "gaps,out_of_order,missing,closed_early,failed,hub_rss_mib";
+                    + "gaps,out_of_order,missing,closed_early,failed,hub_rss_mib,hub_cpu_us_per_delivery";
         }
 
         String csvRow() {
             Target t = spec.target();
-            return String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%.0f",
+            return String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%.0f,%.2f",
                     t.transport().name().toLowerCase(Locale.ROOT), t.batch() ? 1 : 0, connected, spec.rate(),
                     spec.rate() * connected, deliveriesPerSecond(), percentileMs(50), percentileMs(99), percentileMs(99.9),
-                    maxMs(), gaps, outOfOrder, missing, closedEarly, failed, hubRssKiB / 1024.0);
+                    maxMs(), gaps, outOfOrder, missing, closedEarly, failed, hubRssKiB / 1024.0, hubCpuMicrosPerDelivery());
         }
 
         void print() {
@@ -76,6 +82,10 @@ final class Fanout {
             if (hubRssKiB > 0) {
                 System.out.printf(Locale.ROOT, "%-14s %.0f MiB at the end of publishing (peak %.0f MiB)%n",
                         "hub RSS", hubRssKiB / 1024.0, hubPeakRssKiB / 1024.0);
+            }
+            if (hubCpuSeconds > 0) {
+                System.out.printf(Locale.ROOT, "%-14s %.2f s of CPU (user + system) while publishing and draining = %.2f µs per delivery%n",
+                        "hub CPU", hubCpuSeconds, hubCpuMicrosPerDelivery());
             }
             System.out.printf(Locale.ROOT, "%-14s subscriber threads busy %.0f%% of the run (%d thread(s); near 100%% means the generator, not the server, is the limit)%n",
                     "generator", subscriberCpuShare * 100, spec.threads());
@@ -110,6 +120,7 @@ final class Fanout {
             if (spec.jfr() != null) {
                 jcmd(spec.hubPid(), "JFR.start", "name=bench", "settings=profile", "filename=" + spec.jfr().toAbsolutePath());
             }
+            long hubTicks0 = hubCpuTicks(spec.hubPid());
             Thread publishing = publisher.start(System.nanoTime() + 200_000_000L);
             publishing.join((long) ((spec.warmup() + spec.seconds() + 30) * 1000));
             publisher.stop();
@@ -128,6 +139,7 @@ final class Fanout {
                 Thread.sleep(20);
             } while (System.nanoTime() < drainUntil);
 
+            long hubTicks1 = hubCpuTicks(spec.hubPid());
             for (ClientLoop loop : loops) {
                 loop.stop();
             }
@@ -158,7 +170,8 @@ final class Fanout {
             return new Result(spec, connected, shared.failed.get(), shared.closedAfterReady.get(), publisher.published,
                     publisher.posts, publisher.largestPost, publisher.failedPosts, publisher.firstFailure, publisher.postMicros,
                     publisher.published * connected, delivered, measured, measuredSeconds, latency, gaps, outOfOrder,
-                    missing, rss[0], rss[1], cpuShare, shared.notesSnapshot());
+                    missing, rss[0], rss[1], cpuShare, shared.notesSnapshot(),
+                    hubTicks0 < 0 || hubTicks1 < 0 ? 0 : (hubTicks1 - hubTicks0) / (double) CLOCK_TICKS);
         } finally {
             for (ClientLoop loop : loops) {
                 loop.stop();
@@ -195,6 +208,23 @@ final class Fanout {
         String output = new String(process.getInputStream().readAllBytes());
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
+        }
+    }
+
+    /** The kernel's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times; 100 on Linux. */
+    private static final int CLOCK_TICKS = 100;
+
+    /** utime + stime of the hub process in clock ticks, from /proc; -1 when unknown. */
+    static long hubCpuTicks(long pid) {
+        if (pid <= 0) {
+            return -1;
+        }
+        try {
+            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
+        } catch (IOException | RuntimeException e) {
+            return -1;
         }
     }
 

@@ -5,6 +5,8 @@ import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.DialectSpec;
 import io.switchboard.application.dialect.Template;
+import io.switchboard.application.limits.EndpointLimits;
+import io.switchboard.application.limits.LimitSettings;
 import io.switchboard.domain.ErrorCode;
 
 import java.time.Duration;
@@ -19,18 +21,22 @@ import java.util.Set;
 
 /**
  * The configured endpoints ({@code hub.endpoints}, a list in the config file): SSE endpoints whose path
- * names their rooms, and WebSocket endpoints with auto-joined rooms, bound path parameters and a dialect.
- * Every problem names its key ({@code hub.endpoints.0.dialect.envelope: ...}).
+ * names their rooms, and WebSocket endpoints with auto-joined rooms, bound path parameters and a dialect;
+ * either may have connection limits of its own. Every problem names its key ({@code hub.endpoints.0.dialect.envelope: ...}).
+ *
+ * @param limits the endpoints' own limits ({@code limits:}), by endpoint path
  */
-record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) {
+record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, Map<String, EndpointLimits> limits) {
     static final List<String> TRANSPORTS = List.of("websocket", "sse");
     static final List<String> ON_MALFORMED = List.of("error", "close");
     static final List<String> ENVELOPES = List.of("data", "payload", "flat");
     /** Settings of every endpoint, then those only a WebSocket endpoint has. */
-    static final List<String> SETTINGS = List.of("path", "transport", "auth", "rooms");
+    static final List<String> SETTINGS = List.of("path", "transport", "auth", "rooms", "limits");
     static final List<String> WEBSOCKET_SETTINGS = List.of("auth-failure", "bind", "origins", "stats-interval", "on-malformed", "dialect");
     static final List<String> DIALECT_SETTINGS = List.of("envelope", "control-envelope", "types", "connected", "join", "leave", "sync",
             "errors");
+    static final List<String> LIMIT_SETTINGS = List.of("per-ip", "per-ip-policy", "per-user", "per-user-policy", "max-connections",
+            "max-connections-policy", "per-room");
     static final List<String> VERB_SETTINGS = List.of("verb", "field", "room");
     /** Values a {@code connected} template may use besides the path's parameters. */
     static final Set<String> CONNECTED_VALUES = Set.of("connectionId", "userId", "sub");
@@ -46,6 +52,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) 
             case "path", "transport", "auth", "auth-failure", "stats-interval", "on-malformed" -> parts.length == 2;
             case "rooms", "origins" -> parts.length == 2 || (parts.length == 3 && parts[2].chars().allMatch(Character::isDigit));
             case "bind" -> parts.length == 3;
+            case "limits" -> parts.length == 3 && LIMIT_SETTINGS.contains(parts[2]);
             case "dialect" -> parts.length >= 3 && knownDialect(Arrays.copyOfRange(parts, 2, parts.length));
             default -> false;
         };
@@ -63,8 +70,11 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) 
     /**
      * @param takenPaths paths other endpoints already serve (the canonical WebSocket endpoint, the audit stream)
      * @param origins    the WebSocket endpoints' default allow-list ({@code hub.websocket.origins})
+     * @param hubLimits  {@code hub.limits}, whose policies an endpoint's limit without its own policy takes
      */
-    static EndpointConfig read(ConfigValues values, Settings.AuthSettings auth, Set<String> takenPaths, List<String> origins) {
+    static EndpointConfig read(ConfigValues values, Settings.AuthSettings auth, Set<String> takenPaths, List<String> origins,
+                               LimitSettings hubLimits) {
+        Map<String, EndpointLimits> limits = new LinkedHashMap<>();
         List<SseEndpoint> sse = new ArrayList<>();
         List<WebSocketEndpoint> websocket = new ArrayList<>();
         Set<String> paths = new HashSet<>(takenPaths);
@@ -77,6 +87,9 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) 
                 continue;
             }
             EndpointAuthenticator.Mode mode = entry.mode(auth);
+            if (entry.has("limits")) {
+                limits.put(entry.text("path", ""), limits(entry.child("limits"), hubLimits));
+            }
             if (transport.equals("sse")) {
                 for (String setting : WEBSOCKET_SETTINGS) {
                     if (entry.has(setting)) {
@@ -104,7 +117,14 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) 
                 websocket.add(endpoint);
             }
         }
-        return new EndpointConfig(sse, websocket);
+        return new EndpointConfig(sse, websocket, limits);
+    }
+
+    /** An endpoint's {@code limits} (other keys are unknown config keys): a limit it leaves out is not limited by the endpoint; a policy it leaves out is the hub's. */
+    private static EndpointLimits limits(Entry entry, LimitSettings hub) {
+        return new EndpointLimits(entry.count("max-connections", 0), entry.count("per-ip", 0), entry.count("per-user", 0),
+                entry.policy("max-connections-policy", hub.totalPolicy()), entry.policy("per-ip-policy", hub.perIpPolicy()),
+                entry.policy("per-user-policy", hub.perUserPolicy()), entry.count("per-room", -1));
     }
 
     private static WebSocketEndpoint websocketEndpoint(Entry entry, String path, EndpointAuthenticator.Mode mode,
@@ -253,6 +273,32 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket) 
                 return fallback;
             }
             return value;
+        }
+
+        /** A whole number ≥ 0, or {@code fallback} when the setting is missing. */
+        int count(String setting, int fallback) {
+            if (!has(setting)) {
+                return fallback;
+            }
+            String value = text(setting, "").trim();
+            try {
+                long parsed = Long.parseLong(value);
+                if (parsed >= 0 && parsed <= 10_000_000) {
+                    return (int) parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            values.problem(key(setting) + ": '" + value + "' is not a whole number from 0 to 10000000");
+            return fallback;
+        }
+
+        LimitSettings.LimitPolicy policy(String setting, LimitSettings.LimitPolicy fallback) {
+            if (!has(setting)) {
+                return fallback;
+            }
+            String policy = choice(setting, ConfigSchema.LIMIT_POLICIES, "reject");
+            return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
 
         EndpointAuthenticator.Mode mode(Settings.AuthSettings auth) {

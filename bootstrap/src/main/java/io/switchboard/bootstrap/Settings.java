@@ -188,7 +188,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         Duration sseRetry = values.duration("hub.sse.retry");
         List<String> wsOrigins = values.list("hub.websocket.origins");
         String auditPath = values.text("hub.websocket.audit-path");
-        EndpointConfig endpoints = EndpointConfig.read(values, auth, Set.of(wsPath, auditPath), wsOrigins);
+        EndpointConfig endpoints = EndpointConfig.read(values, auth, Set.of(wsPath, auditPath), wsOrigins, limits);
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
         Database database = new Database(values.text("hub.db.url"), values.text("hub.db.user"), values.text("hub.db.password"));
@@ -199,8 +199,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         DeliveryRules delivery = DeliveryConfig.read(values);
         SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
         values.finish();
-        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits, webhooks,
-                new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
+        return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
+                webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
                 statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo);

@@ -87,8 +87,13 @@ final class Switchboard {
 
     private static Switchboard start(Settings settings, Clock clock, EventStorage storage) {
         HubMetrics metrics = new HubMetrics();
-        ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor();
-        AuditTrail audit = new AuditTrail(storage.audit(), clock);
+        // Not inheriting the publisher's inheritable thread-locals: a fan-out starts a writer per idle
+        // subscriber, and copying them for each was a large part of its cost in profiles.
+        ExecutorService writers = Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().inheritInheritableThreadLocals(false).factory());
+        // Several nodes on one database: each streams every node's audit entries (docs/operations.md).
+        AuditTrail audit = storage.auditFeed().map(feed -> new AuditTrail(storage.audit(), feed, clock))
+                .orElseGet(() -> new AuditTrail(storage.audit(), clock));
         RoomRules roomRules = new RoomRules(settings.namespaceRooms().mustExist(), settings.namespaceRooms().notFoundMessages(),
                 storage.rooms());
         ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -98,6 +98,28 @@ class AuditAndAdminTest {
         }
     }
 
+    /** An SSE stream refused by room policy is audited like a WebSocket client's denied join. */
+    @Test
+    void anSseStreamDeniedByRoomPolicyIsAuditedAsAuthzDenied() throws Exception {
+        try (JsonWebSocket watcher = JsonWebSocket.connect(URI("/ws/audit?token=" + adminToken))) {
+            watcher.nextOfType("connected", WAIT);
+            var refused = hub.get("/sse?rooms=lobby:1,user:bob&token=" + AuthTest.token("sally", "", TTL));
+            assertEquals(403, refused.statusCode(), refused.body());
+            JsonNode denied = nextAudit(watcher, "authz.denied");
+            assertEquals("sally", denied.path("userId").asText(), denied.toString());
+            assertEquals("user:bob", denied.path("room").asText());
+            assertEquals("/sse", denied.path("endpoint").asText());
+            assertEquals("denied", denied.path("outcome").asText());
+            assertFalse(denied.path("ip").asText().isEmpty(), denied.toString());
+        }
+        var stored = get("/api/v1/audit?types=authz.denied&user=sally", adminToken);
+        JsonNode entries = JsonWebSocket.json().readTree(stored.body()).path("entries");
+        assertEquals(1, entries.size(), stored.body());
+        assertEquals("user:bob", entries.get(0).path("room").asText());
+        var anonymous = hub.get("/sse?rooms=user:bob");
+        assertEquals(403, anonymous.statusCode(), "no token: still the policy's denial");
+    }
+
     @Test
     void theAuditIsQueryableByTypeAndUserAndStreamsOverSse() throws Exception {
         try (SseClient stream = SseClient.open(hub.http("/api/v1/audit/stream?types=room.joined&user=dave"),

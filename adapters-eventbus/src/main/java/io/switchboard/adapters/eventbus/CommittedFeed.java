@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * id order: once a row is visible, every lower id of the room is committed too, and an id missing
  * below a visible row was deleted by trimming (this node fell behind the retention).
  */
-final class CommittedFeed {
+final class CommittedFeed implements PostgresNotifications.Receiver {
     /** Rows read per query while catching up. */
     static final int READ_LIMIT = 500;
     private static final System.Logger LOG = System.getLogger(CommittedFeed.class.getName());
@@ -34,9 +34,27 @@ final class CommittedFeed {
         this.rows = rows;
     }
 
-    /** Before first use: events up to these ids were committed before this node listened. */
-    void startAt(Map<RoomName, Long> lastIds) {
-        lastIds.forEach((room, lastId) -> cursors.put(room, new Cursor(lastId)));
+    /** Before first use: events up to the rooms' present last ids were committed before this node listened. */
+    @Override
+    public void start() {
+        rows.lastIds().forEach((room, lastId) -> cursors.put(room, new Cursor(lastId)));
+    }
+
+    /** A notification says {@code "<lastId> <room>"}: some node committed the room's events up to that id. */
+    @Override
+    public void notified(String payload) {
+        int space = payload.indexOf(' ');
+        try {
+            announced(new RoomName(payload.substring(space + 1)), Long.parseLong(payload.substring(0, space)));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "ignoring notification '" + payload + "': " + e.getMessage());
+        }
+    }
+
+    /** Every room's last id, in case a notification was lost. */
+    @Override
+    public void poll() {
+        rows.lastIds().forEach(this::announced);
     }
 
     void subscribe(EventListener listener) {

@@ -1,6 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.limits.LocalConnectionLedger;
+import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.port.out.BridgePositions;
 import io.switchboard.application.port.out.ConnectionLedger;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -48,6 +50,7 @@ public final class EventStorage implements AutoCloseable {
     private final StateStore states;
     private BridgePositions positions;
     private ConnectionLedger ledger = new LocalConnectionLedger();
+    private AuditFeed auditFeed;
 
     private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
                          RoomDirectory rooms, StateStore states, String description, AutoCloseable resources) {
@@ -63,11 +66,11 @@ public final class EventStorage implements AutoCloseable {
     }
 
     /** The ports a database keeps besides the event log: audit log, declarations, state documents, memberships. */
-    private static <S extends EventBus & EventLog & ClaimedAppends> EventStorage inDatabase(S store, JdbcDatabase database, Clock clock,
+    private static <S extends EventBus & EventLog & ClaimedAppends> EventStorage inDatabase(S store, JdbcDatabase database,
+                                                                                           JdbcAuditLog audit, Clock clock,
                                                                                            String description, AutoCloseable resources) {
         JdbcRooms rooms = new JdbcRooms(database.client(), database.dialect());
-        EventStorage storage = new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock),
-                new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
+        EventStorage storage = new EventStorage(store, store, new JdbcPublishReceipts(database.client(), IDEMPOTENCY_WINDOW, clock), audit,
                 new JdbcRoomMembers(database.client()), rooms, rooms, description, resources);
         storage.positions = new JdbcBridgePositions(database.client(), database.dialect(), store);
         return storage;
@@ -96,7 +99,8 @@ public final class EventStorage implements AutoCloseable {
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
             JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
-            return inDatabase(store, database, clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
+            return inDatabase(store, database, new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
+                    clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
         } catch (RuntimeException e) {
             database.close();
             throw new UnavailableException("cannot prepare the H2 database in " + dataDir + ": " + e.getMessage(), e);
@@ -106,7 +110,7 @@ public final class EventStorage implements AutoCloseable {
     /**
      * A PostgreSQL database shared by several hubs ("nodes"), its schema brought up to date: the
      * schema {@code currentSchema} names in {@code url}, else the user's default. Every node hears
-     * the events any node appends, per room in id order.
+     * the events any node appends, per room in id order, and the audit entries any node stores.
      *
      * @throws UnavailableException when the database cannot be reached or prepared
      */
@@ -121,6 +125,7 @@ public final class EventStorage implements AutoCloseable {
         }
         JdbcDatabase database = PostgresDatabase.open(url, credentials);
         PostgresNotifications notifications = null;
+        PostgresNotifications auditNotifications = null;
         PostgresConnectionLedger ledger = null;
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
@@ -130,21 +135,28 @@ public final class EventStorage implements AutoCloseable {
             EventRows rows = new EventRows(database.client());
             CommittedFeed feed = new CommittedFeed(rows);
             String channel = PostgresNotifications.channel(schema);
-            notifications = new PostgresNotifications(url, credentials, channel, rows, feed);
+            notifications = new PostgresNotifications(url, credentials, channel, "switchboard-pg-listen", feed);
             PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
             PostgresNotifications listening = notifications;
             ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
                     NODE_EXPIRY);
             PostgresConnectionLedger places = ledger;
-            EventStorage storage = inDatabase(store, database, clock, where + " (schema " + schema + ")", () -> {
+            String auditChannel = PostgresNotifications.channel("switchboard_audit:", schema);
+            JdbcAuditLog audit = new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock, auditChannel);
+            PostgresAuditFeed auditFeed = new PostgresAuditFeed(audit);
+            auditNotifications = new PostgresNotifications(url, credentials, auditChannel, "switchboard-pg-audit", auditFeed);
+            PostgresNotifications auditListening = auditNotifications;
+            EventStorage storage = inDatabase(store, database, audit, clock, where + " (schema " + schema + ")", () -> {
                 try {
                     places.close();
                     listening.close();
+                    auditListening.close();
                 } finally {
                     database.close();
                 }
             });
             storage.ledger = places;
+            storage.auditFeed = auditFeed;
             return storage;
         } catch (SQLException | RuntimeException e) {
             if (ledger != null) {
@@ -152,6 +164,9 @@ public final class EventStorage implements AutoCloseable {
             }
             if (notifications != null) {
                 notifications.close();
+            }
+            if (auditNotifications != null) {
+                auditNotifications.close();
             }
             database.close();
             throw new UnavailableException("cannot prepare the event log on " + where + ": " + e.getMessage(), e);
@@ -178,6 +193,14 @@ public final class EventStorage implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
+    }
+
+    /**
+     * On PostgreSQL, the audit entries of every node, for a cluster-wide live audit stream; empty
+     * where only this process writes the audit log.
+     */
+    public Optional<AuditFeed> auditFeed() {
+        return Optional.ofNullable(auditFeed);
     }
 
     public RoomMembers members() {

@@ -1,6 +1,5 @@
 package io.switchboard.adapters.eventbus;
 
-import io.switchboard.domain.RoomName;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -12,12 +11,26 @@ import java.time.Duration;
 import java.util.Properties;
 
 /**
- * One node's ears on the shared database: a dedicated connection that {@code LISTEN}s on the
- * event channel and hands each notification to the {@link CommittedFeed}, plus a poll of every
- * room's last id every {@link #POLL_EVERY}, right after every (re)listen too, because a
- * notification is lost while no session listens. A broken connection is reopened after a pause.
+ * One node's ears on the shared database: a dedicated connection that {@code LISTEN}s on one
+ * channel and hands each notification to a {@link Receiver} (the {@link CommittedFeed} for events,
+ * the {@link PostgresAuditFeed} for audit entries), plus a poll every {@link #POLL_EVERY}, right
+ * after every (re)listen too, because a notification is lost while no session listens. A broken
+ * connection is reopened after a pause.
  */
 final class PostgresNotifications implements AutoCloseable {
+
+    /** What a node does with what it hears on a channel; called on the listening thread, except {@link #start}. */
+    interface Receiver {
+        /** Once, right after the first {@code LISTEN}: notes what is already stored, so what commits afterwards is heard. */
+        void start();
+
+        /** Someone notified the channel with {@code payload}. */
+        void notified(String payload);
+
+        /** Catches up on what lost notifications would have announced. */
+        void poll();
+    }
+
     static final Duration POLL_EVERY = Duration.ofMillis(500);
     private static final Duration RECONNECT_AFTER = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(PostgresNotifications.class.getName());
@@ -25,27 +38,30 @@ final class PostgresNotifications implements AutoCloseable {
     private final String url;
     private final Properties credentials;
     private final String channel;
-    private final EventRows rows;
-    private final CommittedFeed feed;
+    private final Receiver receiver;
     private final Thread thread;
     private volatile boolean closed;
     private volatile Connection connection;
 
     /**
-     * Listens at once, then records every room's last id as the feed's start, so what commits
-     * afterwards reaches the listeners.
+     * Listens at once, then lets the receiver note where it starts, then hands it what it hears
+     * on a thread named {@code threadName}.
      *
      * @throws SQLException when the database cannot be reached
      */
-    PostgresNotifications(String url, Properties credentials, String channel, EventRows rows, CommittedFeed feed) throws SQLException {
+    PostgresNotifications(String url, Properties credentials, String channel, String threadName, Receiver receiver) throws SQLException {
         this.url = url;
         this.credentials = credentials;
         this.channel = channel;
-        this.rows = rows;
-        this.feed = feed;
+        this.receiver = receiver;
         this.connection = listen();
-        feed.startAt(rows.lastIds());
-        this.thread = Thread.ofPlatform().name("switchboard-pg-listen").daemon().start(this::run);
+        try {
+            receiver.start();
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+        this.thread = Thread.ofPlatform().name(threadName).daemon().start(this::run);
     }
 
     /** The channel name for a schema: at most 63 bytes, PostgreSQL's identifier limit. */
@@ -77,7 +93,7 @@ final class PostgresNotifications implements AutoCloseable {
             try {
                 if (!first) {
                     connection = listen();
-                    poll();
+                    receiver.poll();
                 }
                 first = false;
                 receive(connection.unwrap(PGConnection.class));
@@ -85,7 +101,7 @@ final class PostgresNotifications implements AutoCloseable {
                 if (closed) {
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "listening for events of other nodes failed, retrying in "
+                LOG.log(System.Logger.Level.WARNING, "listening on " + channel + " for other nodes failed, retrying in "
                         + RECONNECT_AFTER.toMillis() + " ms: " + e.getMessage());
                 closeQuietly();
                 sleep(RECONNECT_AFTER);
@@ -100,27 +116,14 @@ final class PostgresNotifications implements AutoCloseable {
             PGNotification[] notifications = listening.getNotifications(wait);
             if (notifications != null) {
                 for (PGNotification notification : notifications) {
-                    announce(notification.getParameter());
+                    receiver.notified(notification.getParameter());
                 }
             }
             if (System.nanoTime() - nextPoll >= 0) {
-                poll();
+                receiver.poll();
                 nextPoll = System.nanoTime() + POLL_EVERY.toNanos();
             }
         }
-    }
-
-    private void announce(String payload) {
-        int space = payload.indexOf(' ');
-        try {
-            feed.announced(new RoomName(payload.substring(space + 1)), Long.parseLong(payload.substring(0, space)));
-        } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "ignoring notification '" + payload + "': " + e.getMessage());
-        }
-    }
-
-    private void poll() {
-        rows.lastIds().forEach(feed::announced);
     }
 
     /** Stops listening; waits briefly for the listening thread to finish. */

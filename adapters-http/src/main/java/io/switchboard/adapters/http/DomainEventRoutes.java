@@ -44,7 +44,8 @@ final class DomainEventRoutes implements HttpService {
     }
 
     private void post(ServerRequest req, ServerResponse res) {
-        if (!gate.admit(req, res)) {
+        String publisher = gate.publisher(req, res);
+        if (publisher == null) {
             return;
         }
         JsonNode body = JsonBodies.readBody(req, res, "a domain event envelope or an array of them");
@@ -66,9 +67,12 @@ final class DomainEventRoutes implements HttpService {
         }
         try {
             DomainEventReceipt receipt = bridge.publish(new DomainEventCommand(events, batch, problems));
-            audit.record("domain-event.posted", null, null, req.remotePeer().host(), PATH, "accepted",
+            audit.record("event.published", null, publisher, req.remotePeer().host(), PATH,
+                    receipt.published() == 0 ? "ignored" : "accepted",
                     receipt.ids().isEmpty() ? null : receipt.ids().keySet().iterator().next(),
-                    events.size() + " domain event(s): " + receipt.published() + " event(s) published, " + receipt.ignored() + " ignored");
+                    events.size() + " domain event(s) of type " + events.stream().map(DomainEvent::eventType).distinct().limit(5)
+                            .map(String::valueOf).collect(java.util.stream.Collectors.joining(", "))
+                            + ": " + receipt.published() + " event(s) published, " + receipt.ignored() + " ignored");
             ObjectNode answer = JsonBodies.JSON.createObjectNode();
             answer.put("published", receipt.published());
             answer.set("ids", JsonBodies.JSON.valueToTree(receipt.ids()));

@@ -48,6 +48,6 @@ public final class HttpAdapter {
         routing.register(new PublishRoutes(publish, gate, audit), new DomainEventRoutes(bridge, gate, audit), new CommandRoutes(hub, commands),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
                 new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate),
-                new WebhookRoutes(webhooks, webhookMaxBodyBytes), new WebAssetRoutes());
+                new WebhookRoutes(webhooks, webhookMaxBodyBytes, audit), new WebAssetRoutes());
     }
 }

@@ -47,7 +47,8 @@ final class PublishRoutes implements HttpService {
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
-        if (!gate.admit(req, res)) {
+        String publisher = gate.publisher(req, res);
+        if (publisher == null) {
             return;
         }
         JsonNode body = JsonBodies.readBody(req, res, "an event object or an array of events");
@@ -62,7 +63,7 @@ final class PublishRoutes implements HttpService {
         }
         try {
             PublishReceipt receipt = publish.publish(command);
-            audit.record("event.published", null, null, req.remotePeer().host(), "/api/v1/events", "accepted",
+            audit.record("event.published", null, publisher, req.remotePeer().host(), "/api/v1/events", "accepted",
                     receipt.ids().getFirst().keySet().iterator().next(), published(command));
             receipt(res, receipt);
         } catch (InvalidInputException e) {

@@ -21,6 +21,16 @@ final class PublisherGate {
         return admit(req, res, credentials::check);
     }
 
+    /**
+     * Answers 401/403 and returns {@code null} when the caller may not act as a publisher; otherwise
+     * who the publisher is, for the audit (never a key: see {@link ApiCredentials.Publisher}).
+     */
+    String publisher(ServerRequest req, ServerResponse res) {
+        ApiCredentials.Publisher publisher = credentials.publisher(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
+                req.remotePeer().address());
+        return admit(req, res, (authorization, caller) -> publisher.verdict()) ? publisher.identity() : null;
+    }
+
     /** Answers 401/403 and returns {@code false} when the caller is neither a publisher nor an administrator. */
     boolean admitPublisherOrAdmin(ServerRequest req, ServerResponse res) {
         return admit(req, res, (authorization, caller) -> {

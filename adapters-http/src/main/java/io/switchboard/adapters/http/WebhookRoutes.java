@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.webhook.CapturedRequest;
 import io.switchboard.application.webhook.WebhookCapture;
 
@@ -18,10 +19,12 @@ import java.util.Optional;
 /** {@code ANY /hooks/{webhookId}}: captures the request for the webhook's room; 404 when undeclared, 413 when too large. */
 final class WebhookRoutes implements HttpService {
     private final WebhookCapture capture;
+    private final AuditTrail audit;
     private final long maxBodyBytes;
 
-    WebhookRoutes(WebhookCapture capture, long maxBodyBytes) {
+    WebhookRoutes(WebhookCapture capture, long maxBodyBytes, AuditTrail audit) {
         this.capture = capture;
+        this.audit = audit;
         this.maxBodyBytes = maxBodyBytes;
     }
 
@@ -47,10 +50,14 @@ final class WebhookRoutes implements HttpService {
         }
         Map<String, String> query = new LinkedHashMap<>();
         req.query().names().forEach(name -> query.put(name, String.join(",", req.query().all(name))));
-        Optional<String> id = capture.capture(req.path().pathParameters().get("webhookId"), new CapturedRequest(
+        String webhookId = req.path().pathParameters().get("webhookId");
+        Optional<String> id = capture.capture(webhookId, new CapturedRequest(
                 req.prologue().method().text(), headers, query, body.length == 0 ? null : new String(body, StandardCharsets.UTF_8),
                 req.remotePeer().host(), req.headers().first(HeaderNames.USER_AGENT).orElse(null)));
         if (id.isPresent()) {
+            // the sender is anonymous: the audit names the channel, and the address says where from
+            audit.record("event.published", null, "webhook", req.remotePeer().host(), "/hooks/{webhookId}", "accepted",
+                    capture.room(webhookId), "1 event(s) of type " + WebhookCapture.EVENT_TYPE);
             JsonBodies.send(res, Status.OK_200, JsonBodies.JSON.createObjectNode().put("id", id.get()).toString());
         } else {
             JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", "Webhook not found");

@@ -89,10 +89,14 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", problem);
             return;
         }
+        String userId = principal == null ? null : principal.userId();
+        int roomLimit = limiter.perRoom(settings.path(), hub.settings().maxConnectionsPerRoom());
         for (RoomName room : rooms) {
             String denial = room.reserved() && !room.equals(Hub.STATS_ROOM)
                     ? "room " + room + " is reserved for the hub" : hub.denial(principal, room);
             if (denial != null) {
+                // Audited like a WebSocket client's denied join (SPEC 10: authz.denied).
+                audit.record("authz.denied", null, userId, req.remotePeer().host(), settings.path(), "denied", room.value(), denial);
                 refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", denial);
                 return;
             }
@@ -104,7 +108,7 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        Admission admission = limiter.admit(req.remotePeer().host(), principal == null ? null : principal.userId(), settings.path());
+        Admission admission = limiter.admit(req.remotePeer().host(), userId, settings.path());
         if (admission instanceof Admission.Refused refused) {
             refuse(res, Status.create(refused.status()), refused.code(), refused.message());
             return;
@@ -113,7 +117,7 @@ final class EventStream implements Handler {
         try {
             stream(req, res, principal, positions, connection -> {
                 for (RoomName room : rooms) {
-                    hub.join(connection, room.value(), positions.since(room), null);
+                    hub.join(connection, room.value(), positions.since(room), null, roomLimit);
                 }
             }, slot);
         } finally {

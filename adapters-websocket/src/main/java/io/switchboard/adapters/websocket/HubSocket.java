@@ -147,7 +147,7 @@ final class HubSocket implements WsListener, TransportBound {
             refuseAfterUpgrade(session, refusal);
             return;
         }
-        connection = hub.open(spec, new SessionSink(session), dialect, scope.rooms());
+        connection = hub.open(spec, new SessionSink(session), dialect, scope.rooms(), roomLimit());
         connection.holdSlot(slot);
         if (auditStream) {
             audit.watch(connection, auditFilter);
@@ -180,7 +180,7 @@ final class HubSocket implements WsListener, TransportBound {
 
     /**
      * The endpoint's rooms for this client, checked before the 101: a room it may not enter refuses it
-     * like a failed bind, a room already full ({@code hub.limits.per-room}) answers 503.
+     * like a failed bind, a room already full (the endpoint's {@code limits.per-room}, else {@code hub.limits.per-room}) answers 503.
      */
     private List<String> autoRooms(Principal principal, Map<String, String> parameters, String peer) {
         List<String> rooms = new ArrayList<>();
@@ -203,14 +203,19 @@ final class HubSocket implements WsListener, TransportBound {
                 forbid(denial);
                 return List.of();
             }
-            if (hub.full(name)) {
+            if (hub.full(name, roomLimit())) {
                 audit.record("limit.rejected", null, principal == null ? null : principal.userId(), peer, path, "room full", room, null);
                 throw refusal(Status.SERVICE_UNAVAILABLE_503, ErrorCode.CONNECTION_LIMIT.name(),
-                        "room " + room + " is full: at most " + hub.settings().maxConnectionsPerRoom() + " connections");
+                        "room " + room + " is full: at most " + roomLimit() + " connections");
             }
             rooms.add(room);
         }
         return rooms;
+    }
+
+    /** How many members the endpoint's auto-joined rooms may have: its own {@code limits.per-room}, else the hub's. */
+    private int roomLimit() {
+        return limiter.perRoom(path, hub.settings().maxConnectionsPerRoom());
     }
 
     /** Why a client is turned away after the upgrade, and with which close code. */

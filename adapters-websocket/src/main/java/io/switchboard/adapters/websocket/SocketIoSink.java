@@ -31,6 +31,12 @@ final class SocketIoSink implements FrameSink {
         }
     }
 
+    /** The session gathers frames until this (see {@link SessionSink}). */
+    @Override
+    public void flush() {
+        session.flush();
+    }
+
     @Override
     public void ping() {
         session.text(EngineIoPacket.ping());

@@ -2,6 +2,7 @@ package io.switchboard.application.audit;
 
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
 
 import java.time.Clock;
@@ -15,7 +16,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Records audit entries and streams them live to the administrators watching, each through their
  * own filter. Recording never waits on storage or on a watcher: entries are stored, in order, by the
  * trail's own writer thread (a database insert must not slow every connect and join), then go to
- * the watchers' outbound queues.
+ * the watchers' outbound queues. When several nodes share the store, the watchers get what every
+ * node stored from the store's {@link AuditFeed} instead, this node's own entries included, so
+ * that each entry reaches them once.
  */
 public final class AuditTrail implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
@@ -28,11 +31,24 @@ public final class AuditTrail implements AutoCloseable {
     private final Map<Connection, AuditFilter> watchers = new ConcurrentHashMap<>();
     private final BlockingQueue<AuditEntry> pending = new LinkedBlockingQueue<>(MAX_PENDING);
     private final AtomicLong dropped = new AtomicLong();
+    private final boolean streamsOwnEntries;
     private final Thread writer;
 
+    /** A trail whose store only this process writes: it streams the entries it stores. */
     public AuditTrail(AuditLog log, Clock clock) {
+        this(log, clock, true);
+    }
+
+    /** A trail on a store several nodes share: the watchers get every node's entries from {@code shared}. */
+    public AuditTrail(AuditLog log, AuditFeed shared, Clock clock) {
+        this(log, clock, false);
+        shared.subscribe(this::publish);
+    }
+
+    private AuditTrail(AuditLog log, Clock clock, boolean streamsOwnEntries) {
         this.log = log;
         this.clock = clock;
+        this.streamsOwnEntries = streamsOwnEntries;
         this.writer = Thread.ofPlatform().daemon().name("switchboard-audit").start(this::write);
     }
 
@@ -88,7 +104,10 @@ public final class AuditTrail implements AutoCloseable {
                 return;
             }
             try {
-                publish(log.append(next));
+                AuditEntry stored = log.append(next);
+                if (streamsOwnEntries) {
+                    publish(stored);
+                }
             } catch (RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "audit entry could not be stored: " + next.type(), e);
             }

@@ -32,6 +32,16 @@ public final class ApiCredentials {
         NOT_LOOPBACK
     }
 
+    /** Who publishes, for the audit trail: never a key, only a label for it. */
+    public static final String LOOPBACK = "loopback";
+
+    /**
+     * A publisher check's verdict and, when {@code ALLOWED}, who the caller is: {@code api-key:<n>}
+     * (the n-th of {@code hub.publish.api-keys}, from 1), a token's subject, or {@link #LOOPBACK}.
+     */
+    public record Publisher(Verdict verdict, String identity) {
+    }
+
     private final List<byte[]> keys;
     private final Optional<TokenVerifier> tokens;
 
@@ -52,7 +62,7 @@ public final class ApiCredentials {
         if (authorization == null || !authorization.startsWith(BEARER)) {
             return Verdict.MISSING;
         }
-        return role(authorization.substring(BEARER.length()).trim(), "admin");
+        return role(authorization.substring(BEARER.length()).trim(), "admin").verdict();
     }
 
     /**
@@ -62,31 +72,40 @@ public final class ApiCredentials {
      * @param caller        the caller's socket address
      */
     public Verdict check(String authorization, SocketAddress caller) {
+        return publisher(authorization, caller).verdict();
+    }
+
+    /** Like {@link #check}, also saying who the allowed publisher is. */
+    public Publisher publisher(String authorization, SocketAddress caller) {
         if (loopbackOnly()) {
-            return loopback(caller) ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
+            return loopback(caller) ? new Publisher(Verdict.ALLOWED, LOOPBACK) : new Publisher(Verdict.NOT_LOOPBACK, null);
         }
         if (authorization == null || !authorization.startsWith(BEARER)) {
-            return Verdict.MISSING;
+            return new Publisher(Verdict.MISSING, null);
         }
         byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        boolean known = false;
-        for (byte[] key : keys) {
-            known |= MessageDigest.isEqual(key, presented);
+        int known = -1;
+        for (int i = 0; i < keys.size(); i++) {
+            // every key is compared, in constant time, so the time taken tells nothing about which matched
+            if (MessageDigest.isEqual(keys.get(i), presented)) {
+                known = i;
+            }
         }
-        if (known) {
-            return Verdict.ALLOWED;
+        if (known >= 0) {
+            return new Publisher(Verdict.ALLOWED, "api-key:" + (known + 1));
         }
         return role(new String(presented, StandardCharsets.UTF_8), "publisher");
     }
 
-    private Verdict role(String token, String role) {
+    private Publisher role(String token, String role) {
         if (tokens.isEmpty()) {
-            return Verdict.INVALID;
+            return new Publisher(Verdict.INVALID, null);
         }
         try {
-            return tokens.get().verify(token).hasRole(role) ? Verdict.ALLOWED : Verdict.MISSING_ROLE;
+            Principal principal = tokens.get().verify(token);
+            return principal.hasRole(role) ? new Publisher(Verdict.ALLOWED, principal.userId()) : new Publisher(Verdict.MISSING_ROLE, null);
         } catch (TokenRejectedException e) {
-            return Verdict.INVALID;
+            return new Publisher(Verdict.INVALID, null);
         }
     }
 

@@ -88,8 +88,12 @@ public final class Hub implements EventBus.EventListener {
 
     /** Whether {@code room} has as many local members as {@code hub.limits.per-room} allows; for checks before connecting. */
     public boolean full(RoomName room) {
-        int limit = settings.maxConnectionsPerRoom();
-        return limit > 0 && rooms.members(room).size() >= limit;
+        return full(room, settings.maxConnectionsPerRoom());
+    }
+
+    /** Whether {@code room} has {@code limit} local members already (0: no limit); an endpoint may set its rooms' own. */
+    public boolean full(RoomName room, int limit) {
+        return limit > 0 && rooms.size(room) >= limit;
     }
 
     /** False once shutdown began: transports answer new clients with 503. */
@@ -107,7 +111,7 @@ public final class Hub implements EventBus.EventListener {
      * from one particular thread (an SSE response is written by its request's handler thread).
      */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer) {
-        return open(spec, sink, renderer, writer, List.of());
+        return open(spec, sink, renderer, writer, List.of(), settings.maxConnectionsPerRoom());
     }
 
     /**
@@ -116,11 +120,18 @@ public final class Hub implements EventBus.EventListener {
      * A room the client may not enter gets the usual {@code error}.
      */
     public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, List<String> rooms) {
-        return open(spec, sink, renderer, writers, rooms);
+        return open(spec, sink, renderer, writers, rooms, settings.maxConnectionsPerRoom());
     }
 
-    private Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms) {
+    /** Like {@link #open(ConnectionSpec, FrameSink, MessageRenderer, List)}, with the endpoint's own limit of members of {@code rooms}. */
+    public Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, List<String> rooms, int roomLimit) {
+        return open(spec, sink, renderer, writers, rooms, roomLimit);
+    }
+
+    private Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms,
+                            int roomLimit) {
         Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery);
+        connection.hold();
         connections.put(connection.id(), connection);
         audit.record("connection.opened", connection, "ok", null, spec.transport());
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",
@@ -133,9 +144,10 @@ public final class Hub implements EventBus.EventListener {
         for (String roomText : rooms) {
             RoomName room = admissible(connection, "join", roomText, null);
             if (room != null) {
-                subscribe(connection, room, null, null, false, true);
+                subscribe(connection, room, null, null, false, true, roomLimit);
             }
         }
+        connection.release();
         return connection;
     }
 
@@ -144,6 +156,11 @@ public final class Hub implements EventBus.EventListener {
      * says why it cannot ({@code recovered:false}). Bad input gets an {@code error}; the connection stays.
      */
     public void join(Connection connection, String roomText, String sinceText, String ref) {
+        join(connection, roomText, sinceText, ref, settings.maxConnectionsPerRoom());
+    }
+
+    /** Like {@link #join(Connection, String, String, String)} into a room of an endpoint with its own limit of members (0: none). */
+    public void join(Connection connection, String roomText, String sinceText, String ref, int roomLimit) {
         RoomName room = admissible(connection, "join", roomText, ref);
         if (room == null) {
             return;
@@ -157,7 +174,7 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
-        subscribe(connection, room, since, ref, false, false);
+        subscribe(connection, room, since, ref, false, false, roomLimit);
     }
 
     /**
@@ -167,7 +184,7 @@ public final class Hub implements EventBus.EventListener {
     public void sync(Connection connection, String roomText, String ref) {
         RoomName room = admissible(connection, "sync", roomText, ref);
         if (room != null) {
-            subscribe(connection, room, null, ref, true, false);
+            subscribe(connection, room, null, ref, true, false, settings.maxConnectionsPerRoom());
         }
     }
 
@@ -176,7 +193,8 @@ public final class Hub implements EventBus.EventListener {
      * already authorised; otherwise like {@link #join}.
      */
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
-        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false);
+        subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false,
+                settings.maxConnectionsPerRoom());
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
@@ -206,7 +224,7 @@ public final class Hub implements EventBus.EventListener {
     }
 
     /** @param quiet joined on connect: no {@code joined} answer */
-    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync, boolean quiet) {
+    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync, boolean quiet, int roomLimit) {
         Map<RoomName, Subscription> joined = connection.subscriptions();
         if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
             reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
@@ -218,11 +236,10 @@ public final class Hub implements EventBus.EventListener {
         if (previous != null) {
             rooms.remove(previous);
         }
-        if (!rooms.add(subscription, settings.maxConnectionsPerRoom())) {
+        if (!rooms.add(subscription, roomLimit)) {
             joined.remove(room, subscription);
             audit.record("limit.rejected", connection, "room full", room.value(), null);
-            reject(connection, ErrorCode.CONNECTION_LIMIT,
-                    "room " + room + " is full: at most " + settings.maxConnectionsPerRoom() + " connections", ref);
+            reject(connection, ErrorCode.CONNECTION_LIMIT, "room " + room + " is full: at most " + roomLimit + " connections", ref);
             return;
         }
         if (!connection.open()) {

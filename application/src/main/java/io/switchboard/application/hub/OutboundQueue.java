@@ -18,6 +18,25 @@ final class OutboundQueue {
         }
     }
 
+    /**
+     * Appends {@code message} if it is unbounded or one more bounded message stays within the limits;
+     * the check and the append are one lock acquisition (this is the fan-out's hot path).
+     *
+     * @return whether it was appended
+     */
+    synchronized boolean offer(Outbound message, int maxMessages, long maxBytes) {
+        if (message.bounded()) {
+            int bytes = message.approximateBytes();
+            if (boundedCount >= maxMessages || boundedBytes + bytes > maxBytes) {
+                return false;
+            }
+            boundedCount++;
+            boundedBytes += bytes;
+        }
+        items.addLast(message);
+        return true;
+    }
+
     /** Whether one more bounded message of {@code bytes} stays within the limits. */
     synchronized boolean fits(int bytes, int maxMessages, long maxBytes) {
         return boundedCount < maxMessages && boundedBytes + bytes <= maxBytes;
@@ -34,6 +53,25 @@ final class OutboundQueue {
             }
         }
         return false;
+    }
+
+    /**
+     * Moves up to {@code into.length} messages, oldest first, into {@code into}; they no longer count
+     * against the bounds. One lock acquisition for the lot, so the writer does not contend with the
+     * fan-out once per message.
+     *
+     * @return how many were moved
+     */
+    synchronized int pollInto(Outbound[] into) {
+        int n = 0;
+        Outbound message;
+        while (n < into.length && (message = items.pollFirst()) != null) {
+            if (message.bounded()) {
+                uncount(message);
+            }
+            into[n++] = message;
+        }
+        return n;
     }
 
     synchronized Outbound poll() {

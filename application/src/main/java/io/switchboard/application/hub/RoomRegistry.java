@@ -3,7 +3,6 @@ package io.switchboard.application.hub;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.RoomName;
 
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,13 +13,48 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class RoomRegistry {
     private static final int SHARDS = 32;
+    private static final Subscription[] NONE = new Subscription[0];
 
     @SuppressWarnings("unchecked")
-    private final Map<RoomName, Map<ConnectionId, Subscription>>[] shards = new Map[SHARDS];
+    private final Map<RoomName, Members>[] shards = new Map[SHARDS];
 
     RoomRegistry() {
         for (int i = 0; i < SHARDS; i++) {
             shards[i] = new ConcurrentHashMap<>();
+        }
+    }
+
+    /**
+     * One room's subscribers, and an array copy of them for the fan-out: iterating a concurrent map
+     * of 10,000 entries per event cost more than the rest of the loop, while rooms change far less
+     * often than they receive events. The copy carries the version it was taken at, and is used
+     * only while no join or leave has happened since.
+     */
+    private static final class Members {
+        final Map<ConnectionId, Subscription> byConnection = new ConcurrentHashMap<>();
+        /** Bumped after every change, inside the room's {@code compute} (so one writer at a time). */
+        volatile int version;
+        volatile Snapshot snapshot;
+
+        List<Subscription> list() {
+            int current = version;
+            Snapshot s = snapshot;
+            if (s == null || s.version != current) {
+                // Taken after reading the version, so it holds at least every change up to it.
+                s = new Snapshot(current, byConnection.values().toArray(NONE));
+                snapshot = s;
+            }
+            return s.list;
+        }
+    }
+
+    private static final class Snapshot {
+        final int version;
+        final List<Subscription> list;
+
+        Snapshot(int version, Subscription[] members) {
+            this.version = version;
+            this.list = List.of(members);
         }
     }
 
@@ -32,11 +66,12 @@ final class RoomRegistry {
         boolean[] added = {false};
         ConnectionId id = subscription.connection().id();
         shard(subscription.room()).compute(subscription.room(), (room, members) -> {
-            if (limit > 0 && members != null && members.size() >= limit && !members.containsKey(id)) {
+            if (limit > 0 && members != null && members.byConnection.size() >= limit && !members.byConnection.containsKey(id)) {
                 return members;
             }
-            Map<ConnectionId, Subscription> m = members == null ? new ConcurrentHashMap<>() : members;
-            m.put(id, subscription);
+            Members m = members == null ? new Members() : members;
+            m.byConnection.put(id, subscription);
+            m.version++;
             added[0] = true;
             return m;
         });
@@ -45,35 +80,43 @@ final class RoomRegistry {
 
     void remove(Subscription subscription) {
         shard(subscription.room()).computeIfPresent(subscription.room(), (room, members) -> {
-            members.remove(subscription.connection().id(), subscription);
-            return members.isEmpty() ? null : members;
+            if (members.byConnection.remove(subscription.connection().id(), subscription)) {
+                members.version++;
+            }
+            return members.byConnection.isEmpty() ? null : members;
         });
     }
 
-    /** The room's subscribers now; a live view, so a broadcast sees joins that happen before it starts. */
-    Collection<Subscription> members(RoomName room) {
-        Map<ConnectionId, Subscription> members = shard(room).get(room);
-        return members == null ? List.of() : members.values();
+    /** The room's subscribers now (a join that completed before this call is included). */
+    List<Subscription> members(RoomName room) {
+        Members members = shard(room).get(room);
+        return members == null ? List.of() : members.list();
+    }
+
+    /** How many local subscribers {@code room} has. */
+    int size(RoomName room) {
+        Members members = shard(room).get(room);
+        return members == null ? 0 : members.byConnection.size();
     }
 
     /** Each room with its number of local subscribers. */
     Map<RoomName, Integer> counts() {
         Map<RoomName, Integer> counts = new java.util.HashMap<>();
-        for (Map<RoomName, Map<ConnectionId, Subscription>> shard : shards) {
-            shard.forEach((room, members) -> counts.put(room, members.size()));
+        for (Map<RoomName, Members> shard : shards) {
+            shard.forEach((room, members) -> counts.put(room, members.byConnection.size()));
         }
         return counts;
     }
 
     int activeRooms() {
         int count = 0;
-        for (Map<RoomName, Map<ConnectionId, Subscription>> shard : shards) {
+        for (Map<RoomName, Members> shard : shards) {
             count += shard.size();
         }
         return count;
     }
 
-    private Map<RoomName, Map<ConnectionId, Subscription>> shard(RoomName room) {
+    private Map<RoomName, Members> shard(RoomName room) {
         return shards[Math.floorMod(room.hashCode(), SHARDS)];
     }
 }

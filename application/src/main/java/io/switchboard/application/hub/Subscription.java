@@ -15,6 +15,13 @@ final class Subscription {
     private final Connection connection;
     private final RoomName room;
     private List<Delivery> pending = new ArrayList<>();
+    /**
+     * Set (under the lock) once the replay is queued. From then on live events skip the lock: a
+     * room's live events are offered one at a time in id order (the bus announces them under the
+     * room's lock, and a subscription is always offered them by the same fan-out lane), so
+     * {@link #lastSent} has one writer, and the volatile write of {@code live} publishes its value.
+     */
+    private volatile boolean live;
     private long lastSent = -1;
 
     Subscription(Connection connection, RoomName room) {
@@ -30,11 +37,17 @@ final class Subscription {
         return room;
     }
 
-    synchronized void offerLive(Delivery delivery) {
-        if (pending != null) {
-            pending.add(delivery);
-        } else {
+    void offerLive(Delivery delivery) {
+        if (live) {
             sendIfNew(delivery);
+            return;
+        }
+        synchronized (this) {
+            if (pending != null) {
+                pending.add(delivery);
+            } else {
+                sendIfNew(delivery);
+            }
         }
     }
 
@@ -55,6 +68,7 @@ final class Subscription {
             sendIfNew(delivery);
         }
         pending = null;
+        live = true;
     }
 
     private void sendIfNew(Delivery delivery) {

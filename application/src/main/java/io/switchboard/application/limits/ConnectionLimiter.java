@@ -7,8 +7,10 @@ import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.domain.CloseCode;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -21,7 +23,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Admits a connection only while every count stays within its limit, each with its own policy:
  * attempts per IP and the total are this node's; per IP and per user are kept by the
  * {@link ConnectionLedger}, cluster-wide when the ledger is shared. Each count is checked and taken
- * in one atomic step, so concurrent connects can never slip past a limit together.
+ * in one atomic step, so concurrent connects can never slip past a limit together. An endpoint with
+ * limits of its own ({@link EndpointLimits}) also counts its connections, on this node: those are
+ * decided first, their victims evicted only once the hub's limits admit the connection too.
  */
 public final class ConnectionLimiter implements ConnectionLedger.Node {
     private static final System.Logger LOG = System.getLogger(ConnectionLimiter.class.getName());
@@ -37,6 +41,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
     private final AtomicLong sequence = new AtomicLong();
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
     private final Map<String, AttemptWindow> attempts = new ConcurrentHashMap<>();
+    private final Map<String, EndpointCounts> endpoints = new HashMap<>();
 
     /** A single node: per-IP and per-user counts in memory. */
     public ConnectionLimiter(LimitSettings settings, Hub hub, AuditTrail audit) {
@@ -49,6 +54,11 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         this.ledger = ledger;
         this.perIp = new ConnectionLedger.Limit(settings.perIp(), settings.perIpPolicy());
         this.perUser = new ConnectionLedger.Limit(settings.perUser(), settings.perUserPolicy());
+        settings.endpoints().forEach((path, limits) -> {
+            if (limits.countsConnections()) {
+                endpoints.put(path, new EndpointCounts(path, limits));
+            }
+        });
         ledger.serve(this);
     }
 
@@ -60,7 +70,8 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
      * when a policy says so; the caller must release the slot when the connection ends.
      */
     public Admission admit(String ip, String userId, String endpoint) {
-        Admission admission = decide(ip, userId);
+        EndpointCounts counts = endpoints.get(endpoint);
+        Admission admission = counts == null ? decide(ip, userId, null) : decideWithin(counts, ip, userId);
         if (admission instanceof Admission.Refused refused) {
             audit.record("limit.rejected", null, userId, ip, endpoint, String.valueOf(refused.status()), null, refused.message());
         }
@@ -81,14 +92,39 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         return refused;
     }
 
-    private Admission decide(String ip, String userId) {
+    /**
+     * The endpoint's own limits first, then the hub's: admissions to the endpoint take turns until the
+     * new slot is counted, and the endpoint's victims are evicted only when the connection is let in.
+     */
+    private Admission decideWithin(EndpointCounts counts, String ip, String userId) {
+        counts.lock().lock();
+        try {
+            List<Slot> victims = new ArrayList<>();
+            long now = System.nanoTime();
+            String over = counts.makeRoom(ip, userId, victims, s -> Duration.ofMillis(idleMillis(s, now)));
+            if (over != null) {
+                return full(over);
+            }
+            Admission admission = decide(ip, userId, counts);
+            if (admission instanceof Admission.Admitted admitted) {
+                counts.add(admitted.slot());
+                victims.forEach(victim -> victim.evict(false));
+            }
+            return admission;
+        } finally {
+            counts.lock().unlock();
+        }
+    }
+
+    /** The hub's limits; {@code endpoint} is where the slot is counted too, or {@code null}. */
+    private Admission decide(String ip, String userId, EndpointCounts endpoint) {
         // An evicting total limit decides last: a connection the per-IP or per-user limit refuses evicts no one.
         boolean counted = take(total, settings.total());
         if (!counted && settings.totalPolicy() == LimitSettings.LimitPolicy.REJECT) {
             return totalFull();
         }
         boolean ledgered = perIp.bounded() || (userId != null && perUser.bounded());
-        Slot slot = new Slot(UUID.randomUUID().toString(), ip, userId, sequence.incrementAndGet(), ledgered, this);
+        Slot slot = new Slot(UUID.randomUUID().toString(), ip, userId, sequence.incrementAndGet(), ledgered, endpoint, this);
         // Known before the ledger decides, so that another node's eviction of it finds it.
         slots.put(slot.id(), slot);
         if (ledgered) {
@@ -179,6 +215,9 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
     /** Gives a released or evicted slot's places back; {@code total} false when its total place was handed over. */
     void free(Slot slot, boolean freeTotal) {
         slots.remove(slot.id());
+        if (slot.endpoint() != null) {
+            slot.endpoint().remove(slot);
+        }
         if (freeTotal) {
             total.decrementAndGet();
         }
@@ -201,6 +240,21 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
     /** Connections this node holds places for (admitted, not yet released). */
     public int held() {
         return slots.size();
+    }
+
+    /** Connections to {@code endpoint} this node counts against its own limits (0 when it has none). */
+    public int held(String endpoint) {
+        EndpointCounts counts = endpoints.get(endpoint);
+        return counts == null ? 0 : counts.size();
+    }
+
+    /**
+     * How many members a room {@code endpoint} joins its clients to on connect may have: the endpoint's
+     * {@code per-room}, else {@code hubLimit} ({@code hub.limits.per-room}); 0 means no limit.
+     */
+    public int perRoom(String endpoint, int hubLimit) {
+        EndpointLimits limits = settings.endpoints().get(endpoint);
+        return limits == null || limits.perRoom() < 0 ? hubLimit : limits.perRoom();
     }
 
     private boolean attemptAllowed(String ip) {

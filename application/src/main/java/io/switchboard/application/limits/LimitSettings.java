@@ -1,5 +1,6 @@
 package io.switchboard.application.limits;
 
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -13,16 +14,29 @@ import java.util.Objects;
  * @param perIpPolicy            what a new connection over {@code perIp} causes
  * @param perUserPolicy          what a new connection over {@code perUser} causes
  * @param attemptsPerIpPerMinute connection attempts from one IP address per minute (429 beyond)
+ * @param endpoints              endpoints' own limits by endpoint path, on top of these
  */
 public record LimitSettings(int total, int perIp, int perUser, LimitPolicy totalPolicy, LimitPolicy perIpPolicy,
-                            LimitPolicy perUserPolicy, int attemptsPerIpPerMinute) {
+                            LimitPolicy perUserPolicy, int attemptsPerIpPerMinute, Map<String, EndpointLimits> endpoints) {
     public LimitSettings {
+        endpoints = Map.copyOf(endpoints);
         Objects.requireNonNull(totalPolicy, "totalPolicy");
         Objects.requireNonNull(perIpPolicy, "perIpPolicy");
         Objects.requireNonNull(perUserPolicy, "perUserPolicy");
         if (total < 0 || perIp < 0 || perUser < 0 || attemptsPerIpPerMinute < 0) {
             throw new IllegalArgumentException("limits must not be negative");
         }
+    }
+
+    /** No endpoint has limits of its own. */
+    public LimitSettings(int total, int perIp, int perUser, LimitPolicy totalPolicy, LimitPolicy perIpPolicy,
+                         LimitPolicy perUserPolicy, int attemptsPerIpPerMinute) {
+        this(total, perIp, perUser, totalPolicy, perIpPolicy, perUserPolicy, attemptsPerIpPerMinute, Map.of());
+    }
+
+    /** These limits, with {@code endpoints}' own limits (by endpoint path) on top. */
+    public LimitSettings withEndpoints(Map<String, EndpointLimits> endpoints) {
+        return new LimitSettings(total, perIp, perUser, totalPolicy, perIpPolicy, perUserPolicy, attemptsPerIpPerMinute, endpoints);
     }
 
     /** One policy for the per-IP and per-user limits; the total limit rejects. */

@@ -15,18 +15,21 @@ public final class Slot {
     private final String userId;
     private final long sequence;
     private final boolean ledgered;
+    private final EndpointCounts endpoint;
     private final ConnectionLimiter limiter;
     private final AtomicBoolean held = new AtomicBoolean(true);
     private final AtomicBoolean evictionCarriedOut = new AtomicBoolean();
     private volatile boolean evicted;
     private volatile Connection connection;
 
-    Slot(String id, String ip, String userId, long sequence, boolean ledgered, ConnectionLimiter limiter) {
+    /** @param endpoint where the slot counts against its endpoint's own limits too, or {@code null} */
+    Slot(String id, String ip, String userId, long sequence, boolean ledgered, EndpointCounts endpoint, ConnectionLimiter limiter) {
         this.id = id;
         this.ip = ip;
         this.userId = userId;
         this.sequence = sequence;
         this.ledgered = ledgered;
+        this.endpoint = endpoint;
         this.limiter = limiter;
     }
 
@@ -50,6 +53,10 @@ public final class Slot {
     /** Whether the ledger holds a place for this slot (some per-IP or per-user limit applied). */
     boolean ledgered() {
         return ledgered;
+    }
+
+    EndpointCounts endpoint() {
+        return endpoint;
     }
 
     Connection connection() {

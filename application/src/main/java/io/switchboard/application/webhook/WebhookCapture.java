@@ -36,9 +36,14 @@ public final class WebhookCapture {
         this.clock = clock;
     }
 
+    /** The room a webhook's captured requests go to. */
+    public String room(String webhookId) {
+        return namespace + ":" + webhookId;
+    }
+
     /** @return the captured request's id, or empty when no such webhook is declared */
     public Optional<String> capture(String webhookId, CapturedRequest request) {
-        String name = namespace + ":" + webhookId;
+        String name = room(webhookId);
         if (RoomName.problemWith(name) != null || !directory.declared(new RoomName(name))) {
             return Optional.empty();
         }

@@ -1,19 +1,34 @@
 package io.switchboard.application.audit;
 
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.FrameSink;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.stats.HubMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.Consumer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Recording an audit entry never waits for its storage; entries are stored in order, and overflow is counted. */
+/**
+ * Recording an audit entry never waits for its storage; entries are stored in order, and overflow is
+ * counted. On a store several nodes share, watchers get the store's feed, each entry once.
+ */
 class AuditTrailTest {
 
     @Test
@@ -41,6 +56,65 @@ class AuditTrailTest {
         log.release.countDown();
         trail.close(Duration.ofSeconds(10));
         assertEquals(AuditTrail.MAX_PENDING + 10 - trail.dropped(), log.types().size(), "everything queued was stored");
+    }
+
+    @Test
+    void onASharedStoreWatchersGetEveryNodesEntriesFromTheFeedAndTheirOwnOnlyFromThere() {
+        SlowLog log = new SlowLog();
+        log.release.countDown();
+        List<Consumer<AuditEntry>> subscribers = new CopyOnWriteArrayList<>();
+        AuditFeed feed = subscribers::add;
+        AuditTrail trail = new AuditTrail(log, feed, Clock.systemUTC());
+        assertEquals(1, subscribers.size(), "the trail follows the feed");
+        List<String> frames = new CopyOnWriteArrayList<>();
+        Connection watcher = watcher(frames);
+        trail.watch(watcher, new AuditFilter(Set.of("room."), null, null, null));
+
+        trail.record("room.joined", "own", "alice", "10.0.0.1", "/ws", "ok", "lobby:1", null);
+        trail.close(Duration.ofSeconds(5));
+        assertEquals(List.of("room.joined"), log.types(), "stored");
+        assertEquals(List.of(), frames, "not streamed before the feed hands it back");
+
+        AuditEntry own = log.query(null, AuditFilter.all(), 10).getFirst();
+        Instant now = Instant.now();
+        subscribers.getFirst().accept(new AuditEntry(1, now, "connection.opened", "other", "bob", "10.0.0.2", "/ws", "ok", null, null));
+        subscribers.getFirst().accept(own);
+        subscribers.getFirst().accept(new AuditEntry(3, now, "room.joined", "other", "bob", "10.0.0.2", "/ws", "ok", "lobby:2", null));
+        assertEquals(List.of("room.joined own lobby:1", "room.joined other lobby:2"), frames, "filtered, once each, in feed order");
+    }
+
+    /** A watcher on a hub whose frames are written at once: audit entries as "type connection room", nothing else. */
+    private static Connection watcher(List<String> frames) {
+        Hub hub = new Hub(HubSettings.defaults(), RoomAccess.open(), null, null, new AuditTrail(new SlowLog(), Clock.systemUTC()), null,
+                Clock.systemUTC(), new HubMetrics(), Runnable::run);
+        FrameSink sink = new FrameSink() {
+            @Override
+            public void text(String frame) {
+                if (!frame.equals("other")) {
+                    frames.add(frame);
+                }
+            }
+
+            @Override
+            public void ping() {
+            }
+
+            @Override
+            public void pong(byte[] payload) {
+            }
+
+            @Override
+            public void close(int code, String reason) {
+            }
+
+            @Override
+            public void abort() {
+            }
+        };
+        return hub.open(new ConnectionSpec("/ws/audit", "websocket", "127.0.0.1", null, false), sink,
+                message -> message instanceof Outbound.Audit audit
+                        ? audit.entry().type() + " " + audit.entry().connectionId() + " " + audit.entry().room() : "other",
+                Runnable::run);
     }
 
     /** A store that blocks until released, like a database that is slow to answer. */

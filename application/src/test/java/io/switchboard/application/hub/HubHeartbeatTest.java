@@ -45,7 +45,8 @@ class HubHeartbeatTest {
         return new ConnectionSpec("/ws", "websocket", "127.0.0.1", null, false);
     }
 
-    private static final class RecordingSink implements FrameSink {
+    /** Also used by other tests of the package as a sink that records only pings. */
+    static final class RecordingSink implements FrameSink {
         final AtomicInteger pings = new AtomicInteger();
         private final boolean failsToAbort;
 
@@ -78,7 +79,7 @@ class HubHeartbeatTest {
         }
     }
 
-    private static final class NoAudit implements AuditLog {
+    static final class NoAudit implements AuditLog {
         @Override
         public AuditEntry append(AuditEntry entry) {
             return entry;

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -200,12 +201,127 @@ class ConnectionLimiterTest {
         connect(noPerIp, "10.0.0.1", null);
     }
 
+    /** An endpoint's own per-user limit counts only its connections; the user may still connect elsewhere. */
+    @Test
+    void anEndpointsPerUserLimitRejectsOnlyAtThatEndpoint() {
+        ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH, endpoint(0, 0, 2, REJECT))));
+        Client first = connect(limiter, "10.0.0.1", "alice", DASH);
+        connect(limiter, "10.0.0.2", "alice", DASH);
+        Admission third = limiter.admit("10.0.0.3", "alice", DASH);
+        assertTrue(third instanceof Admission.Refused r && r.status() == 503 && r.code().equals("CONNECTION_LIMIT")
+                && r.message().contains(DASH) && r.message().contains("user (limit 2)"), third.toString());
+        for (int i = 0; i < 5; i++) {
+            connect(limiter, "10.0.0.3", "alice", "/ws");
+        }
+        connect(limiter, "10.0.0.3", "bob", DASH);
+        assertEquals(3, limiter.held(DASH));
+        assertEquals(0, limiter.held("/ws"), "/ws has no limits of its own");
+        first.connection.transportClosed(1000);
+        assertEquals(2, limiter.held(DASH));
+        connect(limiter, "10.0.0.3", "alice", DASH);
+    }
+
+    @Test
+    void anEndpointsEvictingPolicyEvictsOnlyConnectionsToThatEndpoint() {
+        ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH, endpoint(0, 0, 2, EVICT_OLDEST))));
+        Client elsewhere = connect(limiter, "10.0.0.1", "alice", "/ws");
+        Client dash1 = connect(limiter, "10.0.0.1", "alice", DASH);
+        Client dash2 = connect(limiter, "10.0.0.1", "alice", DASH);
+        Client dash3 = connect(limiter, "10.0.0.1", "alice", DASH);
+        assertTrue(dash1.evicted(), "the endpoint's oldest connection of the user goes");
+        assertEquals(List.of("Disconnect 4009", "Close 4009"), dash1.sink.endings());
+        assertTrue(!elsewhere.evicted() && !dash2.evicted() && !dash3.evicted(), "the older /ws connection is not the endpoint's");
+        assertEquals(2, limiter.held(DASH));
+        assertEquals(3, limiter.held());
+    }
+
+    @Test
+    void anEndpointsTotalAndPerIpLimitsCountOnlyItsConnections() throws Exception {
+        ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH,
+                new EndpointLimits(2, 1, 0, EVICT_OLDEST_IDLE, REJECT, REJECT, -1))));
+        Client a = connect(limiter, "10.0.0.1", null, DASH);
+        Thread.sleep(20);
+        Client b = connect(limiter, "10.0.0.2", null, DASH);
+        a.connection.admitInbound();
+        Admission sameAddress = limiter.admit("10.0.0.2", null, DASH);
+        assertTrue(sameAddress instanceof Admission.Refused r && r.message().contains("address (limit 1)"), sameAddress.toString());
+        assertTrue(!a.evicted() && !b.evicted(), "a connection the per-IP limit refuses evicts no one");
+        connect(limiter, "10.0.0.2", null, "/ws");
+        Client c = connect(limiter, "10.0.0.3", null, DASH);
+        assertTrue(b.evicted() && !a.evicted() && !c.evicted(), "b was the endpoint's longest idle");
+        assertEquals(2, limiter.held(DASH));
+    }
+
+    @Test
+    void aConnectionTheHubsLimitsRefuseEvictsNoOneAtTheEndpoint() {
+        ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 3, REJECT, REJECT, REJECT, 0)
+                .withEndpoints(Map.of(DASH, endpoint(0, 0, 2, EVICT_OLDEST))));
+        connect(limiter, "10.0.0.1", "alice", "/ws");
+        Client dash1 = connect(limiter, "10.0.0.1", "alice", DASH);
+        Client dash2 = connect(limiter, "10.0.0.1", "alice", DASH);
+        Admission refused = limiter.admit("10.0.0.1", "alice", DASH);
+        assertTrue(refused instanceof Admission.Refused r && r.message().contains("user (limit 3)"), refused.toString());
+        assertTrue(!dash1.evicted() && !dash2.evicted());
+        assertEquals(2, limiter.held(DASH));
+    }
+
+    @Test
+    void fiftyConcurrentAdmissionsToAnEndpointKeepItsLimit() throws Exception {
+        for (LimitSettings.LimitPolicy policy : LimitSettings.LimitPolicy.values()) {
+            ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH, endpoint(0, 0, 10, policy))));
+            List<Client> clients = new CopyOnWriteArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            try (ExecutorService pool = Executors.newFixedThreadPool(16)) {
+                List<Future<?>> done = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    done.add(pool.submit(() -> {
+                        start.await();
+                        Admission admission = limiter.admit("10.0.0.1", "alice", DASH);
+                        if (admission instanceof Admission.Admitted admitted) {
+                            clients.add(attach(admitted.slot(), "10.0.0.1", "alice"));
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (Future<?> f : done) {
+                    f.get();
+                }
+            }
+            assertEquals(policy == REJECT ? 10 : 50, clients.size(), policy + ": admitted");
+            assertEquals(10, clients.stream().filter(c -> !c.evicted()).count(), policy + ": still open");
+            assertEquals(10, limiter.held(DASH), policy + ": places held");
+        }
+    }
+
+    @Test
+    void anEndpointsRoomLimitReplacesTheHubsOnlyWhenSet() {
+        ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH, new EndpointLimits(0, 0, 0, REJECT, REJECT,
+                REJECT, 3), "/ws/other", endpoint(0, 0, 1, REJECT))));
+        assertEquals(3, limiter.perRoom(DASH, 50));
+        assertEquals(50, limiter.perRoom("/ws/other", 50));
+        assertEquals(50, limiter.perRoom("/ws", 50));
+        connect(limiter, "10.0.0.1", "alice", DASH);
+        connect(limiter, "10.0.0.1", "alice", DASH);
+        assertEquals(0, limiter.held(DASH), "a room limit alone counts no connections");
+    }
+
+    private static final String DASH = "/ws/dashboard";
+
+    private static EndpointLimits endpoint(int total, int perIp, int perUser, LimitSettings.LimitPolicy policy) {
+        return new EndpointLimits(total, perIp, perUser, policy, policy, policy, -1);
+    }
+
     private ConnectionLimiter limiter(LimitSettings settings) {
         return new ConnectionLimiter(settings, hub, new AuditTrail(new NoAudit(), Clock.systemUTC()));
     }
 
     private Client connect(ConnectionLimiter limiter, String ip, String user) {
-        Admission admission = limiter.admit(ip, user, "/ws");
+        return connect(limiter, ip, user, "/ws");
+    }
+
+    private Client connect(ConnectionLimiter limiter, String ip, String user, String endpoint) {
+        Admission admission = limiter.admit(ip, user, endpoint);
         return attach(assertInstanceOf(Admission.Admitted.class, admission, admission.toString()).slot(), ip, user);
     }
 
