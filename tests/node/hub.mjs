@@ -8,10 +8,15 @@ import { fileURLToPath } from "node:url";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const jar = path.join(root, "bootstrap/target/switchboard.jar");
 
-/** Starts the hub on a free port with the given extra arguments and environment; resolves when it listens. */
-export async function startHub({ args = ["--ephemeral"], env = {} } = {}) {
+/**
+ * Starts the hub on a free port with the given extra arguments and environment; resolves when it listens.
+ * `profile` names a bundled profile (`--profile NAME`); `args` come after it, so `--port N` there wins,
+ * and `env` (`HUB_HEARTBEAT_INTERVAL`, ...) overrides the profile's settings.
+ */
+export async function startHub({ profile, args = ["--ephemeral"], env = {} } = {}) {
   const java = process.env.JAVA_HOME ? path.join(process.env.JAVA_HOME, "bin/java") : "java";
-  const child = spawn(java, ["-jar", jar, "--port", "0", ...args], {
+  const profileArgs = profile ? ["--profile", profile] : [];
+  const child = spawn(java, ["-jar", jar, "--port", "0", ...profileArgs, ...args], {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -55,7 +60,12 @@ export async function startHub({ args = ["--ephemeral"], env = {} } = {}) {
 export async function startRelay(targetPort) {
   const sockets = new Set();
   const pairs = new Set();
+  let refusing = false;
   const server = net.createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
     const upstream = net.connect(targetPort, "127.0.0.1");
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -72,6 +82,10 @@ export async function startRelay(targetPort) {
   await once(server, "listening");
   return {
     port: server.address().port,
+    /** While true, new connections are accepted and dropped at once, as by a hub that is down. */
+    refuse(value) {
+      refusing = value;
+    },
     cutAll() {
       for (const s of sockets) s.destroy();
     },

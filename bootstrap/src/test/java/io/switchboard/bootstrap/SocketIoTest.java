@@ -209,13 +209,18 @@ class SocketIoTest {
     }
 
     @Test
-    void upgradesOtherThanEngineIo4OverWebSocketOrFromAForeignOriginAreRefused() {
+    void upgradesOtherThanEngineIo4OverWebSocketWithoutSubprotocolOrFromAForeignOriginAreRefused() {
         var eio3 = assertThrows(RawWebSocket.HandshakeRefused.class, () -> RawWebSocket.connect(
                 hub.http(PATH + "?EIO=3&transport=websocket"), Map.of()));
         assertEquals(400, eio3.status());
         var polling = assertThrows(RawWebSocket.HandshakeRefused.class, () -> RawWebSocket.connect(
                 hub.http(PATH + "?EIO=4&transport=polling"), Map.of()));
         assertEquals(400, polling.status());
+        // A client that asks for a subprotocol is refused before the hub opens anything, as on /ws.
+        var subprotocol = assertThrows(RawWebSocket.HandshakeRefused.class, () -> RawWebSocket.connect(
+                hub.http(PATH + "?EIO=4&transport=websocket"), Map.of("Sec-WebSocket-Protocol", "mqtt")));
+        assertEquals(400, subprotocol.status());
+        assertTrue(subprotocol.body().contains("Sec-WebSocket-Protocol"), subprotocol.body());
         var origin = assertThrows(RawWebSocket.HandshakeRefused.class, () -> EngineIoSocket.open(hub.port(), PATH, "",
                 Map.of("Origin", "https://evil.example.com")));
         assertEquals(403, origin.status());

@@ -7,7 +7,6 @@ import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.RequestException;
 import io.helidon.http.Status;
-import io.helidon.webserver.websocket.WsUpgrader;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.switchboard.application.audit.AuditFilter;
@@ -87,10 +86,7 @@ final class HubSocket implements WsListener, TransportBound {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         UpgradeGate.check(hub, endpoint.origins(), headers, audit, path);
-        if (headers.contains(WsUpgrader.PROTOCOL)) {
-            throw refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
-                    "unsupported Sec-WebSocket-Protocol; this endpoint speaks the canonical JSON protocol without a subprotocol");
-        }
+        UpgradeGate.noSubprotocol(headers, "the canonical JSON protocol");
         String peer = UpgradeGate.peer(headers);
         UpgradeGate.attempt(limiter, peer, path);
         boolean batch = prologue.query().first("batch").map("1"::equals).orElse(false);

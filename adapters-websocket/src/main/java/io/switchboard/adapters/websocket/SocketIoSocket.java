@@ -71,6 +71,7 @@ final class SocketIoSocket implements WsListener, TransportBound {
             throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
                     "only the websocket transport is served: connect with transports: [\"websocket\"]");
         }
+        UpgradeGate.noSubprotocol(headers, "Engine.IO 4");
         peer = UpgradeGate.peer(headers);
         upgradeToken = UpgradeGate.token(auth, prologue, headers);
         UpgradeGate.attempt(limiter, peer, path);

@@ -4,6 +4,7 @@ import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
+import io.helidon.webserver.websocket.WsUpgrader;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.hub.Hub;
@@ -41,6 +42,17 @@ final class UpgradeGate {
             LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: Origin not allowed", peer, path);
             audit.record("connection.rejected", null, null, peer, path, "403", null, "Origin not allowed");
             throw HubSocket.refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), "this Origin is not allowed on " + path);
+        }
+    }
+
+    /**
+     * Refuses with 400 an upgrade that asks for a subprotocol: no endpoint speaks one, and a 101 without
+     * the header would only fail in the client after the hub had opened the connection.
+     */
+    static void noSubprotocol(Headers headers, String speaks) {
+        if (headers.contains(WsUpgrader.PROTOCOL)) {
+            throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
+                    "unsupported Sec-WebSocket-Protocol; this endpoint speaks " + speaks + " without a subprotocol");
         }
     }
 
