@@ -297,6 +297,7 @@ class Seed003ProposalReviewTest {
         try {
             for (int i = 0; i < 50; i++) {   // 50 users, so the per-user limit plays no part
                 fifty.add(RawWebSocket.connect(project(hub, "busy", token("user" + i)), Map.of()));
+                fifty.getLast().readText(WAIT); // connected: sent once the project room is joined
             }
             RawWebSocket.HandshakeRefused refused = assertThrows(RawWebSocket.HandshakeRefused.class,
                     () -> RawWebSocket.connect(project(hub, "busy", token("user50")), Map.of()));
