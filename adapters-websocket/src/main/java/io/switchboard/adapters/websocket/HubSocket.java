@@ -38,7 +38,7 @@ import java.util.function.Function;
  * decided before the 101 is decided in {@link #onHttpUpgrade}; inbound messages are size-checked
  * across fragments and rate-limited before they are understood.
  */
-final class HubSocket implements WsListener, TransportBound {
+final class HubSocket extends HubListener {
     private final Hub hub;
     private final WebSocketEndpoint endpoint;
     private final PathTemplate pathTemplate;
@@ -56,8 +56,6 @@ final class HubSocket implements WsListener, TransportBound {
     private ConnectionSpec spec;
     private Refusal refusal;
     private AuditFilter auditFilter;
-    private Slot slot;
-    private Connection connection;
 
     /**
      * @param auditStream whether this is the administrators' audit stream ({@code /ws/audit}) rather than
@@ -128,14 +126,6 @@ final class HubSocket implements WsListener, TransportBound {
         return Optional.empty();
     }
 
-    @Override
-    public void transportEnded() {
-        if (connection != null) {
-            connection.transportClosed(1006);
-        } else if (slot != null) {
-            slot.release();
-        }
-    }
 
     @Override
     public void onOpen(WsSession session) {
@@ -246,15 +236,6 @@ final class HubSocket implements WsListener, TransportBound {
         }
     }
 
-    @Override
-    public void onPing(WsSession session, BufferData buffer) {
-        if (connection == null) {
-            return;
-        }
-        byte[] payload = new byte[buffer.available()];
-        buffer.read(payload);
-        connection.send(new Outbound.PingReply(payload));
-    }
 
     @Override
     public void onPong(WsSession session, BufferData buffer) {
@@ -263,19 +244,7 @@ final class HubSocket implements WsListener, TransportBound {
         }
     }
 
-    @Override
-    public void onClose(WsSession session, int status, String reason) {
-        if (connection != null) {
-            connection.transportClosed(status);
-        }
-    }
 
-    @Override
-    public void onError(WsSession session, Throwable t) {
-        if (connection != null) {
-            connection.transportClosed(1006);
-        }
-    }
 
     /** An HTTP answer before the 101, with a JSON body {@code {"code","message"}}. */
     static RequestException refusal(Status status, String code, String message) {

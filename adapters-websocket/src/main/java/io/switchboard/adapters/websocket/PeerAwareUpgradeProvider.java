@@ -48,7 +48,7 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
                             && inet.getAddress().isLoopbackAddress())));
             try {
                 ServerConnection connection = super.upgrade(ctx, prologue, headers);
-                TransportBound socket = UPGRADING.get();
+                HubListener socket = UPGRADING.get();
                 return connection == null || socket == null ? connection : new EndAware(connection, socket);
             } finally {
                 UPGRADING.remove();
@@ -57,13 +57,13 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
     }
 
     /** The listener whose {@code onHttpUpgrade} accepted the upgrade running on this thread. */
-    private static final ThreadLocal<TransportBound> UPGRADING = new ThreadLocal<>();
+    private static final ThreadLocal<HubListener> UPGRADING = new ThreadLocal<>();
 
-    static void upgrading(TransportBound socket) {
+    static void upgrading(HubListener socket) {
         UPGRADING.set(socket);
     }
 
-    private record EndAware(ServerConnection delegate, TransportBound socket) implements ServerConnection {
+    private record EndAware(ServerConnection delegate, HubListener socket) implements ServerConnection {
         @Override
         public void handle(Semaphore requestSemaphore) throws InterruptedException {
             try {

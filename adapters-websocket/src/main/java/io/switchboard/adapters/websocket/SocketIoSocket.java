@@ -32,7 +32,7 @@ import java.util.Optional;
  * where socket.io-client sends it; a refusal there is a connect error ({@code 44}), which the client
  * reports as {@code connect_error} and does not retry on its own.
  */
-final class SocketIoSocket implements WsListener, TransportBound {
+final class SocketIoSocket extends HubListener {
     private final Hub hub;
     private final SocketIoSettings settings;
     private final EndpointAuthenticator auth;
@@ -43,8 +43,6 @@ final class SocketIoSocket implements WsListener, TransportBound {
     private final InboundText inbound = new InboundText();
     private String peer;
     private String upgradeToken;
-    private volatile Slot slot;
-    private Connection connection;
     private SocketIoDialect dialect;
     private boolean namespaceConnected;
 
@@ -88,14 +86,6 @@ final class SocketIoSocket implements WsListener, TransportBound {
         connection.holdSlot(slot);
     }
 
-    @Override
-    public void transportEnded() {
-        if (connection != null) {
-            connection.transportClosed(1006);
-        } else if (slot != null) {
-            slot.release();
-        }
-    }
 
     @Override
     public void onMessage(WsSession session, String text, boolean last) {
@@ -203,26 +193,6 @@ final class SocketIoSocket implements WsListener, TransportBound {
         }
     }
 
-    @Override
-    public void onPing(WsSession session, BufferData buffer) {
-        if (connection != null) {
-            byte[] payload = new byte[buffer.available()];
-            buffer.read(payload);
-            connection.send(new Outbound.PingReply(payload));
-        }
-    }
 
-    @Override
-    public void onClose(WsSession session, int status, String reason) {
-        if (connection != null) {
-            connection.transportClosed(status);
-        }
-    }
 
-    @Override
-    public void onError(WsSession session, Throwable t) {
-        if (connection != null) {
-            connection.transportClosed(1006);
-        }
-    }
 }

@@ -1,0 +1,53 @@
+package io.switchboard.adapters.websocket;
+
+import io.helidon.common.buffers.BufferData;
+import io.helidon.websocket.WsListener;
+import io.helidon.websocket.WsSession;
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.limits.Slot;
+
+/**
+ * What every protocol's listener does with its hub connection once the transport is up: answer
+ * WebSocket pings through the connection's writer, and end the connection (or give its place in the
+ * limits back, when it never opened) however the transport ends — also when Helidon finishes with
+ * the socket without calling {@link #onClose} ({@link #transportEnded()}).
+ */
+abstract class HubListener implements WsListener {
+    /** The hub's connection, once opened; only the transport's reader thread sets it. */
+    protected Connection connection;
+    /** The place in the connection limits taken before the 101, until the connection holds it. */
+    protected volatile Slot slot;
+
+    /** Helidon finished with the connection, whether or not it told {@link #onClose}. */
+    final void transportEnded() {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        } else if (slot != null) {
+            slot.release();
+        }
+    }
+
+    @Override
+    public final void onPing(WsSession session, BufferData buffer) {
+        if (connection != null) {
+            byte[] payload = new byte[buffer.available()];
+            buffer.read(payload);
+            connection.send(new Outbound.PingReply(payload));
+        }
+    }
+
+    @Override
+    public final void onClose(WsSession session, int status, String reason) {
+        if (connection != null) {
+            connection.transportClosed(status);
+        }
+    }
+
+    @Override
+    public final void onError(WsSession session, Throwable t) {
+        if (connection != null) {
+            connection.transportClosed(1006);
+        }
+    }
+}
