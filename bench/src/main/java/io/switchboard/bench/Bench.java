@@ -31,6 +31,11 @@ public final class Bench {
                        --subscribers 250,500,... --rate R (20) --seconds S --csv FILE --png FILE
               idle     opens --connections N idle WebSocket connections from --source-ips K addresses
                        (127.0.0.1..K; 0: the kernel's choice), prints READY, holds them --hold S seconds (answering pings)
+              resume   the resume storm: --clients N (10000) join --rooms R (1) rooms named --room PREFIX
+                       (bench:resume) and see --before N (5) events; all close; --missed M (100) events are
+                       published per room; all reconnect at once with join {since}; catch-up time, order, gaps
+                       --opening N (256: handshakes in flight per thread) --timeout S (60) --threads N (1)
+                       --hub-pid PID --jfr FILE (records the server during the storm) --size BYTES (100)
               plot     --csv FILE --png FILE: redraws a sweep's plot
             Common: --host 127.0.0.1 --port N (subscribers) --publish-port N (default: --port)
             """;
@@ -47,7 +52,8 @@ public final class Bench {
                 Set.of("batch"),
                 Set.of("host", "port", "publish-port", "subscribers", "rate", "seconds", "warmup", "transport", "size",
                         "threads", "hub-pid", "drain", "room", "csv", "png", "p99-limit-ms", "connections",
-                        "source-ips", "hold", "connect-seconds", "max-per-post", "jfr"));
+                        "source-ips", "hold", "connect-seconds", "max-per-post", "jfr",
+                        "clients", "rooms", "before", "missed", "opening", "timeout"));
         switch (args[0]) {
             case "fanout" -> {
                 Fanout.Result result = Fanout.run(spec(o, o.integer("subscribers", 100), o.text("room", "bench:fanout")));
@@ -57,6 +63,12 @@ public final class Bench {
             }
             case "sweep" -> sweep(o);
             case "idle" -> idle(o);
+            case "resume" -> {
+                Resume.Result result = Resume.run(resumeSpec(o));
+                result.print();
+                System.out.println("CSV " + Resume.Result.csvHeader());
+                System.out.println("CSV " + result.csvRow());
+            }
             case "plot" -> Plot.write(Path.of(o.text("csv", "sweep.csv")), Path.of(o.text("png", "sweep.png")),
                     o.decimal("p99-limit-ms", 50));
             default -> {
@@ -77,6 +89,31 @@ public final class Bench {
                 subscribers, o.decimal("rate", 1000), seconds, warmup, o.integer("size", 100), o.integer("threads", 1),
                 sources(o.integer("source-ips", 0)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
                 o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)),
+                o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
+    }
+
+    private static Resume.Spec resumeSpec(Options o) {
+        int clients = o.integer("clients", 10_000);
+        bounded("--clients", clients, MAX_CONNECTIONS);
+        int rooms = o.integer("rooms", 1);
+        bounded("--rooms", rooms, clients);
+        int before = o.integer("before", 5);
+        int missed = o.integer("missed", 100);
+        bounded("--before", before, 1000);
+        bounded("--missed", missed, 100_000);
+        if (before < 1 || missed < 1 || rooms < 1) {
+            throw new IllegalArgumentException("--rooms, --before and --missed must be at least 1");
+        }
+        double timeout = o.decimal("timeout", 60);
+        bounded("--timeout", timeout, MAX_SECONDS);
+        Target target = target(o, o.text("room", "bench:resume"));
+        if (target.transport() != Target.Transport.WS) {
+            throw new IllegalArgumentException("resume: WebSocket only");
+        }
+        String base = "http://" + target.host() + ":" + o.integer("publish-port", target.port());
+        return new Resume.Spec(target, URI.create(base + "/api/v1/events"), URI.create(base + "/api/v1/stats"), clients, rooms,
+                before, missed, o.integer("size", 100), o.integer("threads", 1), o.integer("opening", ClientLoop.MAX_OPENING),
+                Math.min(300, o.decimal("connect-seconds", 120)), timeout, o.integer("hub-pid", 0),
                 o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
     }
 

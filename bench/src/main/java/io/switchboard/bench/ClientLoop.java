@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.LongAdder;
  * histogram. Counters other threads poll are in {@link Shared}; the rest is read after {@link #stop}.
  */
 final class ClientLoop implements Runnable {
-    /** Handshakes in flight per loop: more would only overflow the server's accept backlog. */
-    private static final int MAX_OPENING = 256;
+    /** Handshakes in flight per loop by default: more would only overflow the server's accept backlog. */
+    static final int MAX_OPENING = 256;
     static final long HIGHEST_LATENCY_MICROS = 600_000_000L;
 
     /** State shared by every loop of one run, safe to read from any thread. */
@@ -34,6 +34,8 @@ final class ClientLoop implements Runnable {
         final AtomicInteger failed = new AtomicInteger();
         final AtomicInteger closedAfterReady = new AtomicInteger();
         final LongAdder deliveries = new LongAdder();
+        /** Resume: connections that received every event they expected ({@link Conn#expect}). */
+        final AtomicInteger caughtUp = new AtomicInteger();
         final Map<String, AtomicInteger> notes = new ConcurrentHashMap<>();
         /** Events with a lower sequence number are warm-up: checked for order, not timed. */
         volatile long measureFromSeq;
@@ -60,6 +62,9 @@ final class ClientLoop implements Runnable {
     private final List<Conn> conns = new ArrayList<>();
     private final Histogram latencyMicros = new Histogram(HIGHEST_LATENCY_MICROS, 3);
     private int toOpen;
+    private int maxOpening = MAX_OPENING;
+    /** Prepares the i-th connection before it connects (its room, {@code since}); none: the target's room. */
+    private java.util.function.ObjIntConsumer<Conn> setup;
     private int opened;
     private int opening;
     private volatile boolean stop;
@@ -77,6 +82,13 @@ final class ClientLoop implements Runnable {
         this.toOpen = connections;
         this.sourceAddresses = sourceAddresses;
         this.shared = shared;
+    }
+
+    /** Before {@link #start}: how to prepare each connection, and how many handshakes may be in flight. */
+    ClientLoop configure(java.util.function.ObjIntConsumer<Conn> setup, int maxOpening) {
+        this.setup = setup;
+        this.maxOpening = maxOpening;
+        return this;
     }
 
     ClientLoop start(String name) {
@@ -147,7 +159,7 @@ final class ClientLoop implements Runnable {
     }
 
     private void openMore() {
-        while (opened < toOpen && opening < MAX_OPENING) {
+        while (opened < toOpen && opening < maxOpening) {
             InetAddress source = sourceAddresses.isEmpty() ? null : sourceAddresses.get(conns.size() % sourceAddresses.size());
             opened++;
             opening++;
@@ -156,6 +168,9 @@ final class ClientLoop implements Runnable {
             try {
                 channel = SocketChannel.open();
                 conn = new Conn(this, target, channel);
+                if (setup != null) {
+                    setup.accept(conn, conns.size());
+                }
                 conns.add(conn);
                 channel.configureBlocking(false);
                 channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
@@ -205,6 +220,14 @@ final class ClientLoop implements Runnable {
         if (why != null) {
             shared.note(why);
         }
+    }
+
+    boolean stopping() {
+        return stop;
+    }
+
+    void caughtUp(Conn conn) {
+        shared.caughtUp.incrementAndGet();
     }
 
     void note(String text) {

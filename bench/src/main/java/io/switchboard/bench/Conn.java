@@ -22,6 +22,7 @@ final class Conn {
 
     private static final byte[] SEQ = ascii("\"seq\":");
     private static final byte[] SENT = ascii("\"sent\":");
+    private static final byte[] ID = ascii("\"id\":\"");
     private static final byte[] HEADER_END = ascii("\r\n\r\n");
     private static final int MAX_BUFFER = 4 << 20;
 
@@ -44,21 +45,59 @@ final class Conn {
     private long chunkRemaining;
     private ByteBuffer sseLines;
 
+    // The room to join (the target's unless set) and, when resuming, the last id seen before
+    private String room;
+    private String since;
+    /** Resume: remember each event's id; {@link #expect} makes the connection report when it has all. */
+    private boolean trackIds;
+    private long expectUntilSeq = -1;
+
     // What this subscriber saw
+    String lastId;
+    /** {@code recovered} of the {@code joined} answer: 1 true, 0 false, -1 absent or no answer yet. */
+    int recovered = -1;
+    String joinedText;
+    long eventsBeforeJoined;
+    long readyNanos;
+    long caughtUpNanos;
     long nextSeq;
     long received;
     long gaps;
     long outOfOrder;
     int closeCode = -1;
+    /** The close code (-1: the socket just ended) when the connection ended before the loop stopped; 0: it did not. */
+    int earlyCloseCode;
 
     Conn(ClientLoop loop, Target target, SocketChannel channel) {
         this.loop = loop;
         this.target = target;
         this.channel = channel;
+        this.room = target.room();
+    }
+
+    /** Joins {@code room} (not the target's) and remembers every event's id: the first half of a resume. */
+    void track(String room) {
+        this.room = room;
+        this.trackIds = true;
+    }
+
+    /**
+     * Joins {@code room} with {@code since}; the events with sequence numbers {@code nextSeq} up to
+     * {@code untilSeq} (exclusive) are expected, in order, and the loop is told when the last arrives.
+     */
+    void expect(String room, String since, long nextSeq, long untilSeq) {
+        track(room);
+        this.since = since;
+        this.nextSeq = nextSeq;
+        this.expectUntilSeq = untilSeq;
     }
 
     boolean isReady() {
         return ready;
+    }
+
+    String room() {
+        return room;
     }
 
     boolean isClosed() {
@@ -154,6 +193,9 @@ final class Conn {
         if (closeCode < 0) {
             closeCode = code;
         }
+        if (!loop.stopping()) {
+            earlyCloseCode = closeCode;
+        }
         if (key != null) {
             key.cancel();
         }
@@ -183,6 +225,7 @@ final class Conn {
     private void becomeReady() {
         if (!ready) {
             ready = true;
+            readyNanos = System.nanoTime();
             loop.ready(this);
         }
     }
@@ -340,12 +383,17 @@ final class Conn {
         }
         String text = new String(a, from, to - from, StandardCharsets.UTF_8);
         if (text.startsWith("{\"type\":\"connected\"")) {
-            if (target.room() == null) {
+            if (room == null) {
                 becomeReady();
             } else if (target.transport() == Transport.WS) {
-                sendText("{\"type\":\"join\",\"data\":{\"room\":\"" + target.room() + "\"}}");
+                sendText("{\"type\":\"join\",\"data\":{\"room\":\"" + room + "\""
+                        + (since == null ? "" : ",\"since\":\"" + since + "\"") + "}}");
             }
         } else if (text.startsWith("{\"type\":\"joined\"")) {
+            if (trackIds) {
+                joinedText = text;
+                recovered = text.contains("\"recovered\":true") ? 1 : text.contains("\"recovered\":false") ? 0 : -1;
+            }
             becomeReady();
         } else if (text.startsWith("{\"type\":\"error\"") || text.startsWith("{\"type\":\"disconnect\"")) {
             loop.note(text);
@@ -364,10 +412,10 @@ final class Conn {
         } else if (type == '4' && length > 1) {
             byte sub = a[offset + 1];
             if (sub == '0') {
-                if (target.room() == null) {
+                if (room == null) {
                     becomeReady();
                 } else {
-                    sendText("42[\"join\",\"" + target.room() + "\"]");
+                    sendText("42[\"join\",\"" + room + "\"]");
                 }
             } else if (sub == '2' && !event(a, offset, offset + length)) {
                 if (startsWith(a, offset, length, "42[\"joined\"")) {
@@ -395,6 +443,16 @@ final class Conn {
         long seq = parseLong(a, s + SEQ.length, to);
         long sent = parseLong(a, t + SENT.length, to);
         received++;
+        if (trackIds) {
+            int i = indexOf(a, from, s, ID);
+            if (i >= 0) {
+                int end = indexOf(a, i + ID.length, to, new byte[]{'"'});
+                lastId = new String(a, i + ID.length, Math.max(0, end - i - ID.length), StandardCharsets.US_ASCII);
+            }
+            if (!ready) {
+                eventsBeforeJoined++;
+            }
+        }
         if (seq == nextSeq) {
             nextSeq++;
         } else if (seq > nextSeq) {
@@ -404,6 +462,10 @@ final class Conn {
             outOfOrder++;
         }
         loop.delivered(seq, sent);
+        if (expectUntilSeq >= 0 && caughtUpNanos == 0 && nextSeq >= expectUntilSeq) {
+            caughtUpNanos = System.nanoTime();
+            loop.caughtUp(this);
+        }
         return true;
     }
 

@@ -197,7 +197,7 @@ final class Fanout {
     }
 
     /** Runs the JDK's jcmd against the server process (a flight recording of exactly the publishing). */
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    static void jcmd(long pid, String... command) throws IOException, InterruptedException {
         if (pid <= 0) {
             throw new IllegalArgumentException("--jfr needs --hub-pid");
         }

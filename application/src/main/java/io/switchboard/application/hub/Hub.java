@@ -49,6 +49,7 @@ public final class Hub implements EventBus.EventListener {
     private final Executor writers;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
     private final RoomRegistry rooms = new RoomRegistry();
+    private final ReplayDeliveries replays = new ReplayDeliveries(16_384);
     private final DeliveryRules delivery;
     private final Throttling throttling;
     private volatile boolean accepting = true;
@@ -264,7 +265,7 @@ public final class Hub implements EventBus.EventListener {
         RoomName room = subscription.room();
         Optional<RoomState> state = states.get(room);
         if (state.isPresent() && log.readSince(room, state.get().lastId()) instanceof Replay.Gap gap) {
-            subscription.start(List.of(stateOf(state.get())), gap.events(), gap.lastId().map(EventId::value).orElse(state.get().lastId().value()));
+            subscription.start(List.of(stateOf(state.get())), replays.of(gap.events()), gap.lastId().map(EventId::value).orElse(state.get().lastId().value()));
             return;
         }
         Optional<EventId> last = log.lastId(room);
@@ -276,7 +277,7 @@ public final class Hub implements EventBus.EventListener {
         String room = subscription.room().value();
         switch (log.readSince(subscription.room(), since)) {
             case Replay.Gap gap -> subscription.start(List.of(new Outbound.Joined(room, true, wire(gap.lastId()), null, null)),
-                    gap.events(), gap.lastId().map(EventId::value).orElse(since.value()));
+                    replays.of(gap.events()), gap.lastId().map(EventId::value).orElse(since.value()));
             case Replay.Lost lost -> {
                 List<Outbound> answers = new java.util.ArrayList<>();
                 answers.add(new Outbound.Joined(room, false, wire(lost.lastId()), lost.reason().wireName(), wire(lost.oldestId())));

@@ -1,6 +1,5 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.domain.Event;
 import io.switchboard.domain.RoomName;
 
 import java.util.ArrayList;
@@ -57,11 +56,10 @@ final class Subscription {
      *
      * @param position the room's last id when its history was read; live events up to it are not sent again
      */
-    synchronized void start(List<Outbound> answers, List<Event> replay, long position) {
+    synchronized void start(List<Outbound> answers, List<Delivery> replay, long position) {
         answers.forEach(connection::send);
-        long now = System.nanoTime();
-        for (Event event : replay) {
-            sendIfNew(new Delivery(event, now, false));
+        for (Delivery delivery : replay) {
+            sendIfNew(delivery);
         }
         lastSent = Math.max(lastSent, position);
         for (Delivery delivery : pending) {
