@@ -24,8 +24,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Per-user limits across two hub processes on one PostgreSQL schema (127.0.0.1:5432, database
@@ -44,16 +42,7 @@ class PostgresClusterLimitsTest {
 
     @BeforeAll
     static void requirePostgres() {
-        try {
-            TestSchema.sql("SELECT 1");
-        } catch (SQLException e) {
-            String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + " (CI=true: PostgreSQL tests must run)");
-            }
-            System.out.println("Skipping PostgresClusterLimitsTest: " + reason);
-            assumeTrue(false, reason);
-        }
+        TestSchema.requireServer(PostgresClusterLimitsTest.class);
     }
 
     @AfterEach
@@ -124,8 +113,7 @@ class PostgresClusterLimitsTest {
 
     /** Two nodes on a new schema with a per-user limit of 2 and {@code policy}. */
     private List<HubProcess> cluster(String policy) throws Exception {
-        schema = "sb_limits_" + Long.toHexString(System.nanoTime());
-        TestSchema.sql("CREATE SCHEMA " + schema);
+        schema = TestSchema.create("sb_limits", PostgresClusterLimitsTest.class);
         Path config = temp.resolve("cluster.yaml");
         Files.writeString(config, """
                 hub:

@@ -12,15 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Two hub processes on one PostgreSQL schema (127.0.0.1:5432, database {@code test}): what a
@@ -40,18 +37,7 @@ class PostgresClusterTest {
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        schema = "sb_cluster_" + Long.toHexString(System.nanoTime());
-        try {
-            TestSchema.sql("CREATE SCHEMA " + schema);
-        } catch (SQLException e) {
-            String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + " (CI=true: PostgreSQL tests must run)");
-            }
-            System.out.println("Skipping PostgresClusterTest: " + reason);
-            schema = null;
-            assumeTrue(false, reason);
-        }
+        schema = TestSchema.create("sb_cluster", PostgresClusterTest.class);
         Path config = temp.resolve("cluster.yaml");
         Files.writeString(config, """
                 hub:

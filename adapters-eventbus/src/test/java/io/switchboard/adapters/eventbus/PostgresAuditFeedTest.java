@@ -24,8 +24,6 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cluster-wide audit feed on PostgreSQL (127.0.0.1:5432, database {@code test}): nodes on one
@@ -41,16 +39,7 @@ class PostgresAuditFeedTest {
 
     @BeforeAll
     static void requireServer() {
-        try (Connection connection = DriverManager.getConnection(PostgresEventStorageTest.SERVER, PostgresEventStorageTest.USER, "")) {
-            connection.isValid(5);
-        } catch (SQLException e) {
-            String reason = "PostgreSQL is not reachable at " + PostgresEventStorageTest.SERVER + ": " + e.getMessage();
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + " (CI=true: PostgreSQL tests must run)");
-            }
-            System.out.println("Skipping PostgresAuditFeedTest: " + reason);
-            assumeTrue(false, reason);
-        }
+        PostgresEventStorageTest.requireServer(PostgresAuditFeedTest.class);
     }
 
     @AfterEach

@@ -30,8 +30,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The cluster-wide connection ledger on PostgreSQL (127.0.0.1:5432, database {@code test}): two
@@ -47,16 +45,7 @@ class PostgresConnectionLedgerTest {
 
     @BeforeAll
     static void requireServer() {
-        try (Connection connection = DriverManager.getConnection(PostgresEventStorageTest.SERVER, PostgresEventStorageTest.USER, "")) {
-            connection.isValid(5);
-        } catch (SQLException e) {
-            String reason = "PostgreSQL is not reachable at " + PostgresEventStorageTest.SERVER + ": " + e.getMessage();
-            if ("true".equals(System.getenv("CI"))) {
-                fail(reason + " (CI=true: PostgreSQL tests must run)");
-            }
-            System.out.println("Skipping PostgresConnectionLedgerTest: " + reason);
-            assumeTrue(false, reason);
-        }
+        PostgresEventStorageTest.requireServer(PostgresConnectionLedgerTest.class);
     }
 
     @AfterEach

@@ -49,6 +49,14 @@ class PostgresEventStorageTest extends EventStorageContract {
 
     @BeforeAll
     static void requireServer() {
+        requireServer(PostgresEventStorageTest.class);
+    }
+
+    /**
+     * Skips {@code test} with the reason when the local PostgreSQL is not reachable — except under
+     * {@code CI=true}, where PostgreSQL tests must run, so that fails.
+     */
+    static void requireServer(Class<?> test) {
         try (Connection connection = DriverManager.getConnection(SERVER, USER, "")) {
             connection.isValid(5);
         } catch (SQLException e) {
@@ -56,7 +64,7 @@ class PostgresEventStorageTest extends EventStorageContract {
             if ("true".equals(System.getenv("CI"))) {
                 fail(reason + " (CI=true: PostgreSQL tests must run)");
             }
-            System.out.println("Skipping PostgresEventStorageTest: " + reason);
+            System.out.println("Skipping " + test.getSimpleName() + ": " + reason);
             assumeTrue(false, reason);
         }
     }

@@ -1,5 +1,8 @@
 package io.switchboard.bootstrap.testing;
 
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -12,6 +15,31 @@ public final class TestSchema {
     private static final String DEADLOCK = "40P01";
 
     private TestSchema() {
+    }
+
+    /**
+     * Skips {@code test} with the reason when the local PostgreSQL is not reachable — except under
+     * {@code CI=true}, where PostgreSQL tests must run, so that fails.
+     */
+    public static void requireServer(Class<?> test) {
+        try {
+            sql("SELECT 1");
+        } catch (SQLException e) {
+            String reason = "PostgreSQL is not reachable at " + SERVER + " as " + USER + ": " + e.getMessage();
+            if ("true".equals(System.getenv("CI"))) {
+                Assertions.fail(reason + " (CI=true: PostgreSQL tests must run)");
+            }
+            System.out.println("Skipping " + test.getSimpleName() + ": " + reason);
+            Assumptions.assumeTrue(false, reason);
+        }
+    }
+
+    /** A new schema {@code <prefix>_<hex>} for {@code test}'s hubs, or the skip of {@link #requireServer}. */
+    public static String create(String prefix, Class<?> test) throws SQLException {
+        requireServer(test);
+        String schema = prefix + "_" + Long.toHexString(System.nanoTime());
+        sql("CREATE SCHEMA " + schema);
+        return schema;
     }
 
     public static void sql(String statement) throws SQLException {
