@@ -142,6 +142,9 @@ final class Switchboard {
                 .port(settings.port())
                 .shutdownHook(false)
                 .maxPayloadSize(MAX_HTTP_BODY_BYTES)
+                // Helidon 4.0.5 leaves Nagle's algorithm on for accepted sockets: a small frame written
+                // while an earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
+                .connectionOptions(options -> options.tcpNoDelay(true))
                 .idleConnectionTimeout(max(Duration.ofMinutes(5), heartbeatSpan.multipliedBy(2)))
                 .directHandlers(handlers -> {
                     for (DirectHandler.EventType type : DirectHandler.EventType.values()) {

@@ -201,6 +201,33 @@ class DeliveryTest {
         }
     }
 
+    /**
+     * Batches are joined from each event's shared encoded frame: multi-byte UTF-8, frames past 125
+     * bytes (two more length bytes) and batches past 64 KiB (split into several messages) arrive intact.
+     */
+    @Test
+    void batchedEventsArriveByteForByteWithMultiByteTextAndLargeBatches() throws Exception {
+        String text = "Zoë ✓ 🚀 " + "ü".repeat(300);
+        int count = 400; // ~ 700 bytes each: the burst needs several 64 KiB batches
+        try (TestHub hub = TestHub.start(); JsonWebSocket batching = connect(hub.ws("?batch=1"))) {
+            join(batching, ROOM, null);
+            var events = JsonWebSocket.json().createArrayNode();
+            for (int seq = 1; seq <= count; seq++) {
+                events.addObject().put("room", ROOM).put("type", NumberedEvents.TYPE)
+                        .putObject("data").put("seq", seq).put("text", text);
+            }
+            assertEquals(202, hub.publish(events.toString()).statusCode());
+
+            List<JsonNode> received = batching.nextEvents(count, WAIT);
+            assertExactly(received, ROOM, 1, count);
+            for (JsonNode event : received) {
+                assertEquals(text, event.path("data").path("text").asText(), "text of event " + event.path("id"));
+            }
+            assertTrue(batching.framesReceived() > 1, "400 events of ~700 bytes cannot fit one 64 KiB batch");
+            assertTrue(batching.framesReceived() < count, "nothing was batched");
+        }
+    }
+
     @Test
     void clientReceivesOnlyTheRoomsItIsInAndNothingAfterLeaving() throws Exception {
         try (TestHub hub = TestHub.start(); JsonWebSocket client = connect(hub.ws())) {

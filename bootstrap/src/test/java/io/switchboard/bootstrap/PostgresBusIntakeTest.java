@@ -4,13 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.HubProcess;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.TestSchema;
+import io.switchboard.bootstrap.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -38,47 +38,32 @@ class PostgresBusIntakeTest {
 
     @TempDir
     static Path temp;
-    private static String schema;
-    private static HubProcess nodeA;
-    private static HubProcess nodeB;
+    private static TwoNodeCluster cluster;
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        schema = TestSchema.create("sb_intake", PostgresBusIntakeTest.class);
-        Path config = temp.resolve("intake.yaml");
-        Files.writeString(config, """
-                hub:
-                  db:
-                    url: "%s?currentSchema=%s"
-                    user: %s
-                  bridge:
-                    rules:
-                      - event-types: [session.renamed]
-                        aggregate-type: Session
-                        room: "session:{aggregateId}"
-                        type: dashboard.update
-                        meta:
-                          updateType: session.metadata
-                          correlationId: "{metadata.correlationId}"
-                """.formatted(TestSchema.SERVER, schema, TestSchema.USER));
-        nodeA = HubProcess.start(temp.resolve("a.log"), "--config", config.toString());
-        nodeB = HubProcess.start(temp.resolve("b.log"), "--config", config.toString());
+        cluster = TwoNodeCluster.start(temp, "sb_intake", PostgresBusIntakeTest.class, """
+          bridge:
+            rules:
+              - event-types: [session.renamed]
+                aggregate-type: Session
+                room: "session:{aggregateId}"
+                type: dashboard.update
+                meta:
+                  updateType: session.metadata
+                  correlationId: "{metadata.correlationId}"
+        """);
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (schema != null) {
-            TestSchema.drop(schema);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     private static Connection application() throws SQLException {
-        return DriverManager.getConnection(TestSchema.SERVER + "?currentSchema=" + schema, TestSchema.USER, "");
+        return DriverManager.getConnection(cluster.jdbcUrl(), TestSchema.USER, "");
     }
 
     private static String envelope(String sessionId, String title) {
@@ -88,7 +73,7 @@ class PostgresBusIntakeTest {
     /** The outbox: the application's state change and its domain event commit together, or neither does. */
     @Test
     void anApplicationsOwnTransactionFeedsTheBridgeAndARolledBackOneDoesNot() throws Exception {
-        try (JsonWebSocket client = JsonWebSocket.connect(nodeB.ws());
+        try (JsonWebSocket client = JsonWebSocket.connect(cluster.b().ws());
              Connection db = application()) {
             client.join("session:s-1");
             client.nextOfType("joined", WAIT);
@@ -117,7 +102,7 @@ class PostgresBusIntakeTest {
             assertEquals("Plan", update.path("data").path("title").asText(), update.toString());
             // an application whose own tables are elsewhere names the hub's schema
             try (Statement sql = db.createStatement();
-                 PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE.replace("INTO events", "INTO " + schema + ".events"))) {
+                 PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE.replace("INTO events", "INTO " + cluster.schema() + ".events"))) {
                 sql.execute("SET LOCAL search_path = public");
                 outbox.setString(1, envelope("s-1", "Qualified"));
                 outbox.executeUpdate();
@@ -135,9 +120,9 @@ class PostgresBusIntakeTest {
     @Test
     void twoNodesBridgeEachDomainEventExactlyOnce() throws Exception {
         int count = 120;
-        long publishedBefore = bridgedPublished(nodeA) + bridgedPublished(nodeB);
-        try (JsonWebSocket onA = JsonWebSocket.connect(nodeA.ws());
-             JsonWebSocket onB = JsonWebSocket.connect(nodeB.ws());
+        long publishedBefore = bridgedPublished(cluster.a()) + bridgedPublished(cluster.b());
+        try (JsonWebSocket onA = JsonWebSocket.connect(cluster.a().ws());
+             JsonWebSocket onB = JsonWebSocket.connect(cluster.b().ws());
              Connection db = application();
              PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE)) {
             for (JsonWebSocket client : List.of(onA, onB)) {
@@ -153,8 +138,8 @@ class PostgresBusIntakeTest {
                         outbox.setString(1, envelope("s-9", title));
                         outbox.executeUpdate();
                     }
-                    case 1 -> assertAccepted(nodeA.publish(intakeEvent(title)));
-                    default -> assertAccepted(nodeB.publish(intakeEvent(title)));
+                    case 1 -> assertAccepted(cluster.a().publish(intakeEvent(title)));
+                    default -> assertAccepted(cluster.b().publish(intakeEvent(title)));
                 }
             }
             for (JsonWebSocket client : List.of(onA, onB)) {
@@ -165,7 +150,7 @@ class PostgresBusIntakeTest {
             assertThrows(AssertionError.class, () -> onA.nextEvents(1, Duration.ofMillis(200)));
             assertThrows(AssertionError.class, () -> onB.nextEvents(1, Duration.ofMillis(200)));
         }
-        assertEquals(count, bridgedPublished(nodeA) + bridgedPublished(nodeB) - publishedBefore,
+        assertEquals(count, bridgedPublished(cluster.a()) + bridgedPublished(cluster.b()) - publishedBefore,
                 "counted once in the cluster, by the node that bridged it");
         try (Connection db = application(); Statement sql = db.createStatement();
              ResultSet rows = sql.executeQuery("SELECT (SELECT last_id FROM bridge_positions WHERE room = '$domain-events') AS position, "

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.HubProcess;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.SseClient;
-import io.switchboard.bootstrap.testing.TestSchema;
+import io.switchboard.bootstrap.testing.TwoNodeCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -31,41 +30,25 @@ class PostgresClusterAuditTest {
 
     @TempDir
     static Path temp;
-    private static String schema;
-    private static HubProcess nodeA;
-    private static HubProcess nodeB;
+    private static TwoNodeCluster cluster;
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        schema = TestSchema.create("sb_cluster_audit", PostgresClusterAuditTest.class);
-        Path config = temp.resolve("cluster.yaml");
-        Files.writeString(config, """
-                hub:
-                  db:
-                    url: "%s?currentSchema=%s"
-                    user: %s
-                """.formatted(TestSchema.SERVER, schema, TestSchema.USER));
-        nodeA = HubProcess.start(temp.resolve("a.log"), "--config", config.toString());
-        nodeB = HubProcess.start(temp.resolve("b.log"), "--config", config.toString());
+        cluster = TwoNodeCluster.start(temp, "sb_cluster_audit", PostgresClusterAuditTest.class, "");
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (schema != null) {
-            TestSchema.drop(schema);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void anAdminOnNodeBSeesAClientOfNodeALiveAndFiltered() throws Exception {
-        try (JsonWebSocket everything = JsonWebSocket.connect(auditSocket(nodeB, ""));
-             JsonWebSocket joinsOnly = JsonWebSocket.connect(auditSocket(nodeB, "?types=room.joined"));
-             SseClient joinsOverSse = SseClient.open(URI.create("http://127.0.0.1:" + nodeB.port() + "/api/v1/audit/stream?types=room.joined"),
+        try (JsonWebSocket everything = JsonWebSocket.connect(auditSocket(cluster.b(), ""));
+             JsonWebSocket joinsOnly = JsonWebSocket.connect(auditSocket(cluster.b(), "?types=room.joined"));
+             SseClient joinsOverSse = SseClient.open(URI.create("http://127.0.0.1:" + cluster.b().port() + "/api/v1/audit/stream?types=room.joined"),
                      Map.of())) {
             everything.nextOfType("connected", WAIT);
             joinsOnly.nextOfType("connected", WAIT);
@@ -73,7 +56,7 @@ class PostgresClusterAuditTest {
             joinsOverSse.nextOfType("connected", WAIT);
 
             String id;
-            try (JsonWebSocket client = JsonWebSocket.connect(nodeA.ws())) {
+            try (JsonWebSocket client = JsonWebSocket.connect(cluster.a().ws())) {
                 id = client.nextOfType("connected", WAIT).path("data").path("connectionId").asText();
                 client.join("lobby:on-a");
                 client.nextOfType("joined", WAIT);
@@ -103,10 +86,10 @@ class PostgresClusterAuditTest {
 
     @Test
     void anAdminSeesTheirOwnNodesEntriesOnceEach() throws Exception {
-        try (JsonWebSocket watcher = JsonWebSocket.connect(auditSocket(nodeB, "?types=connection.opened,room.joined"))) {
+        try (JsonWebSocket watcher = JsonWebSocket.connect(auditSocket(cluster.b(), "?types=connection.opened,room.joined"))) {
             watcher.nextOfType("connected", WAIT);
             String id;
-            try (JsonWebSocket client = JsonWebSocket.connect(nodeB.ws())) {
+            try (JsonWebSocket client = JsonWebSocket.connect(cluster.b().ws())) {
                 id = client.nextOfType("connected", WAIT).path("data").path("connectionId").asText();
                 client.join("lobby:on-b");
                 client.nextOfType("joined", WAIT);

@@ -3,6 +3,7 @@ package io.switchboard.bootstrap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.HubProcess;
 import io.switchboard.bootstrap.testing.TestSchema;
+import io.switchboard.bootstrap.testing.TwoNodeCluster;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,44 +26,27 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PostgresClusterTest {
     private static final String SERVER = TestSchema.SERVER;
-    private static final String USER = TestSchema.USER;
     private static final Duration WAIT = Duration.ofSeconds(5);
 
     @TempDir
     static Path temp;
-    private static String schema;
-    private static HubProcess nodeA;
-    private static HubProcess nodeB;
+    private static TwoNodeCluster cluster;
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        schema = TestSchema.create("sb_cluster", PostgresClusterTest.class);
-        Path config = temp.resolve("cluster.yaml");
-        Files.writeString(config, """
-                hub:
-                  db:
-                    url: "%s?currentSchema=%s"
-                    user: %s
-                """.formatted(SERVER, schema, USER));
-        nodeA = HubProcess.start(temp.resolve("a.log"), "--config", config.toString());
-        nodeB = HubProcess.start(temp.resolve("b.log"), "--config", config.toString());
+        cluster = TwoNodeCluster.start(temp, "sb_cluster", PostgresClusterTest.class, "");
     }
 
     @AfterAll
     static void stopNodes() throws Exception {
-        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
-            if (node != null) {
-                node.close();
-            }
-        }
-        if (schema != null) {
-            TestSchema.drop(schema);
+        if (cluster != null) {
+            cluster.close();
         }
     }
 
     @Test
     void startupLogNamesTheSharedDatabase() {
-        assertTrue(nodeA.output().contains("storage PostgreSQL " + SERVER + " (schema " + schema + ")"), nodeA.output());
+        assertTrue(cluster.a().output().contains("storage PostgreSQL " + SERVER + " (schema " + cluster.schema() + ")"), cluster.a().output());
     }
 
     /** Published on A, heard on B in order without gaps; then a client resumes from the middle on either node. */
@@ -71,23 +54,23 @@ class PostgresClusterTest {
     void eventsPublishedOnOneNodeReachClientsOnTheOtherAndResumeWorksOnEither() throws Exception {
         String room = "cluster:1";
         List<String> ids = new ArrayList<>();
-        try (JsonWebSocket onB = JsonWebSocket.connect(nodeB.ws())) {
+        try (JsonWebSocket onB = JsonWebSocket.connect(cluster.b().ws())) {
             onB.nextOfType("connected", WAIT);
             onB.join(room, "0");
             onB.nextOfType("joined", WAIT);
             for (int n = 1; n <= 20; n++) {
-                ids.add(TickEvents.acceptedId(nodeA.publish(TickEvents.tick(room, n)), room));
+                ids.add(TickEvents.acceptedId(cluster.a().publish(TickEvents.tick(room, n)), room));
             }
             assertEquals(TickEvents.ticks(ids, 1, 20), onB.nextEvents(20, WAIT).stream().map(TickEvents::describe).toList());
         }
-        for (HubProcess node : new HubProcess[] {nodeA, nodeB}) {
+        for (HubProcess node : new HubProcess[] {cluster.a(), cluster.b()}) {
             try (JsonWebSocket resuming = JsonWebSocket.connect(node.ws())) {
                 resuming.nextOfType("connected", WAIT);
                 resuming.join(room, ids.get(9));
                 JsonNode joined = resuming.nextOfType("joined", WAIT);
                 assertTrue(joined.path("data").path("recovered").asBoolean(), joined.toString());
                 assertEquals(TickEvents.ticks(ids, 11, 20), resuming.nextEvents(10, WAIT).stream().map(TickEvents::describe).toList(),
-                        "replay on node " + (node == nodeA ? "A" : "B"));
+                        "replay on node " + (node == cluster.a() ? "A" : "B"));
             }
         }
     }

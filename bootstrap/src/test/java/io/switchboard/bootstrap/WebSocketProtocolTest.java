@@ -197,6 +197,57 @@ class WebSocketProtocolTest {
         }
     }
 
+    /**
+     * A WebSocket connection reads its socket 1 KiB at a time (Helidon's 8 KiB read buffer is shrunk
+     * after the upgrade, to save memory per idle connection): a 60 KiB message with multi-byte
+     * characters across the read boundaries still arrives whole.
+     */
+    @Test
+    void aMessageManyTimesTheReadSizeArrivesWhole() throws Exception {
+        try (TestHub hub = TestHub.start(Map.of("hub.inbound.max-bytes", "65536"));
+             RawWebSocket client = rawConnected(hub)) {
+            String pad = "ü✓🚀x".repeat(6_000); // 2 + 3 + 4 + 1 bytes each: 60,000 bytes of UTF-8
+            client.sendText("{\"type\":\"ping\",\"data\":{\"pad\":\"" + pad + "\"}}");
+            JsonNode pong = nextJson(client);
+            assertEquals("pong", pong.path("type").asText(), pong.toString());
+            assertEquals(pad, pong.path("data").path("pad").asText());
+
+            client.sendText(ping("after-large"));
+            assertPong(nextJson(client), "after-large");
+        }
+    }
+
+    /**
+     * RFC 6455 5.5.1: a close is answered with a close, whether or not it carries a status code. A
+     * close without one is what a browser sends for {@code ws.close()}; Helidon 4.0.5 alone waited for
+     * more bytes before reading a frame with an empty payload, so it was never answered.
+     */
+    @Test
+    void aClientsCloseIsAnsweredWithOrWithoutAStatusCode() throws Exception {
+        try (Bystander bystander = Bystander.joined(defaultHub);
+             RawWebSocket withStatus = rawConnected(defaultHub);
+             RawWebSocket withoutStatus = rawConnected(defaultHub)) {
+            withStatus.sendClose(1000, "bye");
+            assertEquals(1000, withStatus.awaitClose(Duration.ofSeconds(5)).closeCode());
+
+            withoutStatus.sendFrame(0x8, true, new byte[0]);
+            assertEquals(1000, withoutStatus.awaitClose(Duration.ofSeconds(5)).closeCode(),
+                    "a normal close, not 1011: RFC 6455 reads a close without a status as 1005");
+            bystander.assertStillServed();
+        }
+    }
+
+    /** A ping with an empty payload is answered at once (Helidon alone waited for the client's next bytes). */
+    @Test
+    void anEmptyPingIsAnsweredAtOnce() throws Exception {
+        try (RawWebSocket client = rawConnected(defaultHub)) {
+            client.sendFrame(0x9, true, new byte[0]);
+            RawWebSocket.Frame pong = client.readFrame(Duration.ofSeconds(5));
+            assertTrue(pong.isPong(), "expected a pong, got " + pong);
+            assertEquals(0, pong.payload().length);
+        }
+    }
+
     // ---- inbound rate limit ----
 
     /** Burst 10 at 10/s: of 15 pings sent at once the first 10 are answered, the rest refused, not dropped silently. */

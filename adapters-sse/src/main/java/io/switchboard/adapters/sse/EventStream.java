@@ -13,6 +13,7 @@ import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.Admission;
 import io.switchboard.application.limits.ConnectionLimiter;
@@ -148,7 +149,7 @@ final class EventStream implements Handler {
         HandlerThreadWriter writer = new HandlerThreadWriter();
         Connection connection = null;
         try {
-            sink.text("retry: " + settings.retry().toMillis() + "\n\n");
+            sink.text(Frame.of("retry: " + settings.retry().toMillis() + "\n\n"));
             sink.flush();
             connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), principal, false),
                     sink, new SseDialect(canonical, positions), writer);

@@ -1,17 +1,22 @@
 package io.switchboard.adapters.sse;
 
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Function;
 
 /**
  * Writes SSE blocks to one response. Everything but {@link #abort()} runs on the request's
  * handler thread; writes are flushed once the writer has nothing more queued.
  */
 final class StreamSink implements FrameSink {
+    /** One instance, so that every stream finds the encoding another left on a shared {@link Frame}. */
+    private static final Function<String, byte[]> UTF_8 = text -> text.getBytes(StandardCharsets.UTF_8);
+
     private final OutputStream out;
     private volatile boolean ended;
 
@@ -24,8 +29,8 @@ final class StreamSink implements FrameSink {
     }
 
     @Override
-    public void text(String frame) {
-        write(frame);
+    public void text(Frame frame) {
+        write(frame.encoded(UTF_8)); // an event's block is encoded once for all its subscribers
     }
 
     @Override
@@ -74,8 +79,12 @@ final class StreamSink implements FrameSink {
     }
 
     private void write(String text) {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void write(byte[] bytes) {
         try {
-            out.write(text.getBytes(StandardCharsets.UTF_8));
+            out.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 
 /**
- * Fills two gaps of Helidon 4.0.5's WebSocket upgrade; chosen over the stock upgrader by its weight.
+ * Fills four gaps of Helidon 4.0.5's WebSocket upgrade; chosen over the stock upgrader by its weight.
  * It writes the socket's peer address into the upgrade headers (replacing anything a client sent
  * under that name) before the listener's {@code onHttpUpgrade} runs, and it tells the listener when
  * the connection's handling ends: Helidon does not call {@code onClose} when a client vanishes
- * without a close frame or breaks its frame limit, and the hub must not keep counting it.
+ * without a close frame or breaks its frame limit, and the hub must not keep counting it. It shrinks
+ * the connection's fixed-size buffers ({@link ConnectionBuffers}), and it lets frames with an empty
+ * payload through without waiting for more bytes ({@link EmptyPayloadReader}).
  */
 @Weight(200)
 public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
@@ -48,6 +50,10 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
                             && inet.getAddress().isLoopbackAddress())));
             try {
                 ServerConnection connection = super.upgrade(ctx, prologue, headers);
+                if (connection != null) {
+                    ConnectionBuffers.shrink(ctx, connection);
+                    EmptyPayloadReader.install(connection);
+                }
                 HubListener socket = UPGRADING.get();
                 return connection == null || socket == null ? connection : new EndAware(connection, socket);
             } finally {

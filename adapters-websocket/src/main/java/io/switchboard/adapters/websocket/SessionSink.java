@@ -5,11 +5,13 @@ import io.helidon.common.buffers.DataWriter;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
 
 /**
  * Writes to one Helidon WebSocket session; only the connection's writer calls it.
@@ -26,16 +28,16 @@ final class SessionSink implements FrameSink {
     private static final int MAX_REASON_BYTES = 123;
     private static final byte[] PING_PAYLOAD = {'h', 'b'};
     /** Gathered frames are written once they reach this size, even before {@link #flush()}. */
-    private static final int MAX_GATHERED_BYTES = 64 * 1024;
-    /** A few dozen small frames; doubled as needed (one allocation per drain, so not larger). */
-    private static final int INITIAL_GATHER_BYTES = 4 * 1024;
+    private static final int MAX_GATHERED_BYTES = GatherBuffers.SIZE;
     private static final Field CONTEXT = contextField();
+    /** One instance, so that every sink finds the encoding another sink left on a shared {@link Frame}. */
+    private static final Function<String, byte[]> ENCODE = TextFrames::encode;
 
     private final WsSession session;
     private final DataWriter socket;
     /** The one frame gathered so far (shared with other sinks: never written into), or null. */
     private byte[] single;
-    /** Two or more frames gathered, copied into a buffer of this sink's own; released at each flush. */
+    /** Two or more frames gathered, copied into a {@link GatherBuffers} buffer; handed back at each flush. */
     private byte[] gathered;
     private int gatheredLength;
 
@@ -44,27 +46,63 @@ final class SessionSink implements FrameSink {
         this.socket = dataWriter(session);
     }
 
+    /** A frame of this sink's own (an Engine.IO packet, say): encoded for this write only. */
+    void text(String frame) {
+        text(Frame.of(frame));
+    }
+
     @Override
-    public void text(String frame) {
+    public void text(Frame frame) {
         if (socket == null) {
-            session.send(frame, true);
+            session.send(frame.text(), true);
             return;
         }
-        byte[] encoded = TextFrames.frame(frame);
+        byte[] encoded = frame.encoded(ENCODE);
         if (single == null && gatheredLength == 0) {
             single = encoded;
             return;
         }
-        if (single != null) {
-            append(single);
-            single = null;
-        }
-        if (gatheredLength + encoded.length > MAX_GATHERED_BYTES) {
+        if (gatheredOrSingleLength() + encoded.length > MAX_GATHERED_BYTES) {
             flush();
             single = encoded;
             return;
         }
-        append(encoded);
+        int at = reserve(encoded.length); // before reading `gathered`: reserving may replace it
+        System.arraycopy(encoded, 0, gathered, at, encoded.length);
+    }
+
+    /**
+     * One frame whose payload is the frames' payloads joined by {@code '\n'}, built from their shared
+     * encodings: each event's frame is encoded once per fan-out, so a batch costs copies, not a
+     * string and a UTF-8 encoding of its own per subscriber.
+     */
+    @Override
+    public void batch(List<Frame> frames) {
+        if (socket == null) {
+            FrameSink.super.batch(frames);
+            return;
+        }
+        int count = frames.size();
+        int payload = count - 1;
+        for (Frame frame : frames) {
+            byte[] encoded = frame.encoded(ENCODE);
+            payload += encoded.length - TextFrames.payloadOffset(encoded);
+        }
+        int length = TextFrames.headerLength(payload) + payload;
+        if (gatheredOrSingleLength() > 0 && gatheredOrSingleLength() + length > MAX_GATHERED_BYTES) {
+            flush();
+        }
+        int start = reserve(length); // before reading `gathered`: reserving may replace it
+        int at = TextFrames.writeHeader(gathered, start, payload);
+        for (int i = 0; i < count; i++) {
+            if (i > 0) {
+                gathered[at++] = '\n';
+            }
+            byte[] encoded = frames.get(i).encoded(ENCODE);
+            int offset = TextFrames.payloadOffset(encoded);
+            System.arraycopy(encoded, offset, gathered, at, encoded.length - offset);
+            at += encoded.length - offset;
+        }
     }
 
     @Override
@@ -78,14 +116,19 @@ final class SessionSink implements FrameSink {
             byte[] frames = gathered;
             gathered = null; // an idle connection keeps no buffer
             gatheredLength = 0;
-            socket.writeNow(BufferData.create(frames, 0, length));
+            try {
+                socket.writeNow(BufferData.create(frames, 0, length));
+            } finally {
+                GatherBuffers.release(frames); // the write has returned: the socket holds no reference
+            }
         }
     }
 
     /**
-     * Pings carry a payload because clients echo it in their pong: Helidon 4.0.5 does not process a
-     * frame with an empty payload until more bytes arrive, so an empty pong from an otherwise silent
-     * client would be seen too late and the client closed with 4011.
+     * Pings carry a payload because clients echo it in their pong: Helidon 4.0.5 alone does not process
+     * a frame with an empty payload until more bytes arrive, so an empty pong from an otherwise silent
+     * client would be seen too late and the client closed with 4011. {@link EmptyPayloadReader} fixes
+     * that; the payload stays for a connection it could not be installed on.
      */
     @Override
     public void ping() {
@@ -118,15 +161,31 @@ final class SessionSink implements FrameSink {
         }
     }
 
-    private void append(byte[] frame) {
-        int needed = gatheredLength + frame.length;
+    private int gatheredOrSingleLength() {
+        return single != null ? single.length : gatheredLength;
+    }
+
+    /** Makes room for {@code bytes} more gathered bytes (moving a single shared frame in first); returns where they go. */
+    private int reserve(int bytes) {
+        byte[] first = single;
+        single = null;
+        int firstLength = first == null ? 0 : first.length;
+        int needed = gatheredLength + firstLength + bytes;
         if (gathered == null) {
-            gathered = new byte[Math.max(needed, INITIAL_GATHER_BYTES)];
+            gathered = GatherBuffers.take(needed);
         } else if (needed > gathered.length) {
-            gathered = Arrays.copyOf(gathered, Math.max(needed, Math.min(2 * gathered.length, MAX_GATHERED_BYTES)));
+            byte[] larger = GatherBuffers.take(needed);
+            System.arraycopy(gathered, 0, larger, 0, gatheredLength);
+            GatherBuffers.release(gathered);
+            gathered = larger;
         }
-        System.arraycopy(frame, 0, gathered, gatheredLength, frame.length);
+        if (first != null) {
+            System.arraycopy(first, 0, gathered, gatheredLength, firstLength);
+            gatheredLength += firstLength;
+        }
+        int at = gatheredLength;
         gatheredLength = needed;
+        return at;
     }
 
     /** A close reason may carry at most 123 bytes of UTF-8. */
@@ -139,6 +198,11 @@ final class SessionSink implements FrameSink {
             cut = cut.substring(0, cut.length() - 1);
         }
         return cut;
+    }
+
+    /** Whether frames can be gathered: the Helidon on the class path has the field this reads. */
+    static boolean gathersWrites() {
+        return CONTEXT != null;
     }
 
     /** The socket writer under Helidon's session, or null to write through {@code WsSession.send}. */

@@ -1,5 +1,6 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 
 /**
@@ -16,13 +17,21 @@ final class SocketIoSink implements FrameSink {
     }
 
     @Override
-    public void text(String frame) {
+    public void text(Frame frame) {
+        String text = frame.text();
+        int first = text.indexOf(EngineIoPacket.SEPARATOR);
+        if (first < 0) {
+            if (!text.isEmpty()) {
+                session.text(frame); // one packet: its encoding is shared with the other subscribers
+            }
+            return;
+        }
         int start = 0;
-        for (int i = frame.indexOf(EngineIoPacket.SEPARATOR); i >= 0; i = frame.indexOf(EngineIoPacket.SEPARATOR, start)) {
-            send(frame.substring(start, i));
+        for (int i = first; i >= 0; i = text.indexOf(EngineIoPacket.SEPARATOR, start)) {
+            send(text.substring(start, i));
             start = i + 1;
         }
-        send(start == 0 ? frame : frame.substring(start));
+        send(text.substring(start));
     }
 
     private void send(String packet) {

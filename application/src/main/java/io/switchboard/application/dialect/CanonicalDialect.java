@@ -20,7 +20,8 @@ import java.util.function.Function;
  */
 public final class CanonicalDialect implements MessageRenderer {
     private final Clock clock;
-    private final Function<Event, String> eventRenderer = CanonicalDialect::renderEvent;
+    /** One instance for every canonical dialect (WebSocket, SSE, ...), so each event is rendered once for all of them. */
+    private static final Function<Event, String> EVENTS = CanonicalDialect::renderEvent;
 
     public CanonicalDialect(Clock clock) {
         this.clock = clock;
@@ -29,7 +30,7 @@ public final class CanonicalDialect implements MessageRenderer {
     @Override
     public String render(Outbound message) {
         if (message instanceof Delivery delivery) {
-            return delivery.frame(eventRenderer);
+            return delivery.frame(EVENTS);
         }
         return EnvelopeFrame.control(DialectSpec.Envelope.DATA, typeOf(message), data(message), Timestamps.format(clock.instant()));
     }
@@ -156,7 +157,8 @@ public final class CanonicalDialect implements MessageRenderer {
                 .close();
     }
 
-    static String renderEvent(Event event) {
+    /** A room event in the canonical form (what {@link #render} gives for its delivery). */
+    public static String renderEvent(Event event) {
         return EnvelopeFrame.event(DialectSpec.Envelope.DATA, event.type(), event);
     }
 

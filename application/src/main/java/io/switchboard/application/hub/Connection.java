@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * transport, because a transport session is not safe for concurrent writes.
  */
 public final class Connection {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -375,15 +376,31 @@ public final class Connection {
             try {
                 writeQueued();
             } catch (RuntimeException e) {
-                markClosed(1006);
+                abortAfterWriteFailure(e);
             } finally {
                 writing = false;
             }
         } while (state != CLOSED && !queue.isEmpty() && WRITING.compareAndSet(this, false, true));
     }
 
+    /**
+     * The transport failed under the writer (or the writer itself did): the socket is cut so the client
+     * sees the end and reconnects, rather than staying connected to a connection the hub forgot.
+     */
+    private void abortAfterWriteFailure(RuntimeException failure) {
+        if (state != CLOSED) {
+            LOG.log(System.Logger.Level.DEBUG, () -> this + ": writing failed, closing: " + failure);
+            try {
+                sink.abort();
+            } catch (RuntimeException ignored) {
+                // the transport is gone already
+            }
+        }
+        markClosed(1006);
+    }
+
     private void writeQueued() {
-        StringBuilder batch = spec.batch() ? new StringBuilder() : null;
+        BatchedFrames batch = spec.batch() ? new BatchedFrames() : null;
         Outbound[] taken = new Outbound[WRITE_CHUNK];
         int count;
         while (state != CLOSED && (count = queue.pollInto(taken)) > 0) {
@@ -403,11 +420,11 @@ public final class Connection {
     }
 
     /** Writes one message; {@code false} when it closed the connection. */
-    private boolean writeOne(Outbound message, StringBuilder batch) {
+    private boolean writeOne(Outbound message, BatchedFrames batch) {
         long dropped = droppedUnreported.get() == 0 ? 0 : droppedUnreported.getAndSet(0);
         if (dropped > 0) {
-            write(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
-                    dropped + " message(s) dropped: the client reads too slowly", null, dropped)), batch);
+            write(Frame.of(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
+                    dropped + " message(s) dropped: the client reads too slowly", null, dropped))), batch);
         }
         if (message instanceof Outbound.Ping) {
             flush(batch);
@@ -423,7 +440,8 @@ public final class Connection {
             markClosed(close.code());
             return false;
         } else {
-            write(renderer.render(message), batch);
+            String text = renderer.render(message);
+            write(message instanceof Delivery delivery ? delivery.shared(text) : Frame.of(text), batch);
             if (message instanceof Delivery delivery) {
                 metrics.delivered(delivery);
                 if (delivery.event().critical() && sink.expectsPong()) {
@@ -435,25 +453,20 @@ public final class Connection {
         return true;
     }
 
-    private void write(String frame, StringBuilder batch) {
+    private void write(Frame frame, BatchedFrames batch) {
         if (batch == null) {
             sink.text(frame);
             return;
         }
-        if (!batch.isEmpty()) {
-            if (batch.length() + frame.length() > MAX_BATCH_CHARS) {
-                flush(batch);
-            } else {
-                batch.append('\n');
-            }
+        if (!batch.fits(frame, MAX_BATCH_CHARS)) {
+            batch.writeTo(sink);
         }
-        batch.append(frame);
+        batch.add(frame);
     }
 
-    private void flush(StringBuilder batch) {
-        if (batch != null && !batch.isEmpty()) {
-            sink.text(batch.toString());
-            batch.setLength(0);
+    private void flush(BatchedFrames batch) {
+        if (batch != null) {
+            batch.writeTo(sink);
         }
     }
 

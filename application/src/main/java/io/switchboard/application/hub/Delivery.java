@@ -2,6 +2,7 @@ package io.switchboard.application.hub;
 
 import io.switchboard.domain.Event;
 
+import java.util.Arrays;
 import java.util.function.Function;
 
 /**
@@ -12,7 +13,10 @@ public final class Delivery implements Outbound {
     private final Event event;
     private final long receivedNanos;
     private final boolean live;
-    private volatile Rendering rendering;
+    private static final int MAX_RENDERINGS = 4;
+    private static final Rendering[] NONE = new Rendering[0];
+
+    private volatile Rendering[] renderings = NONE;
 
     public Delivery(Event event, long receivedNanos, boolean live) {
         this.event = event;
@@ -33,15 +37,38 @@ public final class Delivery implements Outbound {
         return live;
     }
 
-    /** The frame text for {@code renderer}, computed once per renderer (a benign race may compute it twice). */
+    /**
+     * The frame text for {@code renderer}, computed once per renderer (a benign race may compute it
+     * twice). A few renderers are remembered at once, so subscribers in different dialects (WebSocket,
+     * SSE, Socket.IO) do not take turns rendering the event again.
+     */
     public String frame(Function<Event, String> renderer) {
-        Rendering r = rendering;
-        if (r != null && r.renderer == renderer) {
-            return r.frame;
+        Rendering[] known = renderings;
+        for (Rendering r : known) {
+            if (r.renderer == renderer) {
+                return r.frame.text();
+            }
         }
         String frame = renderer.apply(event);
-        rendering = new Rendering(renderer, frame);
+        if (known.length < MAX_RENDERINGS) {
+            Rendering[] more = Arrays.copyOf(known, known.length + 1);
+            more[known.length] = new Rendering(renderer, Frame.of(frame));
+            renderings = more; // a racing writer's rendering may be lost: it is computed again if asked for
+        }
         return frame;
+    }
+
+    /**
+     * The shared {@link Frame} of {@code text} when it is one of this delivery's renderings (what a
+     * dialect returned from {@link #frame}), so every subscriber's transport shares one encoding; else a new one.
+     */
+    Frame shared(String text) {
+        for (Rendering r : renderings) {
+            if (r.frame.text() == text) {
+                return r.frame;
+            }
+        }
+        return Frame.of(text);
     }
 
     /**
@@ -59,6 +86,6 @@ public final class Delivery implements Outbound {
         return event.approximateBytes();
     }
 
-    private record Rendering(Function<Event, String> renderer, String frame) {
+    private record Rendering(Function<Event, String> renderer, Frame frame) {
     }
 }

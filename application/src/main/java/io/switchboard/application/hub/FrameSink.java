@@ -1,12 +1,29 @@
 package io.switchboard.application.hub;
 
+import java.util.List;
+
 /**
  * A transport's write side. Only the connection's writer calls it, one call at a time, so an
  * implementation needs no locking of its own.
  */
 public interface FrameSink {
 
-    void text(String frame);
+    void text(Frame frame);
+
+    /**
+     * Writes two or more frames as one text message, joined by {@code '\n'} (the batched form a client
+     * asks for with {@code batch=1}). The caller reuses the list after the call.
+     */
+    default void batch(List<Frame> frames) {
+        StringBuilder joined = new StringBuilder();
+        for (Frame frame : frames) {
+            if (!joined.isEmpty()) {
+                joined.append('\n');
+            }
+            joined.append(frame.text());
+        }
+        text(Frame.of(joined.toString()));
+    }
 
     /** Pushes out what earlier calls buffered; called when the writer has nothing more queued. */
     default void flush() {

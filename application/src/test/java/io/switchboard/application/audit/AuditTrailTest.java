@@ -3,6 +3,7 @@ package io.switchboard.application.audit;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
@@ -89,9 +90,9 @@ class AuditTrailTest {
                 Clock.systemUTC(), new HubMetrics(), Runnable::run);
         FrameSink sink = new FrameSink() {
             @Override
-            public void text(String frame) {
-                if (!frame.equals("other")) {
-                    frames.add(frame);
+            public void text(Frame frame) {
+                if (!frame.text().equals("other")) {
+                    frames.add(frame.text());
                 }
             }
 

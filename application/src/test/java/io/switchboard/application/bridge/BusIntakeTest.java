@@ -5,12 +5,6 @@ import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.BridgePositions;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
-import io.switchboard.application.port.out.PublishReceipts;
-import io.switchboard.application.port.out.RoomDirectory;
-import io.switchboard.application.port.in.PublishReceipt;
-import io.switchboard.application.publish.PublishService;
-import io.switchboard.application.publish.PublishSettings;
-import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
@@ -38,7 +32,6 @@ import java.util.function.Function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The bus intake: envelopes in the intake room bridged once, in order, resumed from the stored position. */
 class BusIntakeTest {
@@ -57,9 +50,7 @@ class BusIntakeTest {
     }
 
     private BusIntake node(HubMetrics metrics, List<BridgeRule> rules) {
-        RoomRules roomRules = new RoomRules(Set.of(), Map.of(), new NoRooms());
-        Function<EventBus, PublishEventsUseCase> via = bus -> new PublishService(PublishSettings.defaults(), bus, new NoReceipts(),
-                metrics, roomRules);
+        Function<EventBus, PublishEventsUseCase> via = bus -> PlainPublishing.onto(bus, metrics);
         return new BusIntake(INTAKE, new DomainEventBridge(rules, via.apply(store), metrics), via, store, store, metrics, Runnable::run);
     }
 
@@ -200,9 +191,7 @@ class BusIntakeTest {
     @Test
     void onlyIntakeRoomEventsWakeTheWorker() {
         AtomicInteger runs = new AtomicInteger();
-        RoomRules roomRules = new RoomRules(Set.of(), Map.of(), new NoRooms());
-        Function<EventBus, PublishEventsUseCase> via = bus -> new PublishService(PublishSettings.defaults(), bus, new NoReceipts(),
-                metrics, roomRules);
+        Function<EventBus, PublishEventsUseCase> via = bus -> PlainPublishing.onto(bus, metrics);
         BusIntake intake = new BusIntake(INTAKE, new DomainEventBridge(List.of(), via.apply(store), metrics), via, store, store, metrics,
                 task -> {
                     runs.incrementAndGet();
@@ -273,34 +262,6 @@ class BusIntakeTest {
             List<Event> events = append(drafts);
             positions.put(intake, to);
             return Optional.of(events);
-        }
-    }
-
-    private static final class NoRooms implements RoomDirectory {
-        @Override
-        public boolean declared(RoomName room) {
-            return false;
-        }
-
-        @Override
-        public boolean declare(RoomName room) {
-            return false;
-        }
-
-        @Override
-        public boolean remove(RoomName room) {
-            return false;
-        }
-    }
-
-    private static final class NoReceipts implements PublishReceipts {
-        @Override
-        public Optional<PublishReceipt> find(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void remember(String key, PublishReceipt receipt) {
         }
     }
 }

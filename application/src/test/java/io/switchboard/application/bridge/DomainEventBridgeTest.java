@@ -7,13 +7,7 @@ import io.switchboard.application.port.in.DomainEventReceipt;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.Problem;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.port.out.PublishReceipts;
-import io.switchboard.application.port.out.RoomDirectory;
-import io.switchboard.domain.RoomName;
-import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.publish.PublishService;
-import io.switchboard.application.publish.PublishSettings;
-import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
@@ -25,7 +19,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -52,23 +45,7 @@ class DomainEventBridgeTest {
         public void subscribe(EventListener listener) {
         }
     };
-    private final PublishService publish = new PublishService(PublishSettings.defaults(), bus, new NoReceipts(), metrics,
-            new RoomRules(Set.of(), Map.of(), new RoomDirectory() {
-                @Override
-                public boolean declared(RoomName room) {
-                    return false;
-                }
-
-                @Override
-                public boolean declare(RoomName room) {
-                    return false;
-                }
-
-                @Override
-                public boolean remove(RoomName room) {
-                    return false;
-                }
-            }));
+    private final PublishService publish = PlainPublishing.onto(bus, metrics);
 
     /** Seed 001: Session events go to session:{aggregateId}, Cycle events to the payload's session_id. */
     private final DomainEventBridge bridge = new DomainEventBridge(List.of(
@@ -185,16 +162,5 @@ class DomainEventBridgeTest {
 
     private static DomainEventCommand single(DomainEvent event) {
         return new DomainEventCommand(List.of(event), false, List.of());
-    }
-
-    private static final class NoReceipts implements PublishReceipts {
-        @Override
-        public Optional<PublishReceipt> find(String key) {
-            return Optional.empty();
-        }
-
-        @Override
-        public void remember(String key, PublishReceipt receipt) {
-        }
     }
 }

@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** One connection whose transport fails during the heartbeat does not stop the others' heartbeat. */
 class HubHeartbeatTest {
-    private static final HubSettings SETTINGS = new HubSettings(1024, 1 << 20, OverflowPolicy.DISCONNECT,
+    static final HubSettings SETTINGS = new HubSettings(1024, 1 << 20, OverflowPolicy.DISCONNECT,
             Duration.ofMillis(1), Duration.ofSeconds(10), 4096, 10, 10, 20, 100, Duration.ofMillis(1), Duration.ofSeconds(1), 0);
 
     @Test
@@ -41,12 +41,12 @@ class HubHeartbeatTest {
         assertEquals(1, hub.connections().size());
     }
 
-    private static ConnectionSpec spec() {
+    static ConnectionSpec spec() {
         return new ConnectionSpec("/ws", "websocket", "127.0.0.1", null, false);
     }
 
     /** Also used by other tests of the package as a sink that records only pings. */
-    static final class RecordingSink implements FrameSink {
+    static class RecordingSink implements FrameSink {
         final AtomicInteger pings = new AtomicInteger();
         private final boolean failsToAbort;
 
@@ -55,7 +55,7 @@ class HubHeartbeatTest {
         }
 
         @Override
-        public void text(String frame) {
+        public void text(Frame frame) {
         }
 
         @Override

@@ -66,6 +66,52 @@ class OutboundQueueTest {
         assertTrue(queue.isEmpty());
     }
 
+    @Test
+    void messagesKeepTheirOrderAcrossWrapAroundAndGrowth() {
+        OutboundQueue queue = new OutboundQueue();
+        Outbound[] taken = new Outbound[5];
+        long next = 1;
+        long expected = 1;
+        for (int round = 0; round < 20; round++) { // the start moves round the ring while a backlog grows
+            for (int i = 0; i < 4 + round % 5; i++) {
+                assertTrue(queue.offer(live(next++), 1000, 1 << 20));
+            }
+            int n = queue.pollInto(taken); // at most 5 of the 4-8 offered: a backlog builds up
+            for (int i = 0; i < n; i++) {
+                assertEquals(expected++, ((Delivery) taken[i]).event().id().value(), "round " + round);
+            }
+        }
+        Outbound rest;
+        while ((rest = queue.poll()) != null) {
+            assertEquals(expected++, ((Delivery) rest).event().id().value());
+        }
+        assertEquals(next, expected, "every message came out once");
+        assertTrue(queue.isEmpty());
+    }
+
+    @Test
+    void droppingTheOldestBoundedMessageKeepsRepliesAndTheOrderOfTheRest() {
+        OutboundQueue queue = new OutboundQueue();
+        Outbound reply = new Outbound.Pong("{}");
+        queue.offer(reply, 10, 1 << 20);
+        for (long id = 1; id <= 9; id++) { // past the initial capacity of 8
+            queue.offer(live(id), 10, 1 << 20);
+        }
+
+        assertTrue(queue.dropOldestBounded());
+        assertTrue(queue.dropOldestBounded());
+
+        assertSame(reply, queue.poll(), "the reply is not a bounded message: it stays, first");
+        for (long id = 3; id <= 9; id++) {
+            assertEquals(id, ((Delivery) queue.poll()).event().id().value());
+        }
+        assertNull(queue.poll());
+        assertFalse(queue.dropOldestBounded(), "nothing left to drop");
+        assertTrue(queue.offer(live(10), 1, 1 << 20), "the dropped and taken no longer count");
+        assertEquals(1, queue.clear(), "clear reports the bounded messages it discarded");
+        assertTrue(queue.isEmpty());
+    }
+
     private static Delivery live(long id) {
         return new Delivery(event(id), 0, true);
     }

@@ -7,6 +7,7 @@ import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
@@ -242,6 +243,7 @@ class ConnectionLimiterTest {
         Client a = connect(limiter, "10.0.0.1", null, DASH);
         Thread.sleep(20);
         Client b = connect(limiter, "10.0.0.2", null, DASH);
+        Thread.sleep(20); // idleness is counted in whole milliseconds: b must be idle for some before a's message
         a.connection.admitInbound();
         Admission sameAddress = limiter.admit("10.0.0.2", null, DASH);
         assertTrue(sameAddress instanceof Admission.Refused r && r.message().contains("address (limit 1)"), sameAddress.toString());
@@ -358,8 +360,8 @@ class ConnectionLimiterTest {
         }
 
         @Override
-        public void text(String frame) {
-            frames.add(frame);
+        public void text(Frame frame) {
+            frames.add(frame.text());
         }
 
         @Override
