@@ -67,7 +67,7 @@ final class CommittedFeed implements PostgresNotifications.Receiver {
         cursor.lock.lock();
         try {
             if (events.getFirst().id().value() == cursor.delivered + 1) {
-                events.forEach(event -> deliver(cursor, event));
+                deliver(cursor, events);
             } else {
                 catchUp(room, cursor, events.getLast().id().value());
             }
@@ -97,24 +97,27 @@ final class CommittedFeed implements PostgresNotifications.Receiver {
             if (next.isEmpty()) {
                 return;
             }
+            long expected = cursor.delivered + 1;
             for (Event event : next) {
-                long expected = cursor.delivered + 1;
                 if (event.id().value() > expected) {
                     LOG.log(System.Logger.Level.WARNING, "events " + expected + ".." + (event.id().value() - 1)
                             + " of room " + room + " were deleted by the history retention before this node delivered them");
                 }
-                deliver(cursor, event);
+                expected = event.id().value() + 1;
             }
+            deliver(cursor, next);
         }
     }
 
-    private void deliver(Cursor cursor, Event event) {
-        cursor.delivered = event.id().value();
+    /** Hands the listeners a run of the room's events read together (one fan-out for the lot). */
+    private void deliver(Cursor cursor, List<Event> run) {
+        cursor.delivered = run.getLast().id().value();
         for (EventListener listener : listeners) {
             try {
-                listener.onEvent(event);
+                listener.onEvents(run);
             } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "a listener failed on event " + event.room() + "/" + event.id(), e);
+                LOG.log(System.Logger.Level.WARNING, "a listener failed on events " + run.getFirst().room() + "/"
+                        + run.getFirst().id() + ".." + run.getLast().id(), e);
             }
         }
     }

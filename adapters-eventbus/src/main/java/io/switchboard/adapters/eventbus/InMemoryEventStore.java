@@ -39,13 +39,16 @@ final class InMemoryEventStore implements EventBus, EventLog {
     @Override
     public List<Event> append(List<EventDraft> drafts) {
         List<Event> stored = new ArrayList<>(drafts.size());
-        for (EventDraft draft : drafts) {
-            RoomHistory history = history(draft.room());
+        for (List<EventDraft> run : RoomRuns.of(drafts, EventDraft::room)) {
+            RoomHistory history = history(run.getFirst().room());
             synchronized (history) {
-                Event event = history.append(draft, clock.instant());
-                stored.add(event);
+                List<Event> appended = new ArrayList<>(run.size());
+                for (EventDraft draft : run) {
+                    appended.add(history.append(draft, clock.instant()));
+                }
+                stored.addAll(appended);
                 for (EventListener listener : listeners) {
-                    listener.onEvent(event);
+                    listener.onEvents(appended);
                 }
             }
         }

@@ -75,8 +75,8 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
             for (RoomSequence room : rooms) {
                 room.committed(lastIds.get(room.room()));
             }
-            for (Event event : events) {
-                listeners.forEach(listener -> listener.onEvent(event));
+            for (List<Event> run : RoomRuns.of(events, Event::room)) {
+                listeners.forEach(listener -> listener.onEvents(run));
             }
             for (RoomSequence room : rooms) {
                 history.trimIfDue(room.room(), previous.get(room.room()), lastIds.get(room.room()));

@@ -3,6 +3,7 @@ package io.switchboard.adapters.eventbus;
 import io.switchboard.application.audit.AuditEntry;
 import io.switchboard.application.audit.AuditFilter;
 import io.switchboard.application.port.in.PublishReceipt;
+import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.rooms.RoomState;
 import io.switchboard.domain.Event;
@@ -104,6 +105,50 @@ abstract class EventStorageContract {
         assertEquals(List.of(), gap(storage.log().readSince(ROOM_B, positionB)));
         Event next = storage.bus().append(List.of(draft(ROOM_A, "after"))).getFirst();
         assertEquals(earlier.id().value() + 1, next.id().value());
+    }
+
+    /**
+     * A batch is announced in runs, so the hub fans out a publish of many events with one queue
+     * operation per subscriber: each run is consecutive events of one room in id order, readable
+     * already, and together the runs hold every event once.
+     */
+    @Test
+    void aBatchIsHeardAsRunsOfConsecutiveEventsOfOneRoom() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        List<List<Event>> runs = new CopyOnWriteArrayList<>();
+        List<String> unreadable = new CopyOnWriteArrayList<>();
+        storage.bus().subscribe(new EventBus.EventListener() {
+            @Override
+            public void onEvent(Event event) {
+                onEvents(List.of(event));
+            }
+
+            @Override
+            public void onEvents(List<Event> run) {
+                runs.add(List.copyOf(run));
+                Event first = run.getFirst();
+                if (!(storage.log().readSince(first.room(), new EventId(first.id().value() - 1)) instanceof Replay.Gap gap)
+                        || !gap.events().containsAll(run)) {
+                    unreadable.add(run.toString());
+                }
+            }
+        });
+
+        List<Event> stored = storage.bus().append(List.of(draft(ROOM_A, "a1"), draft(ROOM_A, "a2"), draft(ROOM_B, "b1"),
+                draft(ROOM_B, "b2"), draft(ROOM_B, "b3"), draft(ROOM_A, "a3")));
+
+        assertEquals(List.of(), unreadable, "announced before it could be read");
+        List<Event> heard = new ArrayList<>();
+        for (List<Event> run : runs) {
+            assertEquals(1, run.stream().map(Event::room).distinct().count(), "one room per run: " + run);
+            for (int i = 1; i < run.size(); i++) {
+                assertEquals(run.get(i - 1).id().value() + 1, run.get(i).id().value(), "consecutive ids: " + run);
+            }
+            heard.addAll(run);
+        }
+        assertEquals(Set.copyOf(stored), Set.copyOf(heard));
+        assertEquals(stored.size(), heard.size(), "each event once: " + runs);
+        assertTrue(runs.size() <= 3, "a1 a2 | b1 b2 b3 | a3 (or a room's events together): " + runs);
     }
 
     /** Appends from several threads: each room's listener calls come once per event, in id order, each readable already. */

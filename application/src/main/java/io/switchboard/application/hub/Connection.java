@@ -16,6 +16,7 @@ import io.switchboard.domain.TokenBucket;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -210,6 +211,23 @@ public final class Connection {
     }
 
     /**
+     * Queues a run of live deliveries with one lock and one writer wake-up (the fan-out of a publish of
+     * many events); a delivery that does not fit goes the way of {@link #send(Outbound)}, overflow policy and all.
+     */
+    void send(List<Delivery> run) {
+        if (state != OPEN) {
+            return;
+        }
+        int queued = queue.offerAll(run, settings.outboundMaxMessages(), settings.outboundMaxBytes());
+        for (int i = queued; i < run.size(); i++) {
+            send(run.get(i));
+        }
+        if (queued > 0) {
+            signalWriter();
+        }
+    }
+
+    /**
      * Tells the client why ({@code disconnect}), then closes with {@code code} once what is queued
      * before the notice has been written (or at once, with {@code discardQueued}).
      */
@@ -366,7 +384,8 @@ public final class Connection {
     }
 
     private void signalWriter() {
-        if (WRITING.compareAndSet(this, false, true)) {
+        // A plain read first: while the writer runs (most of the time under load) no locked instruction is needed.
+        if (!writing && WRITING.compareAndSet(this, false, true)) {
             writers.execute(this::drain);
         }
     }

@@ -19,6 +19,7 @@ import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -341,11 +342,23 @@ public final class Hub implements EventBus.EventListener {
         throttling.offer(event);
     }
 
-    /** Hands a live event to every local subscriber of its room (after throttling). */
-    private void fanOut(Event event) {
-        Delivery delivery = new Delivery(event, System.nanoTime(), true);
-        for (Subscription subscription : rooms.members(event.room())) {
-            subscription.offerLive(delivery);
+    @Override
+    public void onEvents(List<Event> run) {
+        throttling.offer(run);
+    }
+
+    /**
+     * Hands live events, a run of consecutive ones of one room (after throttling), to every local
+     * subscriber of the room: one offer per subscriber for the whole run.
+     */
+    private void fanOut(List<Event> run) {
+        long now = System.nanoTime();
+        List<Delivery> deliveries = new ArrayList<>(run.size());
+        for (Event event : run) {
+            deliveries.add(new Delivery(event, now, true));
+        }
+        for (Subscription subscription : rooms.members(run.getFirst().room())) {
+            subscription.offerLive(deliveries);
         }
     }
 

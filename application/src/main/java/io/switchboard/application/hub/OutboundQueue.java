@@ -2,6 +2,7 @@ package io.switchboard.application.hub;
 
 import java.util.ArrayDeque;
 import java.util.Iterator;
+import java.util.List;
 
 /** A connection's queue of messages waiting for its writer, with the bounded part counted. */
 final class OutboundQueue {
@@ -35,6 +36,22 @@ final class OutboundQueue {
         }
         items.addLast(message);
         return true;
+    }
+
+    /**
+     * Appends the longest prefix of {@code messages} that stays within the limits, under one lock.
+     *
+     * @return how many were appended
+     */
+    synchronized int offerAll(List<? extends Outbound> messages, int maxMessages, long maxBytes) {
+        int n = 0;
+        for (Outbound message : messages) {
+            if (!offer(message, maxMessages, maxBytes)) {
+                break;
+            }
+            n++;
+        }
+        return n;
     }
 
     /** Whether one more bounded message of {@code bytes} stays within the limits. */

@@ -36,16 +36,17 @@ final class Subscription {
         return room;
     }
 
-    void offerLive(Delivery delivery) {
+    /** Offers live deliveries, consecutive events of the room in id order, to the connection. */
+    void offerLive(List<Delivery> run) {
         if (live) {
-            sendIfNew(delivery);
+            sendNew(run);
             return;
         }
         synchronized (this) {
             if (pending != null) {
-                pending.add(delivery);
+                pending.addAll(run);
             } else {
-                sendIfNew(delivery);
+                sendNew(run);
             }
         }
     }
@@ -62,11 +63,21 @@ final class Subscription {
             sendIfNew(delivery);
         }
         lastSent = Math.max(lastSent, position);
-        for (Delivery delivery : pending) {
-            sendIfNew(delivery);
-        }
+        sendNew(pending);
         pending = null;
         live = true;
+    }
+
+    /** Queues the deliveries of an id-ordered run that are newer than the last one sent, with one offer. */
+    private void sendNew(List<Delivery> run) {
+        int from = 0;
+        while (from < run.size() && run.get(from).event().id().value() <= lastSent) {
+            from++;
+        }
+        if (from < run.size()) {
+            lastSent = run.getLast().event().id().value();
+            connection.send(from == 0 ? run : run.subList(from, run.size()));
+        }
     }
 
     private void sendIfNew(Delivery delivery) {

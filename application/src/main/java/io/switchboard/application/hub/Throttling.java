@@ -6,6 +6,7 @@ import io.switchboard.domain.Event;
 import io.switchboard.domain.RoomName;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,14 +25,15 @@ final class Throttling {
     private final DeliveryRules rules;
     private final ScheduledExecutorService timer;
     private final HubMetrics metrics;
-    private final Consumer<Event> fanOut;
+    private final Consumer<List<Event>> fanOut;
     private final Map<RoomName, RoomWindows> rooms = new ConcurrentHashMap<>();
 
     /**
      * @param timer  where window ends are scheduled; {@code null} only when no namespace is throttled
-     * @param fanOut hands an event to the room's subscribers; called under the room's lock, in id order
+     * @param fanOut hands a run of consecutive events of one room to its subscribers; called under the
+     *               room's lock, in id order
      */
-    Throttling(DeliveryRules rules, ScheduledExecutorService timer, HubMetrics metrics, Consumer<Event> fanOut) {
+    Throttling(DeliveryRules rules, ScheduledExecutorService timer, HubMetrics metrics, Consumer<List<Event>> fanOut) {
         if (!rules.throttles().isEmpty() && timer == null) {
             throw new IllegalArgumentException("throttled namespaces need a timer");
         }
@@ -59,14 +61,14 @@ final class Throttling {
     void offer(Event event) {
         Duration window = rules.throttle(event.room());
         if (window == null) {
-            fanOut.accept(event);
+            fanOut.accept(List.of(event));
             return;
         }
         while (true) {
             RoomWindows room = event.key() == null ? rooms.get(event.room())
                     : rooms.computeIfAbsent(event.room(), r -> new RoomWindows(window));
             if (room == null) {
-                fanOut.accept(event);
+                fanOut.accept(List.of(event));
                 return;
             }
             synchronized (room) {
@@ -76,6 +78,15 @@ final class Throttling {
                 apply(room, room.coalescer.offer(event, System.nanoTime()));
                 return;
             }
+        }
+    }
+
+    /** Delivers a run of consecutive events of one room together, unless its namespace is throttled. */
+    void offer(List<Event> run) {
+        if (rules.throttle(run.getFirst().room()) == null) {
+            fanOut.accept(run);
+        } else {
+            run.forEach(this::offer);
         }
     }
 
@@ -115,8 +126,8 @@ final class Throttling {
             LOG.log(System.Logger.Level.DEBUG, "throttled event {0} in room {1} (key {2}): a later one replaces it",
                     superseded.id(), superseded.room(), superseded.key());
         }
-        for (Event event : step.deliver()) {
-            fanOut.accept(event);
+        if (!step.deliver().isEmpty()) {
+            fanOut.accept(step.deliver());
         }
         long due = room.coalescer.nextDue();
         if (due < room.scheduledFor) {

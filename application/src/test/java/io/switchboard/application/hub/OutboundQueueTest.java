@@ -3,9 +3,11 @@ package io.switchboard.application.hub;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
+
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,6 +39,21 @@ class OutboundQueueTest {
 
         assertFalse(queue.offer(live(2), 100, 2L * size - 1), "two events need twice the bytes");
         assertTrue(queue.offer(live(2), 100, 2L * size));
+    }
+
+    @Test
+    void aRunOfLiveEventsIsQueuedUpToTheBoundAndTheRestIsLeftToTheOverflowPolicy() {
+        OutboundQueue queue = new OutboundQueue();
+        assertTrue(queue.offer(live(1), 4, 1 << 20));
+
+        assertEquals(3, queue.offerAll(List.of(live(2), live(3), live(4), live(5), live(6)), 4, 1 << 20),
+                "three more fit a bound of 4 messages; 5 and 6 are not queued");
+        Outbound[] taken = new Outbound[8];
+        assertEquals(4, queue.pollInto(taken));
+        for (int i = 0; i < 4; i++) {
+            assertEquals(i + 1, ((Delivery) taken[i]).event().id().value(), "in order");
+        }
+        assertEquals(2, queue.offerAll(List.of(live(5), live(6)), 4, 1 << 20), "taken messages free their places");
     }
 
     @Test

@@ -12,13 +12,23 @@ public interface EventBus {
     List<Event> append(List<EventDraft> drafts);
 
     /**
-     * Registers the node's listener. For each room, it is called once per event, in id order,
-     * and only after the event can be read from the {@link EventLog}.
+     * Registers the node's listener. For each room, it hears every event once, in id order, and
+     * only after the event can be read from the {@link EventLog}: one at a time, or as a run of
+     * consecutive events of one room (a batch appended together).
      */
     void subscribe(EventListener listener);
 
     @FunctionalInterface
     interface EventListener {
         void onEvent(Event event);
+
+        /**
+         * A run of consecutive events of one room, in id order (e.g. one publish of many events):
+         * a listener that can take them together (the fan-out: one queue operation per subscriber
+         * for the lot) overrides this; by default each is heard alone.
+         */
+        default void onEvents(List<Event> run) {
+            run.forEach(this::onEvent);
+        }
     }
 }
