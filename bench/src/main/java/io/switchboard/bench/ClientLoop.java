@@ -39,6 +39,9 @@ final class ClientLoop implements Runnable {
         final Map<String, AtomicInteger> notes = new ConcurrentHashMap<>();
         /** Events with a lower sequence number are warm-up: checked for order, not timed. */
         volatile long measureFromSeq;
+        /** Events below this (and timed) are the first second's; from {@link #lastSecondFromSeq} on, the last second's. */
+        volatile long firstSecondUntilSeq;
+        volatile long lastSecondFromSeq = Long.MAX_VALUE;
 
         void note(String what) {
             String normalised = what.replaceAll("\"timestamp\":\"[^\"]*\"", "\"timestamp\":\"...\"");
@@ -61,6 +64,8 @@ final class ClientLoop implements Runnable {
     private final Shared shared;
     private final List<Conn> conns = new ArrayList<>();
     private final Histogram latencyMicros = new Histogram(HIGHEST_LATENCY_MICROS, 3);
+    private final Histogram firstSecondMicros = new Histogram(HIGHEST_LATENCY_MICROS, 3);
+    private final Histogram lastSecondMicros = new Histogram(HIGHEST_LATENCY_MICROS, 3);
     private int toOpen;
     private int maxOpening = MAX_OPENING;
     /** Prepares the i-th connection before it connects (its room, {@code since}); none: the target's room. */
@@ -114,6 +119,16 @@ final class ClientLoop implements Runnable {
 
     Histogram latency() {
         return latencyMicros;
+    }
+
+    /** Latency of the first timed second's events. */
+    Histogram firstSecond() {
+        return firstSecondMicros;
+    }
+
+    /** Latency of the last second's events: against {@link #firstSecond()}, whether a backlog built up. */
+    Histogram lastSecond() {
+        return lastSecondMicros;
     }
 
     @Override
@@ -238,7 +253,13 @@ final class ClientLoop implements Runnable {
         shared.deliveries.increment();
         if (seq >= shared.measureFromSeq) {
             long now = System.nanoTime();
-            latencyMicros.recordValue(Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (now - scheduledNanos) / 1000)));
+            long micros = Math.min(HIGHEST_LATENCY_MICROS, Math.max(0, (now - scheduledNanos) / 1000));
+            latencyMicros.recordValue(micros);
+            if (seq < shared.firstSecondUntilSeq) {
+                firstSecondMicros.recordValue(micros);
+            } else if (seq >= shared.lastSecondFromSeq) {
+                lastSecondMicros.recordValue(micros);
+            }
             measuredDeliveries++;
             lastMeasuredNanos = now;
         }

@@ -29,7 +29,23 @@ final class Fanout {
                   long failedPosts, String publishFailure, Histogram postMicros, long expected, long delivered, long measured,
                   double measuredSeconds, Histogram latencyMicros, long gaps, long outOfOrder, long missing,
                   long hubRssKiB, long hubPeakRssKiB, double subscriberCpuShare, Map<String, Integer> notes,
-                  double hubCpuSeconds) {
+                  double hubCpuSeconds, Histogram firstSecondMicros, Histogram lastSecondMicros) {
+
+        /**
+         * How much longer the last second's events took than the first timed second's (median, ms): about 0
+         * when the hub held the offered rate, growing with the run when a backlog built up.
+         */
+        double backlogGrowthMs() {
+            if (firstSecondMicros.getTotalCount() == 0 || lastSecondMicros.getTotalCount() == 0) {
+                return Double.NaN;
+            }
+            return (lastSecondMicros.getValueAtPercentile(50) - firstSecondMicros.getValueAtPercentile(50)) / 1000.0;
+        }
+
+        /** Held the offered rate: the backlog grew by at most 2 % of the timed window (delivering at ≥ 98 % of the offer). */
+        boolean heldTheRate() {
+            return backlogGrowthMs() <= 0.02 * spec.seconds() * 1000;
+        }
 
         /** The hub's CPU time (user + system) per delivery while publishing and draining: less noisy than rates on a shared machine. */
         double hubCpuMicrosPerDelivery() {
@@ -50,15 +66,16 @@ final class Fanout {
 
         static String csvHeader() {
             return "transport,batch,subscribers,rate,offered_per_s,deliveries_per_s,p50_ms,p99_ms,p999_ms,max_ms,"
-                    + "gaps,out_of_order,missing,closed_early,failed,hub_rss_mib,hub_cpu_us_per_delivery";
+                    + "gaps,out_of_order,missing,closed_early,failed,hub_rss_mib,hub_cpu_us_per_delivery,backlog_growth_ms";
         }
 
         String csvRow() {
             Target t = spec.target();
-            return String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%.0f,%.2f",
+            return String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%.0f,%.2f,%.0f",
                     t.transport().name().toLowerCase(Locale.ROOT), t.batch() ? 1 : 0, connected, spec.rate(),
                     spec.rate() * connected, deliveriesPerSecond(), percentileMs(50), percentileMs(99), percentileMs(99.9),
-                    maxMs(), gaps, outOfOrder, missing, closedEarly, failed, hubRssKiB / 1024.0, hubCpuMicrosPerDelivery());
+                    maxMs(), gaps, outOfOrder, missing, closedEarly, failed, hubRssKiB / 1024.0, hubCpuMicrosPerDelivery(),
+                    backlogGrowthMs());
         }
 
         void print() {
@@ -77,6 +94,13 @@ final class Fanout {
                     "deliveries", delivered, expected, measured, measuredSeconds, deliveriesPerSecond(), spec.rate() * connected);
             System.out.printf(Locale.ROOT, "%-14s p50 %.2f  p99 %.2f  p99.9 %.2f  max %.2f  (scheduled send -> receipt, %d samples)%n",
                     "latency ms", percentileMs(50), percentileMs(99), percentileMs(99.9), maxMs(), latencyMicros.getTotalCount());
+            if (!Double.isNaN(backlogGrowthMs())) {
+                System.out.printf(Locale.ROOT, "%-14s p50 of the first timed second's events %.0f ms, of the last second's %.0f ms: "
+                                + "%s%n", "backlog", firstSecondMicros.getValueAtPercentile(50) / 1000.0,
+                        lastSecondMicros.getValueAtPercentile(50) / 1000.0, heldTheRate()
+                                ? "held the offered rate (the figure above is below it by the last events' latency over the window)"
+                                : String.format(Locale.ROOT, "fell behind (the backlog grew %.0f ms)", backlogGrowthMs()));
+            }
             System.out.printf(Locale.ROOT, "%-14s gaps %d, out of order/duplicate %d, missing at the end %d%n",
                     "order", gaps, outOfOrder, missing);
             if (hubRssKiB > 0) {
@@ -101,6 +125,9 @@ final class Fanout {
         long totalEvents = Math.max(1, Math.round(spec.rate() * (spec.warmup() + spec.seconds())));
         long warmupEvents = Math.round(spec.rate() * spec.warmup());
         shared.measureFromSeq = warmupEvents;
+        long oneSecond = Math.max(1, Math.round(spec.rate()));
+        shared.firstSecondUntilSeq = Math.min(totalEvents, warmupEvents + oneSecond);
+        shared.lastSecondFromSeq = Math.max(shared.firstSecondUntilSeq, totalEvents - oneSecond);
 
         List<ClientLoop> loops = new ArrayList<>();
         long runStart = System.nanoTime();
@@ -144,6 +171,8 @@ final class Fanout {
                 loop.stop();
             }
             Histogram latency = new Histogram(ClientLoop.HIGHEST_LATENCY_MICROS, 3);
+            Histogram firstSecond = new Histogram(ClientLoop.HIGHEST_LATENCY_MICROS, 3);
+            Histogram lastSecond = new Histogram(ClientLoop.HIGHEST_LATENCY_MICROS, 3);
             long measured = 0;
             long lastNanos = 0;
             long gaps = 0;
@@ -152,6 +181,8 @@ final class Fanout {
             long delivered = 0;
             for (ClientLoop loop : loops) {
                 latency.add(loop.latency());
+                firstSecond.add(loop.firstSecond());
+                lastSecond.add(loop.lastSecond());
                 measured += loop.measuredDeliveries;
                 lastNanos = Math.max(lastNanos, loop.lastMeasuredNanos);
                 for (Conn conn : loop.conns()) {
@@ -171,7 +202,7 @@ final class Fanout {
                     publisher.posts, publisher.largestPost, publisher.failedPosts, publisher.firstFailure, publisher.postMicros,
                     publisher.published * connected, delivered, measured, measuredSeconds, latency, gaps, outOfOrder,
                     missing, rss[0], rss[1], cpuShare, shared.notesSnapshot(),
-                    hubTicks0 < 0 || hubTicks1 < 0 ? 0 : (hubTicks1 - hubTicks0) / (double) CLOCK_TICKS);
+                    hubTicks0 < 0 || hubTicks1 < 0 ? 0 : (hubTicks1 - hubTicks0) / (double) CLOCK_TICKS, firstSecond, lastSecond);
         } finally {
             for (ClientLoop loop : loops) {
                 loop.stop();
