@@ -30,10 +30,8 @@ class DomainEventIntakeTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final String KEY = "intake-test-key-0123456789";
     private static final Map<String, String> AUTH = Map.of("Authorization", "Bearer " + KEY);
-    static final String RULES = """
-            hub:
-              publish:
-                api-keys: [ "%s" ]
+    /** The bridge rule of these tests, as the {@code bridge:} entry under {@code hub:} (also used by the PostgreSQL intake test). */
+    static final String BRIDGE = """
               bridge:
                 rules:
                   - event-types: [session.renamed]
@@ -44,6 +42,11 @@ class DomainEventIntakeTest {
                       updateType: session.metadata
                       correlationId: "{metadata.correlationId}"
             """;
+    static final String RULES = """
+            hub:
+              publish:
+                api-keys: [ "%s" ]
+            """ + BRIDGE;
 
     @TempDir
     Path data;

@@ -42,17 +42,7 @@ class PostgresBusIntakeTest {
 
     @BeforeAll
     static void startTwoNodes() throws Exception {
-        cluster = TwoNodeCluster.start(temp, "sb_intake", PostgresBusIntakeTest.class, """
-          bridge:
-            rules:
-              - event-types: [session.renamed]
-                aggregate-type: Session
-                room: "session:{aggregateId}"
-                type: dashboard.update
-                meta:
-                  updateType: session.metadata
-                  correlationId: "{metadata.correlationId}"
-        """);
+        cluster = TwoNodeCluster.start(temp, "sb_intake", PostgresBusIntakeTest.class, DomainEventIntakeTest.BRIDGE);
     }
 
     @AfterAll
@@ -64,6 +54,17 @@ class PostgresBusIntakeTest {
 
     private static Connection application() throws SQLException {
         return DriverManager.getConnection(cluster.jdbcUrl(), TestSchema.USER, "");
+    }
+
+    /** In the application's open transaction: its own write (session s-1 renamed) and the domain event in the outbox. */
+    private static void renameWithDomainEvent(Connection db, String title) throws SQLException {
+        try (PreparedStatement rename = db.prepareStatement("INSERT INTO app_sessions (id, title) VALUES ('s-1', ?)");
+             PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE)) {
+            rename.setString(1, title);
+            rename.executeUpdate();
+            outbox.setString(1, envelope("s-1", title));
+            outbox.executeUpdate();
+        }
     }
 
     private static String envelope(String sessionId, String title) {
@@ -81,20 +82,10 @@ class PostgresBusIntakeTest {
                 sql.execute("CREATE TABLE IF NOT EXISTS app_sessions (id TEXT PRIMARY KEY, title TEXT NOT NULL)");
             }
             db.setAutoCommit(false);
-            try (PreparedStatement rename = db.prepareStatement("INSERT INTO app_sessions (id, title) VALUES ('s-1', 'Dropped')");
-                 PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE)) {
-                rename.executeUpdate();
-                outbox.setString(1, envelope("s-1", "Dropped"));
-                outbox.executeUpdate();
-                db.rollback();
-            }
-            try (PreparedStatement rename = db.prepareStatement("INSERT INTO app_sessions (id, title) VALUES ('s-1', 'Plan')");
-                 PreparedStatement outbox = db.prepareStatement(INSERT_INTAKE)) {
-                rename.executeUpdate();
-                outbox.setString(1, envelope("s-1", "Plan"));
-                outbox.executeUpdate();
-                db.commit();
-            }
+            renameWithDomainEvent(db, "Dropped");
+            db.rollback();
+            renameWithDomainEvent(db, "Plan");
+            db.commit();
             JsonNode update = client.nextEvents(1, WAIT).getFirst();
             assertEquals("dashboard.update", update.path("type").asText(), update.toString());
             assertEquals("session.metadata", update.path("updateType").asText(), update.toString());

@@ -16,7 +16,7 @@ final class Subscription {
     private List<Delivery> pending = new ArrayList<>();
     /**
      * Set (under the lock) once the replay is queued. From then on live events skip the lock: a
-     * room's live events are offered one at a time in id order (the bus announces them under the
+     * room's live events are offered one run at a time in id order (the bus announces them under the
      * room's lock, and a subscription is always offered them by the same fan-out lane), so
      * {@link #lastSent} has one writer, and the volatile write of {@code live} publishes its value.
      */
@@ -59,9 +59,7 @@ final class Subscription {
      */
     synchronized void start(List<Outbound> answers, List<Delivery> replay, long position) {
         answers.forEach(connection::send);
-        for (Delivery delivery : replay) {
-            sendIfNew(delivery);
-        }
+        sendNew(replay);
         lastSent = Math.max(lastSent, position);
         sendNew(pending);
         pending = null;
@@ -77,14 +75,6 @@ final class Subscription {
         if (from < run.size()) {
             lastSent = run.getLast().event().id().value();
             connection.send(from == 0 ? run : run.subList(from, run.size()));
-        }
-    }
-
-    private void sendIfNew(Delivery delivery) {
-        long id = delivery.event().id().value();
-        if (id > lastSent) {
-            lastSent = id;
-            connection.send(delivery);
         }
     }
 }
