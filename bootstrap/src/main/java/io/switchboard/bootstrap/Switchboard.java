@@ -142,9 +142,16 @@ final class Switchboard {
                 .port(settings.port())
                 .shutdownHook(false)
                 .maxPayloadSize(MAX_HTTP_BODY_BYTES)
-                // Helidon 4.0.5 leaves Nagle's algorithm on for accepted sockets: a small frame written
-                // while an earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
+                // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an
+                // earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
                 .connectionOptions(options -> options.tcpNoDelay(true))
+                // Blocking sockets, not NIO channels (Helidon's default since 4.4.0): measured in
+                // docs/benchmarks.md ("Helidon 4.5.0"), a NIO socket holds two fixed 8 KiB buffers per
+                // connection where a blocking one holds one, and cuts every write into 8 KiB pieces.
+                .useNio(false)
+                // Helidon answers malformed requests with an empty body unless told otherwise; the hub's
+                // direct handler turns the message into its JSON error body.
+                .errorHandling(errors -> errors.includeEntity(true))
                 .idleConnectionTimeout(max(Duration.ofMinutes(5), heartbeatSpan.multipliedBy(2)))
                 .directHandlers(handlers -> {
                     for (DirectHandler.EventType type : DirectHandler.EventType.values()) {

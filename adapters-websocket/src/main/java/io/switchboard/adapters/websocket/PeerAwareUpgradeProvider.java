@@ -1,9 +1,11 @@
 package io.switchboard.adapters.websocket;
 
 import io.helidon.common.Weight;
+import io.helidon.common.concurrency.limits.Limit;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.HeaderValues;
+import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.WritableHeaders;
 import io.helidon.webserver.ConnectionContext;
@@ -15,16 +17,22 @@ import io.helidon.webserver.websocket.WsUpgradeProvider;
 import io.helidon.webserver.websocket.WsUpgrader;
 
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 
 /**
- * Fills four gaps of Helidon 4.0.5's WebSocket upgrade; chosen over the stock upgrader by its weight.
- * It writes the socket's peer address into the upgrade headers (replacing anything a client sent
- * under that name) before the listener's {@code onHttpUpgrade} runs, and it tells the listener when
- * the connection's handling ends: Helidon does not call {@code onClose} when a client vanishes
- * without a close frame or breaks its frame limit, and the hub must not keep counting it. It shrinks
- * the connection's fixed-size buffers ({@link ConnectionBuffers}), and it lets frames with an empty
- * payload through without waiting for more bytes ({@link EmptyPayloadReader}).
+ * The hub's WebSocket upgrade, chosen over Helidon's stock upgrader by its weight. It differs in three
+ * ways, all through Helidon's public API:
+ * <ul>
+ *   <li>it writes the socket's peer address into the upgrade headers (replacing anything a client sent
+ *       under that name) before the listener's {@code onHttpUpgrade} runs: Helidon hands the listener
+ *       no client address;</li>
+ *   <li>it leaves the Origin check to the hub: since 4.4.1 Helidon refuses (403, before the listener
+ *       runs) every Origin whose authority differs from {@code Host} when no origins are configured in
+ *       Helidon, which would refuse the cross-origin browsers the hub's own allow-list admits, without
+ *       an audit entry or a JSON body;</li>
+ *   <li>it tells the listener when the connection's handling ends: Helidon does not call {@code onClose}
+ *       when a client vanishes without a close frame or breaks its frame limit, and the hub must not keep
+ *       counting it.</li>
+ * </ul>
  */
 @Weight(200)
 public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
@@ -42,6 +50,11 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
             super(config);
         }
 
+        /** Every Origin passes here; {@code UpgradeGate} checks it against the hub's allow-list. */
+        @Override
+        protected void validateOrigin(Headers headers, String origin) {
+        }
+
         @Override
         public ServerConnection upgrade(ConnectionContext ctx, HttpPrologue prologue, WritableHeaders<?> headers) {
             headers.set(HeaderValues.create(PEER, ctx.remotePeer().host()));
@@ -50,10 +63,6 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
                             && inet.getAddress().isLoopbackAddress())));
             try {
                 ServerConnection connection = super.upgrade(ctx, prologue, headers);
-                if (connection != null) {
-                    ConnectionBuffers.shrink(ctx, connection);
-                    EmptyPayloadReader.install(connection);
-                }
                 HubListener socket = UPGRADING.get();
                 return connection == null || socket == null ? connection : new EndAware(connection, socket);
             } finally {
@@ -71,9 +80,9 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
 
     private record EndAware(ServerConnection delegate, HubListener socket) implements ServerConnection {
         @Override
-        public void handle(Semaphore requestSemaphore) throws InterruptedException {
+        public void handle(Limit limit) throws InterruptedException {
             try {
-                delegate.handle(requestSemaphore);
+                delegate.handle(limit);
             } finally {
                 socket.transportEnded();
             }

@@ -8,7 +8,6 @@ import io.helidon.websocket.WsSession;
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 
-import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.Function;
@@ -16,20 +15,18 @@ import java.util.function.Function;
 /**
  * Writes to one Helidon WebSocket session; only the connection's writer calls it.
  *
- * <p>Text frames are gathered until {@link #flush()} and written with one socket write: Helidon 4.0.5's
+ * <p>Text frames are gathered until {@link #flush()} and written with one socket write: Helidon's
  * {@code WsSession.send(text, true)} writes (and flushes) every frame on its own, so a writer that found
- * 30 messages queued made 30 system calls. Helidon has no public way to write several frames at once,
- * so the sink writes the encoded frames to the connection's {@link DataWriter}, which it reads from
- * the session by reflection; if that fails (another Helidon version), it falls back to one
- * {@code send} per frame.
+ * 30 messages queued would make 30 system calls. The sink writes the encoded frames to the connection's
+ * {@link DataWriter} ({@code WsSession.socketContext()}, a {@link ConnectionContext} on the server).
+ * Such writes bypass the session's send lock, so everything this connection sends, control frames
+ * included, goes through this one sink on the connection's one writer thread.
  */
 final class SessionSink implements FrameSink {
-    private static final System.Logger LOG = System.getLogger(SessionSink.class.getName());
     private static final int MAX_REASON_BYTES = 123;
     private static final byte[] PING_PAYLOAD = {'h', 'b'};
     /** Gathered frames are written once they reach this size, even before {@link #flush()}. */
     private static final int MAX_GATHERED_BYTES = GatherBuffers.SIZE;
-    private static final Field CONTEXT = contextField();
     /** One instance, so that every sink finds the encoding another sink left on a shared {@link Frame}. */
     private static final Function<String, byte[]> ENCODE = TextFrames::encode;
 
@@ -53,10 +50,6 @@ final class SessionSink implements FrameSink {
 
     @Override
     public void text(Frame frame) {
-        if (socket == null) {
-            session.send(frame.text(), true);
-            return;
-        }
         byte[] encoded = frame.encoded(ENCODE);
         if (single == null && gatheredLength == 0) {
             single = encoded;
@@ -78,10 +71,6 @@ final class SessionSink implements FrameSink {
      */
     @Override
     public void batch(List<Frame> frames) {
-        if (socket == null) {
-            FrameSink.super.batch(frames);
-            return;
-        }
         int count = frames.size();
         int payload = count - 1;
         for (Frame frame : frames) {
@@ -124,12 +113,7 @@ final class SessionSink implements FrameSink {
         }
     }
 
-    /**
-     * Pings carry a payload because clients echo it in their pong: Helidon 4.0.5 alone does not process
-     * a frame with an empty payload until more bytes arrive, so an empty pong from an otherwise silent
-     * client would be seen too late and the client closed with 4011. {@link EmptyPayloadReader} fixes
-     * that; the payload stays for a connection it could not be installed on.
-     */
+    /** Pings carry a short payload, which clients echo in their pong (it names the hub's heartbeat in a capture). */
     @Override
     public void ping() {
         flush();
@@ -200,34 +184,11 @@ final class SessionSink implements FrameSink {
         return cut;
     }
 
-    /** Whether frames can be gathered: the Helidon on the class path has the field this reads. */
-    static boolean gathersWrites() {
-        return CONTEXT != null;
-    }
-
-    /** The socket writer under Helidon's session, or null to write through {@code WsSession.send}. */
+    /** The socket writer under Helidon's session: on the server, its socket context is the connection's. */
     private static DataWriter dataWriter(WsSession session) {
-        if (CONTEXT == null || !CONTEXT.getDeclaringClass().isInstance(session)) {
-            return null;
+        if (session.socketContext() instanceof ConnectionContext connection) {
+            return connection.dataWriter();
         }
-        try {
-            return ((ConnectionContext) CONTEXT.get(session)).dataWriter();
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    private static Field contextField() {
-        try {
-            Field field = Class.forName("io.helidon.webserver.websocket.WsConnection").getDeclaredField("ctx");
-            if (!ConnectionContext.class.isAssignableFrom(field.getType())) {
-                return null;
-            }
-            field.setAccessible(true);
-            return field;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            LOG.log(System.Logger.Level.INFO, "WebSocket frames are written one by one: " + e);
-            return null;
-        }
+        throw new IllegalArgumentException("not a server-side WebSocket session: " + session.socketContext());
     }
 }
