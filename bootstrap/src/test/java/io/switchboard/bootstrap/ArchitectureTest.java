@@ -1,6 +1,8 @@
 package io.switchboard.bootstrap;
 
+import com.tngtech.archunit.core.domain.JavaCall;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.library.dependencies.SlicesRuleDefinition;
@@ -62,6 +64,20 @@ class ArchitectureTest {
     void useCasePortsAreInterfacesOrRecordsOrExceptions() {
         classes().that().resideInAPackage("io.switchboard.application.port.out")
                 .should().beInterfaces().orShould().beRecords()
+                .check(classes);
+    }
+
+    /**
+     * No main source reaches into another library's private or final fields: a JDK that enforces final
+     * fields (JEP 500) or a new library version breaks such code silently, so the hub uses public API only.
+     */
+    @Test
+    void noReflectionIntoPrivateState() {
+        noClasses().should().callMethodWhere(JavaCall.Predicates.target(HasName.Predicates.nameMatching(
+                        "setAccessible|trySetAccessible|getDeclaredField|getDeclaredFields|privateLookupIn")))
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("sun.misc.Unsafe")
+                .orShould().dependOnClassesThat().haveFullyQualifiedName("jdk.internal.misc.Unsafe")
+                .because("private and final fields of Helidon and the JDK are not the hub's to change (docs/operations.md)")
                 .check(classes);
     }
 }
