@@ -15,6 +15,7 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
+import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
@@ -129,7 +130,7 @@ final class Switchboard {
         HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.webhooks().maxBodyBytes(), bridge);
+                settings.webhooks().maxBodyBytes(), bridge, new AccessChanges(storage.bus()));
         SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.domain.RoomName;
 
@@ -19,11 +20,13 @@ final class MemberRoutes implements HttpService {
     private final RoomMembers members;
     private final AuditTrail audit;
     private final PublisherGate gate;
+    private final AnnounceAccessChangeUseCase accessChanges;
 
-    MemberRoutes(RoomMembers members, AuditTrail audit, PublisherGate gate) {
+    MemberRoutes(RoomMembers members, AuditTrail audit, PublisherGate gate, AnnounceAccessChangeUseCase accessChanges) {
         this.members = members;
         this.audit = audit;
         this.gate = gate;
+        this.accessChanges = accessChanges;
     }
 
     @Override
@@ -49,6 +52,7 @@ final class MemberRoutes implements HttpService {
             String user = req.path().pathParameters().get("user");
             if (members.remove(room, user)) {
                 audit.record("admin.member.removed", null, user, req.remotePeer().host(), "/api/v1/rooms", "ok", room.value(), null);
+                accessChanges.accessChanged(room); // the removed member's open subscriptions end (SPEC 14)
                 res.status(Status.NO_CONTENT_204).send();
             } else {
                 JsonBodies.sendError(res, Status.NOT_FOUND_404, "USER_NOT_FOUND", user + " is not a member of " + room);

@@ -7,6 +7,7 @@ import io.helidon.webserver.http.HttpRules;
 import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
+import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomState;
 import io.switchboard.application.rooms.RoomStateService;
@@ -24,11 +25,13 @@ final class RoomRoutes implements HttpService {
     private final RoomRules rules;
     private final RoomStateService states;
     private final PublisherGate gate;
+    private final AnnounceAccessChangeUseCase accessChanges;
 
-    RoomRoutes(RoomRules rules, RoomStateService states, PublisherGate gate) {
+    RoomRoutes(RoomRules rules, RoomStateService states, PublisherGate gate, AnnounceAccessChangeUseCase accessChanges) {
         this.rules = rules;
         this.states = states;
         this.gate = gate;
+        this.accessChanges = accessChanges;
     }
 
     @Override
@@ -55,6 +58,7 @@ final class RoomRoutes implements HttpService {
             return;
         }
         if (rules.directory().remove(room)) {
+            accessChanges.accessChanged(room); // open subscriptions of a room that must exist end (SPEC 14)
             res.status(Status.NO_CONTENT_204).send();
         } else {
             JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", rules.notFoundMessage(room));

@@ -149,14 +149,18 @@ final class EventStream implements Handler {
         HandlerThreadWriter writer = new HandlerThreadWriter();
         Connection connection = null;
         try {
-            sink.text(Frame.of("retry: " + settings.retry().toMillis() + "\n\n"));
-            sink.flush();
+            // Registered and joined before anything is written, the response headers included (SPEC 13):
+            // an event published once the client sees the stream open (EventSource.onopen) reaches it,
+            // and the positions it is told are where its delivery begins. Until the writer runs below,
+            // on this thread, everything the connection is sent waits in its queue.
             connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), principal, false),
                     sink, new SseDialect(canonical, positions), writer);
             if (slot != null) {
                 connection.holdSlot(slot);
             }
             opened.accept(connection);
+            sink.text(Frame.of("retry: " + settings.retry().toMillis() + "\n\n"));
+            sink.flush();
             writer.run(connection::finished, settings.heartbeat(), sink::heartbeat);
         } catch (UncheckedIOException e) {
             // The client went away; the connection is closed below.

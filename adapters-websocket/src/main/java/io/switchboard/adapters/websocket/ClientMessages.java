@@ -249,7 +249,7 @@ final class ClientMessages {
     /** Replaces the connection's token before it expires; a bad token is refused and the old one stays. */
     private void refresh(Connection connection, String token, String ref) {
         try {
-            connection.refresh(auth.verify(token));
+            hub.refresh(connection, auth.verify(token));
         } catch (TokenRejectedException e) {
             hub.reject(connection, ErrorCode.AUTH_INVALID, "refresh: " + e.getMessage(), ref);
         }

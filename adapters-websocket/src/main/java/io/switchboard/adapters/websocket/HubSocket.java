@@ -53,6 +53,7 @@ final class HubSocket extends HubListener {
     private MessageRenderer dialect;
     private ClientMessages.Scope scope = ClientMessages.Scope.NONE;
     private final InboundText inbound = new InboundText();
+    private final SessionSink sink = new SessionSink();
     private ConnectionSpec spec;
     private Refusal refusal;
     private AuditFilter auditFilter;
@@ -122,10 +123,18 @@ final class HubSocket extends HubListener {
         }
         spec = new ConnectionSpec(path, "websocket", peer, principal, batch);
         scope = new ClientMessages.Scope(parameters, rooms);
+        if (refusal == null) {
+            // Registered and joined before the 101 is written (SPEC 13): an event published once the
+            // client sees the connection open reaches it. Its writer waits for onOpen.
+            connection = hub.openBeforeTransport(spec, sink, dialect, scope.rooms(), roomLimit());
+            connection.holdSlot(slot);
+            if (auditStream) {
+                audit.watch(connection, auditFilter);
+            }
+        }
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
-
 
     @Override
     public void onOpen(WsSession session) {
@@ -133,11 +142,8 @@ final class HubSocket extends HubListener {
             refuseAfterUpgrade(session, refusal);
             return;
         }
-        connection = hub.open(spec, new SessionSink(session), dialect, scope.rooms(), roomLimit());
-        connection.holdSlot(slot);
-        if (auditStream) {
-            audit.watch(connection, auditFilter);
-        }
+        sink.attach(session);
+        connection.transportOpened();
     }
 
     /** Refuses the client for {@code reason} (no-op when {@code null}): 403 before the 101, or {@code error} + 4003 after. */

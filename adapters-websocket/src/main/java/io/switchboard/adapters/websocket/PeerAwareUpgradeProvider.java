@@ -61,12 +61,17 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
             headers.set(HeaderValues.create(PEER_LOOPBACK, String.valueOf(
                     ctx.remotePeer().address() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                             && inet.getAddress().isLoopbackAddress())));
+            ServerConnection connection = null;
             try {
-                ServerConnection connection = super.upgrade(ctx, prologue, headers);
+                connection = super.upgrade(ctx, prologue, headers);
                 HubListener socket = UPGRADING.get();
                 return connection == null || socket == null ? connection : new EndAware(connection, socket);
             } finally {
+                HubListener socket = UPGRADING.get();
                 UPGRADING.remove();
+                if (connection == null && socket != null) {
+                    socket.transportEnded(); // accepted by the listener, but the 101 could not be written
+                }
             }
         }
     }

@@ -30,8 +30,12 @@ final class SessionSink implements FrameSink {
     /** One instance, so that every sink finds the encoding another sink left on a shared {@link Frame}. */
     private static final Function<String, byte[]> ENCODE = TextFrames::encode;
 
-    private final WsSession session;
-    private final DataWriter socket;
+    /**
+     * Set at construction or by {@link #attach} before the connection's writer first runs: the writer
+     * starts from {@code Connection.transportOpened()}, called after {@code attach} on the same thread.
+     */
+    private WsSession session;
+    private DataWriter socket;
     /** The one frame gathered so far (shared with other sinks: never written into), or null. */
     private byte[] single;
     /** Two or more frames gathered, copied into a {@link GatherBuffers} buffer; handed back at each flush. */
@@ -39,6 +43,15 @@ final class SessionSink implements FrameSink {
     private int gatheredLength;
 
     SessionSink(WsSession session) {
+        attach(session);
+    }
+
+    /** A sink for a connection registered before its upgrade is answered; {@link #attach} it once the session exists. */
+    SessionSink() {
+    }
+
+    /** The session this sink writes to, once the upgrade is answered; call before the connection's writer may run. */
+    void attach(WsSession session) {
         this.session = session;
         this.socket = dataWriter(session);
     }
@@ -138,6 +151,9 @@ final class SessionSink implements FrameSink {
      */
     @Override
     public void abort() {
+        if (session == null) {
+            return; // the upgrade was never answered: Helidon ends that socket itself
+        }
         if (session instanceof ServerConnection connection) {
             connection.close(true); // interrupts the connection's virtual thread, which closes its socket
         } else {

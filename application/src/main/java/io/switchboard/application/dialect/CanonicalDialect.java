@@ -53,7 +53,7 @@ public final class CanonicalDialect implements MessageRenderer {
                     .string("reason", j.reason())
                     .string("oldestId", j.oldestId())
                     .close();
-            case Outbound.Left l -> new JsonText(48).string("room", l.room()).close();
+            case Outbound.Left l -> new JsonText(64).string("room", l.room()).string("reason", l.reason()).close();
             case Outbound.State st -> new JsonText(st.state().length() + 64)
                     .string("room", st.room())
                     .raw("state", st.state())

@@ -16,8 +16,10 @@ import io.switchboard.domain.TokenBucket;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,6 +68,8 @@ public final class Connection {
     // for every subscriber, and each separate object was one more cache miss (and 16+ bytes) per connection.
     private volatile int state = OPEN;
     private volatile boolean writing;
+    /** Rooms whose {@code left} the writer has sent, until joined again; only the writer uses it (null: none). */
+    private Set<String> leftRooms;
     private final AtomicLong droppedUnreported = new AtomicLong();
     private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile long lastActivityNanos = openedNanos;
@@ -378,8 +382,11 @@ public final class Connection {
         writing = true;
     }
 
-    /** Lets the writer send what was queued while {@link #hold() held}. */
-    void release() {
+    /**
+     * The transport is open: the writer may send what was queued while {@link #hold() held} (for a
+     * WebSocket client registered before its upgrade was answered, once the {@code 101} is written).
+     */
+    public void transportOpened() {
         writers.execute(this::drain);
     }
 
@@ -459,6 +466,9 @@ public final class Connection {
             markClosed(close.code());
             return false;
         } else {
+            if (!stillInRoom(message)) {
+                return true;
+            }
             String text = renderer.render(message);
             write(message instanceof Delivery delivery ? delivery.shared(text) : Frame.of(text), batch);
             if (message instanceof Delivery delivery) {
@@ -467,6 +477,39 @@ public final class Connection {
                     // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
                     metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
                 }
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether {@code message} may still go out: after {@code left} for a room (the client's leave, or
+     * a revocation) no event of that room does, even one a fan-out queued just after the subscription
+     * ended, until the room is joined again ({@code joined} or {@code state} goes out first). Only the
+     * writer calls this, in queue order.
+     */
+    private boolean stillInRoom(Outbound message) {
+        switch (message) {
+            case Delivery delivery -> {
+                return leftRooms == null || !leftRooms.contains(delivery.event().room().value());
+            }
+            case Outbound.Left left -> {
+                if (leftRooms == null) {
+                    leftRooms = new HashSet<>();
+                }
+                leftRooms.add(left.room());
+            }
+            case Outbound.Joined joined -> {
+                if (leftRooms != null) {
+                    leftRooms.remove(joined.room());
+                }
+            }
+            case Outbound.State state -> {
+                if (leftRooms != null) {
+                    leftRooms.remove(state.room());
+                }
+            }
+            default -> {
             }
         }
         return true;

@@ -130,8 +130,28 @@ public final class Hub implements EventBus.EventListener {
         return open(spec, sink, renderer, writers, rooms, roomLimit);
     }
 
+    /**
+     * Registers a client whose transport is not open yet (a WebSocket upgrade before its {@code 101} is
+     * written) and joins it to {@code rooms} now, so that every event published once the client can see
+     * that it is open reaches it (SPEC 13). Its writer waits, queueing {@code connected} and whatever
+     * arrives, until the transport calls {@link Connection#transportOpened()}; if the transport never
+     * opens, it calls {@link Connection#transportClosed(int)}.
+     */
+    public Connection openBeforeTransport(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, List<String> rooms,
+                                          int roomLimit) {
+        return register(spec, sink, renderer, writers, rooms, roomLimit);
+    }
+
     private Connection open(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms,
                             int roomLimit) {
+        Connection connection = register(spec, sink, renderer, writer, rooms, roomLimit);
+        connection.transportOpened();
+        return connection;
+    }
+
+    /** Registers the client, queues {@code connected} and joins {@code rooms}; its writer is held until the transport is open. */
+    private Connection register(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms,
+                                int roomLimit) {
         Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery);
         connection.hold();
         connections.put(connection.id(), connection);
@@ -149,7 +169,6 @@ public final class Hub implements EventBus.EventListener {
                 subscribe(connection, room, null, null, false, true, roomLimit);
             }
         }
-        connection.release();
         return connection;
     }
 
@@ -292,6 +311,47 @@ public final class Hub implements EventBus.EventListener {
         return new Outbound.State(state.room().value(), state.state(), state.lastId().toString());
     }
 
+    /**
+     * Ends every local subscription to {@code room} that the access rules now refuse (SPEC 14): a member
+     * removed, a declared room deleted. Each such client gets {@code left {room, reason}} and nothing
+     * more of the room.
+     */
+    public void recheck(RoomName room) {
+        for (Subscription subscription : rooms.members(room)) {
+            revokeIfRefused(subscription);
+        }
+    }
+
+    /** Replaces the connection's token, then ends the subscriptions the new token no longer grants. */
+    public void refresh(Connection connection, Principal principal) {
+        connection.refresh(principal);
+        for (Subscription subscription : List.copyOf(connection.subscriptions().values())) {
+            revokeIfRefused(subscription);
+        }
+    }
+
+    private void revokeIfRefused(Subscription subscription) {
+        RoomName room = subscription.room();
+        Connection connection = subscription.connection();
+        if (room.reserved()) {
+            return; // the hub's own rooms are granted by their adapters, not by the room rules
+        }
+        ErrorCode reason = access.denial(connection.principal(), room) != null ? ErrorCode.FORBIDDEN
+                : roomRules.missing(room) != null ? ErrorCode.ROOM_NOT_FOUND : null;
+        if (reason == null || !connection.subscriptions().remove(room, subscription)) {
+            return;
+        }
+        rooms.remove(subscription);
+        connection.forgetAcks(room);
+        audit.record("room.revoked", connection, reason.name(), room.value(), null);
+        LOG.log(System.Logger.Level.INFO, "subscription revoked id={0} room={1} reason={2}", connection.id(), room, reason);
+        connection.send(new Outbound.Left(room.value(), reason.name()));
+        if (connection.spec().transport().equals("sse") && connection.subscriptions().isEmpty()) {
+            // A stream cannot leave a room and stay useful: it ends, and the EventSource's reconnect is refused.
+            connection.close(CloseCode.FORBIDDEN, "access to the stream's rooms was revoked", false, null, false);
+        }
+    }
+
     public void leave(Connection connection, String roomText, String ref) {
         String problem = RoomName.problemWith(roomText);
         if (problem != null) {
@@ -339,11 +399,19 @@ public final class Hub implements EventBus.EventListener {
 
     @Override
     public void onEvent(Event event) {
+        if (event.room().equals(AccessChanges.ROOM)) {
+            recheck(AccessChanges.roomOf(event));
+            return;
+        }
         throttling.offer(event);
     }
 
     @Override
     public void onEvents(List<Event> run) {
+        if (run.getFirst().room().equals(AccessChanges.ROOM)) {
+            run.forEach(this::onEvent);
+            return;
+        }
         throttling.offer(run);
     }
 

@@ -30,7 +30,14 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
     record Joined(String room, Boolean recovered, String lastId, String reason, String oldestId) implements Outbound {
     }
 
-    record Left(String room) implements Outbound {
+    /**
+     * The connection is no longer in {@code room}: it left, or (with a {@code reason}) the hub ended the
+     * subscription because access to the room was revoked ({@code FORBIDDEN}, {@code ROOM_NOT_FOUND}).
+     */
+    record Left(String room, String reason) implements Outbound {
+        public Left(String room) {
+            this(room, null);
+        }
     }
 
     /** A room's state document ({@code state} is JSON text) and the id of the last event it reflects. */
