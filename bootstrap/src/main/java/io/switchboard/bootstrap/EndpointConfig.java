@@ -29,10 +29,13 @@ import java.util.Set;
 record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, Map<String, EndpointLimits> limits) {
     static final List<String> TRANSPORTS = List.of("websocket", "sse");
     static final List<String> ON_MALFORMED = List.of("error", "close");
+    /** What a WebSocket endpoint answers a client over a connection limit: 503 before the 101, or error + close 4029 after it. */
+    static final List<String> LIMIT_FAILURES = List.of("reject", "close");
     static final List<String> ENVELOPES = List.of("data", "payload", "flat");
     /** Settings of every endpoint, then those only a WebSocket endpoint has. */
     static final List<String> SETTINGS = List.of("path", "transport", "auth", "rooms", "limits");
-    static final List<String> WEBSOCKET_SETTINGS = List.of("auth-failure", "bind", "origins", "stats-interval", "on-malformed", "dialect");
+    static final List<String> WEBSOCKET_SETTINGS = List.of("auth-failure", "limit-failure", "bind", "origins", "stats-interval", "on-malformed",
+            "dialect");
     static final List<String> DIALECT_SETTINGS = List.of("envelope", "control-envelope", "types", "connected", "join", "leave", "sync",
             "errors");
     static final List<String> LIMIT_SETTINGS = List.of("per-ip", "per-ip-policy", "per-user", "per-user-policy", "max-connections",
@@ -49,7 +52,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
         }
         String setting = parts[1];
         return switch (setting) {
-            case "path", "transport", "auth", "auth-failure", "stats-interval", "on-malformed" -> parts.length == 2;
+            case "path", "transport", "auth", "auth-failure", "limit-failure", "stats-interval", "on-malformed" -> parts.length == 2;
             case "rooms", "origins" -> parts.length == 2 || (parts.length == 3 && parts[2].chars().allMatch(Character::isDigit));
             case "bind" -> parts.length == 3;
             case "limits" -> parts.length == 3 && LIMIT_SETTINGS.contains(parts[2]);
@@ -133,6 +136,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
         int problems = entry.values.problemCount();
         boolean reject = entry.choice("auth-failure", ConfigSchema.AUTH_FAILURES, "close").equals("reject");
         boolean closeOnMalformed = entry.choice("on-malformed", ON_MALFORMED, "error").equals("close");
+        boolean closeOnLimit = entry.choice("limit-failure", LIMIT_FAILURES, "reject").equals("close");
         List<Template> rooms = new ArrayList<>();
         for (String room : entry.list("rooms")) {
             Template template = Template.of(room);
@@ -166,7 +170,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
             return null;
         }
         try {
-            return new WebSocketEndpoint(path, mode, reject, origins, rooms, bind, statsInterval, closeOnMalformed, dialect);
+            return new WebSocketEndpoint(path, mode, reject, origins, rooms, bind, statsInterval, closeOnMalformed, closeOnLimit, dialect);
         } catch (IllegalArgumentException e) {
             entry.values.problem(entry.key + ": " + e.getMessage());
             return null;

@@ -207,6 +207,45 @@ class ConfiguredEndpointTest {
         }
     }
 
+    /** SPEC 14: {@code limit-failure: close} — the third connection of a user with limit 2 is told why, then closed 4029. */
+    @Test
+    void limitFailureCloseAcceptsTellsCodeConnectionLimitAndCloses4029() throws Exception {
+        String yaml = """
+                hub:
+                  auth:
+                    jwks: '%s'
+                  endpoints:
+                    - path: /ws/board/{userId}
+                      transport: websocket
+                      rooms: [ "board:{userId}" ]
+                      limit-failure: close
+                      limits:
+                        per-user: 2
+                """.formatted(AuthTest.JWKS);
+        try (TestHub hub = TestHub.startWithYaml(yaml, Map.of())) {
+            String token = AuthTest.token("ann", "", Duration.ofMinutes(5));
+            URI board = uri(hub, "/ws/board/ann?token=" + token);
+            try (JsonWebSocket first = JsonWebSocket.connect(board); JsonWebSocket second = JsonWebSocket.connect(board)) {
+                first.nextOfType("connected", WAIT);
+                second.nextOfType("connected", WAIT);
+                try (RawWebSocket third = RawWebSocket.connect(board, Map.of())) {
+                    JsonNode error = JsonWebSocket.json().readTree(third.readText(WAIT));
+                    assertEquals("error", error.path("type").asText(), error.toString());
+                    assertEquals("CONNECTION_LIMIT", error.path("data").path("code").asText(), error.toString());
+                    RawWebSocket.Frame close = third.awaitClose(WAIT);
+                    assertEquals(4029, close.closeCode(), close.toString());
+                }
+                var published = hub.post("/api/v1/events", "{\"room\":\"board:ann\",\"type\":\"tick\",\"data\":1}",
+                        Map.of("Authorization", "Bearer " + AuthTest.token("backend", "publisher", Duration.ofMinutes(5))));
+                assertEquals(202, published.statusCode(), published.body());
+                for (JsonWebSocket undisturbed : List.of(first, second)) {
+                    assertEquals(1, undisturbed.nextOfType("tick", WAIT).path("data").asInt(), "the first two keep receiving");
+                    assertFalse(undisturbed.closeCode().isDone(), "the first two stay open");
+                }
+            }
+        }
+    }
+
     @Test
     void onMalformedCloseEndsTheConnectionWith1008WhileTheDefaultOnlyAnswers() throws Exception {
         String yaml = """

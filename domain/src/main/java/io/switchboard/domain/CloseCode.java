@@ -15,6 +15,8 @@ public final class CloseCode {
     public static final int HEARTBEAT_TIMEOUT = 4011;
     /** The client sent no message for {@code hub.connection.idle-timeout}. */
     public static final int IDLE_TIMEOUT = 4012;
+    /** A connection limit refused the client after the upgrade (an endpoint's {@code limit-failure: close}); reconnect with backoff. */
+    public static final int CONNECTION_LIMIT = 4029;
     /** Disconnected by an administrator; 4500–4999 mean "do not reconnect". */
     public static final int KICKED = 4500;
 

@@ -15,6 +15,7 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
+import io.switchboard.application.limits.Admission;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.Slot;
 import io.switchboard.application.hub.ConnectionSpec;
@@ -119,7 +120,12 @@ final class HubSocket extends HubListener {
                     prologue.query().first("ip").orElse(null));
         }
         if (refusal == null) {
-            slot = UpgradeGate.admit(limiter, peer, principal == null ? null : principal.userId(), path);
+            Admission admission = UpgradeGate.admission(limiter, peer, principal == null ? null : principal.userId(), path);
+            if (admission instanceof Admission.Refused refused) {
+                overLimit(Status.create(refused.status()), refused.message());
+            } else {
+                slot = ((Admission.Admitted) admission).slot();
+            }
         }
         spec = new ConnectionSpec(path, "websocket", peer, principal, batch);
         scope = new ClientMessages.Scope(parameters, rooms);
@@ -155,6 +161,18 @@ final class HubSocket extends HubListener {
             throw refusal(Status.FORBIDDEN_403, ErrorCode.FORBIDDEN.name(), reason);
         }
         refusal = new Refusal(ErrorCode.FORBIDDEN, reason, CloseCode.FORBIDDEN, false);
+    }
+
+    /**
+     * Refuses a client over a connection limit: {@code status} before the 101, or, on an endpoint with
+     * {@code limit-failure: close}, {@code error CONNECTION_LIMIT} and close 4029 after it (a browser
+     * sees only 1006 for a refused upgrade, and its page would retry at once).
+     */
+    private void overLimit(Status status, String reason) {
+        if (!endpoint.closeOnLimit()) {
+            throw refusal(status, ErrorCode.CONNECTION_LIMIT.name(), reason);
+        }
+        refusal = new Refusal(ErrorCode.CONNECTION_LIMIT, reason, CloseCode.CONNECTION_LIMIT, true);
     }
 
     /** Why the token does not match the path parameters the endpoint binds to its claims, or {@code null}. */
@@ -197,8 +215,8 @@ final class HubSocket extends HubListener {
             }
             if (hub.full(name, roomLimit())) {
                 audit.record("limit.rejected", null, principal == null ? null : principal.userId(), peer, path, "room full", room, null);
-                throw refusal(Status.SERVICE_UNAVAILABLE_503, ErrorCode.CONNECTION_LIMIT.name(),
-                        "room " + room + " is full: at most " + roomLimit() + " connections");
+                overLimit(Status.SERVICE_UNAVAILABLE_503, "room " + room + " is full: at most " + roomLimit() + " connections");
+                return List.of();
             }
             rooms.add(room);
         }

@@ -73,11 +73,19 @@ final class UpgradeGate {
 
     /** A place in the connection limits, or the refusal (503/429) as the answer to the upgrade. */
     static Slot admit(ConnectionLimiter limiter, String peer, String userId, String path) {
-        Admission admission = limiter.admit(peer, userId, path);
+        Admission admission = admission(limiter, peer, userId, path);
         if (admission instanceof Admission.Refused refused) {
-            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, path, refused.code());
             throw HubSocket.refusal(Status.create(refused.status()), refused.code(), refused.message());
         }
         return ((Admission.Admitted) admission).slot();
+    }
+
+    /** A place in the connection limits or the refusal, logged; the caller answers a refusal. */
+    static Admission admission(ConnectionLimiter limiter, String peer, String userId, String path) {
+        Admission admission = limiter.admit(peer, userId, path);
+        if (admission instanceof Admission.Refused refused) {
+            LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2}", peer, path, refused.code());
+        }
+        return admission;
     }
 }

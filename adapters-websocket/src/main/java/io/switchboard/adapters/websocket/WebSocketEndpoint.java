@@ -22,11 +22,13 @@ import java.util.Set;
  * @param bind                path parameter → token claim that must equal it (only {@code sub} is kept from tokens)
  * @param statsInterval       how often the endpoint's clients get {@code stats_update}; {@code null}: never
  * @param closeOnMalformed    close with 1008 after a malformed client message instead of only answering {@code error}
+ * @param closeOnLimit        a connection limit (or a full auto-joined room) accepts the upgrade, then sends
+ *                            {@code error CONNECTION_LIMIT} and closes 4029, instead of answering 503 before the 101
  * @param dialect             how the endpoint speaks
  */
 public record WebSocketEndpoint(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
                                 List<Template> rooms, Map<String, String> bind, Duration statsInterval, boolean closeOnMalformed,
-                                DialectSpec dialect) {
+                                boolean closeOnLimit, DialectSpec dialect) {
     /** The claims a {@code bind} may name. */
     public static final Set<String> CLAIMS = Set.of("sub");
     /** Names a room template may use besides the path's parameters. */

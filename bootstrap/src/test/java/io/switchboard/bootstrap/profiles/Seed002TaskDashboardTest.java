@@ -182,9 +182,10 @@ class Seed002TaskDashboardTest {
             for (int i = 0; i < 5; i++) {
                 five.add(RawWebSocket.connect(dashboard("7", DevTokens.of("7")), Map.of()));
             }
-            RawWebSocket.HandshakeRefused limit = assertThrows(RawWebSocket.HandshakeRefused.class,
-                    () -> RawWebSocket.connect(dashboard("7", DevTokens.of("7")), Map.of()));
-            assertEquals("CONNECTION_LIMIT", SeedHub.json(limit.body()).path("code").asText());
+            try (RawWebSocket sixth = RawWebSocket.connect(dashboard("7", DevTokens.of("7")), Map.of())) {
+                assertEquals("CONNECTION_LIMIT", SeedHub.json(sixth.readText(WAIT)).path("payload").path("code").asText(),
+                        "a WebSocket error code the seed's frontend can read");
+            }
         } finally {
             five.forEach(RawWebSocket::close);
         }
@@ -311,9 +312,16 @@ class Seed002TaskDashboardTest {
             for (int i = 0; i < 5; i++) {
                 five.add(connected("5"));
             }
-            RawWebSocket.HandshakeRefused sixth = assertThrows(RawWebSocket.HandshakeRefused.class,
-                    () -> RawWebSocket.connect(dashboard("5", DevTokens.of("5")), Map.of()));
-            assertEquals(503, sixth.status());
+            try (RawWebSocket sixth = RawWebSocket.connect(dashboard("5", DevTokens.of("5")), Map.of())) {
+                JsonNode error = SeedHub.json(sixth.readText(WAIT));
+                assertEquals("error", error.path("type").asText(), error.toString());
+                assertEquals("CONNECTION_LIMIT", error.path("payload").path("code").asText(), error.toString());
+                assertEquals(4029, sixth.awaitClose(WAIT).closeCode(), "closed with 4029: reconnect with backoff");
+            }
+            for (JsonWebSocket open : five) {
+                open.send("{\"type\":\"ping\"}");
+                assertEquals("pong", open.nextOfType("pong", WAIT).path("type").asText(), "the first five are undisturbed");
+            }
             five.removeFirst().close();
             SeedHub.awaitConnections(hub, 4);
             five.add(connected("5"));
