@@ -15,8 +15,10 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
+import io.switchboard.application.access.AdmissionService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.rooms.RoomMembership;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
@@ -25,6 +27,7 @@ import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.publish.RedactingBus;
 import io.switchboard.application.bridge.BusIntake;
 import io.switchboard.application.bridge.DomainEventBridge;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.stats.HubMetrics;
@@ -125,17 +128,20 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, limiter, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
-        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit, storage.members(), roomRules,
+        AccessChanges accessChanges = new AccessChanges(storage.bus());
+        HttpAdapter.register(http, hub, publish, commands, stats, metrics, credentials, audit,
+                new RoomMembership(storage.members(), accessChanges), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.webhooks().maxBodyBytes(), bridge, new AccessChanges(storage.bus()));
-        SseAdapter.register(http, hub, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
+                settings.webhooks().maxBodyBytes(), bridge, accessChanges);
+        SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
-        WebSocketAdapter.register(ws, hub, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
+        WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
                 settings.wsEndpoints());
-        WebSocketAdapter.registerSocketIo(ws, hub, auth, limiter, audit, settings.socketIo(), clock);
+        WebSocketAdapter.registerSocketIo(ws, hub, admissions, auth, settings.socketIo(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         WebServer server = WebServer.builder()

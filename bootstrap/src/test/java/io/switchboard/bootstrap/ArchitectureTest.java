@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noMembers;
 
 /** The hexagon's walls: a pure core, and adapters that do not know each other. */
 class ArchitectureTest {
@@ -64,6 +65,26 @@ class ArchitectureTest {
     void useCasePortsAreInterfacesOrRecordsOrExceptions() {
         classes().that().resideInAPackage("io.switchboard.application.port.out")
                 .should().beInterfaces().orShould().beRecords()
+                .check(classes);
+    }
+
+    /** Adapters that clients and backends call in through drive the core by its use cases and services, never by its outgoing ports. */
+    @Test
+    void inboundAdaptersDoNotUseOutgoingPorts() {
+        noClasses().that().resideInAnyPackage("io.switchboard.adapters.websocket..", "io.switchboard.adapters.sse..",
+                        "io.switchboard.adapters.http..")
+                .should().dependOnClassesThat().resideInAPackage("io.switchboard.application.port.out..")
+                .check(classes);
+    }
+
+    /**
+     * The core decides and says why in its own words (e.g. {@code RefusalReason}); only transports know HTTP
+     * statuses: nothing in the core has a member named for one.
+     */
+    @Test
+    void noHttpStatusInTheCore() {
+        noMembers().that().areDeclaredInClassesThat().resideInAnyPackage("io.switchboard.domain..", "io.switchboard.application..")
+                .should().haveNameMatching("(?i).*(status|httpcode).*")
                 .check(classes);
     }
 

@@ -9,7 +9,7 @@ import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.port.in.PublishDomainEventsUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
-import io.switchboard.application.port.out.RoomMembers;
+import io.switchboard.application.rooms.RoomMembership;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
@@ -35,7 +35,7 @@ public final class HttpAdapter {
      */
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
                                 StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
-                                RoomMembers members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
+                                RoomMembership members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
                                 long webhookMaxBodyBytes, PublishDomainEventsUseCase bridge,
                                 AnnounceAccessChangeUseCase accessChanges) {
         BooleanSupplier accepting = hub::accepting;
@@ -49,7 +49,7 @@ public final class HttpAdapter {
         });
         routing.register(new PublishRoutes(publish, gate, audit), new DomainEventRoutes(bridge, gate, audit), new CommandRoutes(hub, commands),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
-                new MemberRoutes(members, audit, gate, accessChanges), new RoomRoutes(roomRules, states, gate, accessChanges),
+                new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate, accessChanges),
                 new WebhookRoutes(webhooks, webhookMaxBodyBytes, audit), new WebAssetRoutes());
     }
 }

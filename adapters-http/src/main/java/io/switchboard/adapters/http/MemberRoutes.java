@@ -7,8 +7,7 @@ import io.helidon.webserver.http.HttpService;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
-import io.switchboard.application.port.out.RoomMembers;
+import io.switchboard.application.rooms.RoomMembership;
 import io.switchboard.domain.RoomName;
 
 /**
@@ -17,16 +16,14 @@ import io.switchboard.domain.RoomName;
  * /api/v1/rooms/{room}/members/{userId}} and {@code GET /api/v1/rooms/{room}/members}.
  */
 final class MemberRoutes implements HttpService {
-    private final RoomMembers members;
+    private final RoomMembership members;
     private final AuditTrail audit;
     private final PublisherGate gate;
-    private final AnnounceAccessChangeUseCase accessChanges;
 
-    MemberRoutes(RoomMembers members, AuditTrail audit, PublisherGate gate, AnnounceAccessChangeUseCase accessChanges) {
+    MemberRoutes(RoomMembership members, AuditTrail audit, PublisherGate gate) {
         this.members = members;
         this.audit = audit;
         this.gate = gate;
-        this.accessChanges = accessChanges;
     }
 
     @Override
@@ -52,7 +49,6 @@ final class MemberRoutes implements HttpService {
             String user = req.path().pathParameters().get("user");
             if (members.remove(room, user)) {
                 audit.record("admin.member.removed", null, user, req.remotePeer().host(), "/api/v1/rooms", "ok", room.value(), null);
-                accessChanges.accessChanged(room); // the removed member's open subscriptions end (SPEC 14)
                 res.status(Status.NO_CONTENT_204).send();
             } else {
                 JsonBodies.sendError(res, Status.NOT_FOUND_404, "USER_NOT_FOUND", user + " is not a member of " + room);

@@ -46,7 +46,7 @@ final class RoomRoutes implements HttpService {
     private void declare(ServerRequest req, ServerResponse res) {
         RoomName room = RoomPath.of(req, res, gate);
         if (room != null) {
-            boolean created = rules.directory().declare(room);
+            boolean created = rules.declare(room);
             JsonBodies.send(res, created ? Status.CREATED_201 : Status.OK_200,
                     JsonBodies.JSON.createObjectNode().put("room", room.value()).put("declared", true).toString());
         }
@@ -57,7 +57,7 @@ final class RoomRoutes implements HttpService {
         if (room == null) {
             return;
         }
-        if (rules.directory().remove(room)) {
+        if (rules.remove(room)) {
             accessChanges.accessChanged(room); // open subscriptions of a room that must exist end (SPEC 14)
             res.status(Status.NO_CONTENT_204).send();
         } else {
@@ -70,7 +70,7 @@ final class RoomRoutes implements HttpService {
         if (room == null) {
             return;
         }
-        if (rules.directory().declared(room)) {
+        if (rules.declared(room)) {
             JsonBodies.send(res, Status.OK_200, JsonBodies.JSON.createObjectNode().put("room", room.value()).put("declared", true).toString());
         } else {
             JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", rules.notFoundMessage(room));

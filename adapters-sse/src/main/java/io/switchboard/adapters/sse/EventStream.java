@@ -6,18 +6,20 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
-import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.dialect.Template;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.Hub;
-import io.switchboard.application.limits.Admission;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
+import io.switchboard.application.port.in.Admission;
+import io.switchboard.application.port.in.ConnectRequest;
+import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.domain.RoomName;
 
 import java.io.IOException;
@@ -26,7 +28,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -38,69 +42,39 @@ import java.util.function.Function;
  */
 final class EventStream implements Handler {
     private static final HeaderName LAST_EVENT_ID = HeaderNames.create("Last-Event-ID");
+    /** What a refused stream is answered, before any stream byte. */
+    private static final Map<RefusalReason, Status> STATUS = new EnumMap<>(Map.of(
+            RefusalReason.UNAVAILABLE, Status.SERVICE_UNAVAILABLE_503, RefusalReason.ROOM_FULL, Status.SERVICE_UNAVAILABLE_503,
+            RefusalReason.CONNECTION_LIMIT, Status.SERVICE_UNAVAILABLE_503, RefusalReason.ORIGIN_NOT_ALLOWED, Status.FORBIDDEN_403,
+            RefusalReason.FORBIDDEN, Status.FORBIDDEN_403, RefusalReason.TOO_MANY_ATTEMPTS, Status.TOO_MANY_REQUESTS_429,
+            RefusalReason.TOKEN_REJECTED, Status.UNAUTHORIZED_401, RefusalReason.INVALID, Status.BAD_REQUEST_400));
     private final Hub hub;
     private final SseSettings settings;
+    private final AdmitConnectionUseCase admissions;
     private final EndpointAuthenticator auth;
     private final ConnectionLimiter limiter;
-    private final AuditTrail audit;
     private final CanonicalDialect canonical;
     private final Function<ServerRequest, String> roomList;
 
     /** @param roomList the comma-separated rooms a request asks for (the query, or the endpoint's templates) */
-    EventStream(Hub hub, SseSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
+    EventStream(Hub hub, SseSettings settings, AdmitConnectionUseCase admissions, EndpointAuthenticator auth, ConnectionLimiter limiter,
                 CanonicalDialect canonical, Function<ServerRequest, String> roomList) {
         this.hub = hub;
         this.settings = settings;
+        this.admissions = admissions;
         this.auth = auth;
         this.limiter = limiter;
-        this.audit = audit;
         this.roomList = roomList;
         this.canonical = canonical;
     }
 
     @Override
     public void handle(ServerRequest req, ServerResponse res) {
-        if (!hub.accepting()) {
-            refuse(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
-            return;
-        }
-        String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-        if (origin != null && !settings.origins().isEmpty() && !settings.origins().contains(origin)) {
-            audit.record("connection.rejected", null, null, req.remotePeer().host(), settings.path(), "403", null, "Origin not allowed");
-            refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", "this Origin is not allowed on " + settings.path());
-            return;
-        }
-        Admission.Refused tooMany = limiter.attempt(req.remotePeer().host(), settings.path());
-        if (tooMany != null) {
-            refuse(res, Status.create(tooMany.status()), tooMany.code(), tooMany.message());
-            return;
-        }
-        Principal principal;
-        try {
-            principal = auth.authenticate(settings.auth(), auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
-                    req.query().first("token").orElse(null), req.headers().first(HeaderNames.COOKIE).orElse(null)));
-        } catch (TokenRejectedException e) {
-            audit.record("auth.failed", null, null, req.remotePeer().host(), settings.path(), e.code().name(), null, e.getMessage());
-            refuse(res, Status.UNAUTHORIZED_401, e.code().name(), e.getMessage());
-            return;
-        }
         List<RoomName> rooms = new ArrayList<>();
         String problem = rooms(roomList.apply(req), rooms);
         if (problem != null) {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", problem);
             return;
-        }
-        String userId = principal == null ? null : principal.userId();
-        int roomLimit = limiter.perRoom(settings.path(), hub.settings().maxConnectionsPerRoom());
-        for (RoomName room : rooms) {
-            String denial = room.reserved() && !room.equals(Hub.STATS_ROOM)
-                    ? "room " + room + " is reserved for the hub" : hub.denial(principal, room);
-            if (denial != null) {
-                // Audited like a WebSocket client's denied join (SPEC 10: authz.denied).
-                audit.record("authz.denied", null, userId, req.remotePeer().host(), settings.path(), "denied", room.value(), denial);
-                refuse(res, Status.FORBIDDEN_403, "FORBIDDEN", denial);
-                return;
-            }
         }
         StreamPositions positions;
         try {
@@ -109,23 +83,27 @@ final class EventStream implements Handler {
             refuse(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "Last-Event-ID: " + e.getMessage());
             return;
         }
-        Admission admission = limiter.admit(req.remotePeer().host(), userId, settings.path());
-        if (admission instanceof Admission.Refused refused) {
-            refuse(res, Status.create(refused.status()), refused.code(), refused.message());
-            return;
-        }
-        Slot slot = ((Admission.Admitted) admission).slot();
-        try {
-            stream(req, res, principal, positions, connection -> {
-                for (RoomName room : rooms) {
-                    hub.join(connection, room.value(), positions.since(room), null, roomLimit);
+        String token = auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
+                req.query().first("token").orElse(null), req.headers().first(HeaderNames.COOKIE).orElse(null));
+        int roomLimit = limiter.perRoom(settings.path(), hub.settings().maxConnectionsPerRoom());
+        ConnectRequest request = ConnectRequest.of(settings.path(), req.remotePeer().host(),
+                        req.headers().first(HeaderNames.ORIGIN).orElse(null), settings.origins(), settings.auth(), token)
+                .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), Map.of(), roomLimit);
+        switch (admissions.admit(request)) {
+            case Admission.Refused refused -> refuse(res, STATUS.get(refused.reason()), refused.code(), refused.message());
+            case Admission.Admitted admitted -> {
+                try {
+                    stream(req, res, admitted.principal(), positions, connection -> {
+                        for (RoomName room : rooms) {
+                            hub.join(connection, room.value(), positions.since(room), null, roomLimit);
+                        }
+                    }, admitted.slot());
+                } finally {
+                    admitted.slot().release();
                 }
-            }, slot);
-        } finally {
-            slot.release();
+            }
         }
     }
-
 
     /** {@link StreamPositions} from the request's {@code Last-Event-ID} header or {@code lastEventId} query parameter. */
     static StreamPositions positions(ServerRequest req, List<RoomName> rooms) {

@@ -7,6 +7,7 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
 
 import java.time.Clock;
 import java.util.List;
@@ -16,17 +17,18 @@ public final class SseAdapter {
     private SseAdapter() {
     }
 
-    public static void register(HttpRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
+    public static void register(HttpRouting.Builder routing, Hub hub, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
+                                ConnectionLimiter limiter,
                                 ApiCredentials credentials, AuditTrail audit, SseSettings settings, List<SseEndpoint> endpoints,
                                 Clock clock) {
         CanonicalDialect dialect = new CanonicalDialect(clock);
-        EventStream streams = new EventStream(hub, settings, auth, limiter, audit, dialect,
+        EventStream streams = new EventStream(hub, settings, admissions, auth, limiter, dialect,
                 req -> req.query().first("rooms").orElse(""));
         routing.get(settings.path(), streams);
         for (SseEndpoint endpoint : endpoints) {
             SseSettings endpointSettings = new SseSettings(endpoint.path(), settings.heartbeat(), settings.retry(), endpoint.auth(),
                     settings.origins());
-            routing.get(endpoint.path(), new EventStream(hub, endpointSettings, auth, limiter, audit, dialect,
+            routing.get(endpoint.path(), new EventStream(hub, endpointSettings, admissions, auth, limiter, dialect,
                     req -> endpoint.roomsFor(pathParameters(req))));
         }
         routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));

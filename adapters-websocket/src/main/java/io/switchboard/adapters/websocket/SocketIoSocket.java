@@ -1,23 +1,22 @@
 package io.switchboard.adapters.websocket;
 
 import io.helidon.common.buffers.BufferData;
+import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
 import io.helidon.http.Status;
 import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
-import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
-import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
-import io.switchboard.application.limits.Admission;
-import io.switchboard.application.limits.ConnectionLimiter;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
+import io.switchboard.application.port.in.Admission;
+import io.switchboard.application.port.in.ConnectRequest;
+import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
 
@@ -35,24 +34,24 @@ import java.util.Optional;
 final class SocketIoSocket extends HubListener {
     private final Hub hub;
     private final SocketIoSettings settings;
+    private final AdmitConnectionUseCase admissions;
     private final EndpointAuthenticator auth;
-    private final ConnectionLimiter limiter;
-    private final AuditTrail audit;
     private final CanonicalDialect canonical;
     private final SocketIoEvents events;
     private final InboundText inbound = new InboundText();
     private String peer;
     private String upgradeToken;
+    /** What the client was admitted with before the 101; asked again with its token at the namespace connect. */
+    private ConnectRequest request;
     private SocketIoDialect dialect;
     private boolean namespaceConnected;
 
-    SocketIoSocket(Hub hub, SocketIoSettings settings, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit,
+    SocketIoSocket(Hub hub, SocketIoSettings settings, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
                    CanonicalDialect canonical, SocketIoEvents events) {
         this.hub = hub;
         this.settings = settings;
+        this.admissions = admissions;
         this.auth = auth;
-        this.limiter = limiter;
-        this.audit = audit;
         this.canonical = canonical;
         this.events = events;
     }
@@ -60,7 +59,6 @@ final class SocketIoSocket extends HubListener {
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
         String path = settings.basePath();
-        UpgradeGate.check(hub, settings.origins(), headers, audit, path);
         if (!prologue.query().first("EIO").map("4"::equals).orElse(false)) {
             throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
                     "this endpoint speaks Engine.IO 4 (EIO=4): use socket.io-client 3 or 4");
@@ -72,8 +70,13 @@ final class SocketIoSocket extends HubListener {
         UpgradeGate.noSubprotocol(headers, "Engine.IO 4");
         peer = UpgradeGate.peer(headers);
         upgradeToken = UpgradeGate.token(auth, prologue, headers);
-        UpgradeGate.attempt(limiter, peer, path);
-        slot = UpgradeGate.admit(limiter, peer, null, path);
+        // The token is read at the namespace connect, where socket.io-client sends it: admitted here by address only.
+        request = ConnectRequest.of(path, peer, headers.first(HeaderNames.ORIGIN).orElse(null), settings.origins(),
+                EndpointAuthenticator.Mode.NONE, null);
+        switch (admissions.admit(request)) {
+            case Admission.Admitted admitted -> slot = admitted.slot();
+            case Admission.Refused refused -> throw UpgradeGate.refusal(refused);
+        }
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
@@ -156,25 +159,22 @@ final class SocketIoSocket extends HubListener {
         }
         String token = packet.data() != null && packet.data().isObject() && packet.data().path("token").isTextual()
                 ? packet.data().get("token").textValue() : upgradeToken;
-        Principal principal;
-        try {
-            principal = auth.authenticate(settings.auth(), token);
-        } catch (TokenRejectedException e) {
-            audit.record("auth.failed", connection.id().value(), null, peer, settings.basePath(), e.code().name(), null, e.getMessage());
-            refuse(e.code(), e.getMessage(), CloseCode.UNAUTHORIZED);
-            return;
-        }
-        if (principal != null) {
-            connection.refresh(principal);
-            // The slot taken before the 101 knew only the IP; take one that counts the user too.
-            slot.release();
-            Admission admission = limiter.admit(peer, principal.userId(), settings.basePath());
-            if (admission instanceof Admission.Refused refused) {
-                refuse(ErrorCode.CONNECTION_LIMIT, refused.message(), CloseCode.POLICY);
+        // The slot taken before the 101 knew only the address; the one taken now counts the user too.
+        slot.release();
+        switch (admissions.admit(request.later(settings.auth(), token))) {
+            case Admission.Admitted admitted -> {
+                slot = admitted.slot();
+                connection.holdSlot(slot);
+                if (admitted.principal() != null) {
+                    connection.refresh(admitted.principal());
+                }
+            }
+            case Admission.Refused refused -> {
+                boolean badToken = refused.reason() == RefusalReason.TOKEN_REJECTED;
+                refuse(badToken ? ErrorCode.valueOf(refused.code()) : ErrorCode.CONNECTION_LIMIT, refused.message(),
+                        badToken ? CloseCode.UNAUTHORIZED : CloseCode.POLICY);
                 return;
             }
-            slot = ((Admission.Admitted) admission).slot();
-            connection.holdSlot(slot);
         }
         namespaceConnected = true;
         connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),

@@ -9,6 +9,7 @@ import io.switchboard.application.dialect.ConfiguredDialect;
 import io.switchboard.application.dialect.DialectSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.SendCommandUseCase;
 
 import java.time.Clock;
@@ -24,24 +25,24 @@ public final class WebSocketAdapter {
     private WebSocketAdapter() {
     }
 
-    public static void register(WsRouting.Builder routing, Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth,
-                                ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock,
+    public static void register(WsRouting.Builder routing, Hub hub, AdmitConnectionUseCase admissions, SendCommandUseCase commands,
+                                EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock,
                                 ApiCredentials credentials, List<WebSocketEndpoint> endpoints) {
         CanonicalDialect canonical = new CanonicalDialect(clock);
         ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), DialectSpec.CANONICAL, false);
         WebSocketEndpoint main = canonical(settings.path(), settings);
         WebSocketEndpoint auditStream = canonical(settings.auditPath(), settings);
         PathTemplate plain = new PathTemplate("");
-        routing.endpoint(settings.path(), () -> new HubSocket(hub, main, plain, auth, limiter, audit, false, false,
+        routing.endpoint(settings.path(), () -> new HubSocket(hub, main, plain, admissions, auth, limiter, audit, false, false,
                 parameters -> canonical, messages));
-        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, auditStream, plain, auth, limiter, audit, true,
+        routing.endpoint(settings.auditPath(), () -> new HubSocket(hub, auditStream, plain, admissions, auth, limiter, audit, true,
                 credentials.loopbackOnly(), parameters -> canonical, messages));
         for (WebSocketEndpoint endpoint : endpoints) {
             ConfiguredDialect dialect = new ConfiguredDialect(endpoint.dialect(), clock);
             ClientMessages endpointMessages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), endpoint.dialect(),
                     endpoint.closeOnMalformed());
             PathTemplate template = new PathTemplate(endpoint.path());
-            routing.endpoint(endpoint.path(), () -> new HubSocket(hub, endpoint, template, auth, limiter, audit, false, false,
+            routing.endpoint(endpoint.path(), () -> new HubSocket(hub, endpoint, template, admissions, auth, limiter, audit, false, false,
                     dialect::forConnection, endpointMessages));
         }
     }
@@ -52,14 +53,14 @@ public final class WebSocketAdapter {
     }
 
     /** The Socket.IO endpoint (SPEC 3.2), when {@code settings} enable it; the client asks for {@code <path>/}, so both forms match. */
-    public static void registerSocketIo(WsRouting.Builder routing, Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter,
-                                        AuditTrail audit, SocketIoSettings settings, Clock clock) {
+    public static void registerSocketIo(WsRouting.Builder routing, Hub hub, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
+                                        SocketIoSettings settings, Clock clock) {
         if (!settings.enabled()) {
             return;
         }
         CanonicalDialect canonical = new CanonicalDialect(clock);
         SocketIoEvents events = new SocketIoEvents(hub, settings);
-        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
-        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, auth, limiter, audit, canonical, events));
+        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events));
+        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events));
     }
 }

@@ -69,11 +69,11 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
      * Admits a connection from {@code ip} for {@code userId} (null: anonymous), evicting older ones
      * when a policy says so; the caller must release the slot when the connection ends.
      */
-    public Admission admit(String ip, String userId, String endpoint) {
+    public LimitCheck admit(String ip, String userId, String endpoint) {
         EndpointCounts counts = endpoints.get(endpoint);
-        Admission admission = counts == null ? decide(ip, userId, null) : decideWithin(counts, ip, userId);
-        if (admission instanceof Admission.Refused refused) {
-            audit.record("limit.rejected", null, userId, ip, endpoint, String.valueOf(refused.status()), null, refused.message());
+        LimitCheck admission = counts == null ? decide(ip, userId, null) : decideWithin(counts, ip, userId);
+        if (admission instanceof LimitCheck.Refused refused) {
+            audit.record("limit.rejected", null, userId, ip, endpoint, "503", null, refused.message());
         }
         return admission;
     }
@@ -82,11 +82,11 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
      * Counts a connection attempt from {@code ip}, before anything else about it is checked (so failed
      * token guesses count too); the refusal (429) when the address is over its attempts per minute, else {@code null}.
      */
-    public Admission.Refused attempt(String ip, String endpoint) {
+    public LimitCheck.Refused attempt(String ip, String endpoint) {
         if (attemptAllowed(ip)) {
             return null;
         }
-        Admission.Refused refused = new Admission.Refused(429, "RATE_LIMITED",
+        LimitCheck.Refused refused = new LimitCheck.Refused("RATE_LIMITED",
                 "too many connection attempts from this address: at most " + settings.attemptsPerIpPerMinute() + " per minute");
         audit.record("limit.rejected", null, null, ip, endpoint, "429", null, refused.message());
         return refused;
@@ -96,7 +96,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
      * The endpoint's own limits first, then the hub's: admissions to the endpoint take turns until the
      * new slot is counted, and the endpoint's victims are evicted only when the connection is let in.
      */
-    private Admission decideWithin(EndpointCounts counts, String ip, String userId) {
+    private LimitCheck decideWithin(EndpointCounts counts, String ip, String userId) {
         counts.lock().lock();
         try {
             List<Slot> victims = new ArrayList<>();
@@ -105,8 +105,8 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
             if (over != null) {
                 return full(over);
             }
-            Admission admission = decide(ip, userId, counts);
-            if (admission instanceof Admission.Admitted admitted) {
+            LimitCheck admission = decide(ip, userId, counts);
+            if (admission instanceof LimitCheck.Admitted admitted) {
                 counts.add(admitted.slot());
                 victims.forEach(victim -> victim.evict(false));
             }
@@ -117,7 +117,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
     }
 
     /** The hub's limits; {@code endpoint} is where the slot is counted too, or {@code null}. */
-    private Admission decide(String ip, String userId, EndpointCounts endpoint) {
+    private LimitCheck decide(String ip, String userId, EndpointCounts endpoint) {
         // An evicting total limit decides last: a connection the per-IP or per-user limit refuses evicts no one.
         boolean counted = take(total, settings.total());
         if (!counted && settings.totalPolicy() == LimitSettings.LimitPolicy.REJECT) {
@@ -135,7 +135,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
                 // A limit that cannot be checked is not waived: the client retries later.
                 LOG.log(System.Logger.Level.WARNING, "connection refused: " + e.getMessage());
                 abandon(slot, counted);
-                return new Admission.Refused(503, "UNAVAILABLE", "connection limits cannot be checked right now; retry shortly");
+                return new LimitCheck.Refused("UNAVAILABLE", "connection limits cannot be checked right now; retry shortly");
             }
             if (verdict instanceof ConnectionLedger.Verdict.Refused refused) {
                 abandon(slot, counted);
@@ -152,7 +152,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
             }
             return totalFull();
         }
-        return new Admission.Admitted(slot);
+        return new LimitCheck.Admitted(slot);
     }
 
     private void abandon(Slot slot, boolean counted) {
@@ -284,11 +284,11 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         }
     }
 
-    private Admission totalFull() {
+    private LimitCheck totalFull() {
         return full("the hub is at its connection limit (" + settings.total() + ")");
     }
 
-    private static Admission full(String message) {
-        return new Admission.Refused(503, "CONNECTION_LIMIT", message);
+    private static LimitCheck full(String message) {
+        return new LimitCheck.Refused("CONNECTION_LIMIT", message);
     }
 }

@@ -34,7 +34,17 @@ public final class RoomRules {
         return notFoundMessages.getOrDefault(room.namespace(), "room " + room + " does not exist");
     }
 
-    public RoomDirectory directory() {
-        return directory;
+    /** Declares {@code room}; whether it was new. */
+    public boolean declare(RoomName room) {
+        return directory.declare(room);
+    }
+
+    /** Removes a declared room; whether it was declared. */
+    public boolean remove(RoomName room) {
+        return directory.remove(room);
+    }
+
+    public boolean declared(RoomName room) {
+        return directory.declared(room);
     }
 }

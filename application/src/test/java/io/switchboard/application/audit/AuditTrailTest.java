@@ -7,6 +7,7 @@ import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
@@ -88,28 +89,12 @@ class AuditTrailTest {
     private static Connection watcher(List<String> frames) {
         Hub hub = new Hub(HubSettings.defaults(), RoomAccess.open(), null, null, new AuditTrail(new SlowLog(), Clock.systemUTC()), null,
                 Clock.systemUTC(), new HubMetrics(), Runnable::run);
-        FrameSink sink = new FrameSink() {
+        FrameSink sink = new QuietSink() {
             @Override
             public void text(Frame frame) {
                 if (!frame.text().equals("other")) {
                     frames.add(frame.text());
                 }
-            }
-
-            @Override
-            public void ping() {
-            }
-
-            @Override
-            public void pong(byte[] payload) {
-            }
-
-            @Override
-            public void close(int code, String reason) {
-            }
-
-            @Override
-            public void abort() {
             }
         };
         return hub.open(new ConnectionSpec("/ws/audit", "websocket", "127.0.0.1", null, false), sink,

@@ -2,13 +2,12 @@ package io.switchboard.application.bridge;
 
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.PublishReceipts;
-import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.application.publish.PublishSettings;
+import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
-import io.switchboard.domain.RoomName;
 
 import java.util.Map;
 import java.util.Optional;
@@ -24,22 +23,6 @@ final class PlainPublishing {
                 new RoomRules(Set.of(), Map.of(), new NoRooms()));
     }
 
-    private static final class NoRooms implements RoomDirectory {
-        @Override
-        public boolean declared(RoomName room) {
-            return false;
-        }
-
-        @Override
-        public boolean declare(RoomName room) {
-            return false;
-        }
-
-        @Override
-        public boolean remove(RoomName room) {
-            return false;
-        }
-    }
 
     private static final class NoReceipts implements PublishReceipts {
         @Override

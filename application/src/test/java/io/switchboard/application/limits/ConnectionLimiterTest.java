@@ -56,9 +56,9 @@ class ConnectionLimiterTest {
         Client b1 = connect(limiter, "10.0.0.2", null);
         a1.connection.admitInbound();
 
-        Admission third = limiter.admit("10.0.0.1", null, "/ws");
-        assertEquals(503, assertInstanceOf(Admission.Refused.class, third).status(), "per-IP rejects");
-        assertTrue(third instanceof Admission.Refused r && r.message().contains("address"), third.toString());
+        LimitCheck third = limiter.admit("10.0.0.1", null, "/ws");
+        assertEquals("CONNECTION_LIMIT", assertInstanceOf(LimitCheck.Refused.class, third).code(), "per-IP rejects");
+        assertTrue(third instanceof LimitCheck.Refused r && r.message().contains("address"), third.toString());
         assertTrue(!a1.evicted() && !a2.evicted() && !b1.evicted(), "a refused connection evicts no one");
 
         Client c1 = connect(limiter, "10.0.0.3", null);
@@ -76,8 +76,8 @@ class ConnectionLimiterTest {
         ConnectionLimiter limiter = limiter(new LimitSettings(2, 0, 0, REJECT, REJECT, REJECT, 0));
         Client first = connect(limiter, "10.0.0.1", null);
         connect(limiter, "10.0.0.2", null);
-        Admission refused = limiter.admit("10.0.0.3", null, "/ws");
-        assertTrue(refused instanceof Admission.Refused r && r.message().contains("connection limit (2)"), refused.toString());
+        LimitCheck refused = limiter.admit("10.0.0.3", null, "/ws");
+        assertTrue(refused instanceof LimitCheck.Refused r && r.message().contains("connection limit (2)"), refused.toString());
         first.connection.transportClosed(1000);
         connect(limiter, "10.0.0.3", null);
     }
@@ -107,8 +107,8 @@ class ConnectionLimiterTest {
         connect(limiter, "10.0.0.9", "bob");
         connect(limiter, "10.0.0.9", "carol");
         connect(limiter, "10.0.0.9", "dave");
-        Admission refused = limiter.admit("10.0.0.9", "erin", "/ws");
-        assertTrue(refused instanceof Admission.Refused r && r.message().contains("address (limit 3)"), refused.toString());
+        LimitCheck refused = limiter.admit("10.0.0.9", "erin", "/ws");
+        assertTrue(refused instanceof LimitCheck.Refused r && r.message().contains("address (limit 3)"), refused.toString());
     }
 
     @Test
@@ -127,8 +127,8 @@ class ConnectionLimiterTest {
     void perUserRejectRefusesWithTheUserInTheMessageAndAnonymousClientsDoNotCount() {
         ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 1, REJECT, REJECT, REJECT, 0));
         connect(limiter, "10.0.0.1", "alice");
-        Admission refused = limiter.admit("10.0.0.2", "alice", "/ws");
-        assertTrue(refused instanceof Admission.Refused r && r.status() == 503 && r.message().contains("user (limit 1)"), refused.toString());
+        LimitCheck refused = limiter.admit("10.0.0.2", "alice", "/ws");
+        assertTrue(refused instanceof LimitCheck.Refused r && r.message().contains("user (limit 1)"), refused.toString());
         connect(limiter, "10.0.0.2", null);
         connect(limiter, "10.0.0.2", null);
     }
@@ -136,7 +136,7 @@ class ConnectionLimiterTest {
     @Test
     void aSlotEvictedBeforeItsConnectionExistsClosesItOnArrival() {
         ConnectionLimiter limiter = limiter(new LimitSettings(0, 0, 1, REJECT, REJECT, EVICT_OLDEST, 0));
-        Slot early = ((Admission.Admitted) limiter.admit("10.0.0.1", "alice", "/ws")).slot();
+        Slot early = ((LimitCheck.Admitted) limiter.admit("10.0.0.1", "alice", "/ws")).slot();
         Client later = connect(limiter, "10.0.0.2", "alice");
         RecordingSink sink = new RecordingSink();
         Connection arriving = hub.open(spec("10.0.0.1", "alice"), sink, RecordingSink::render, Runnable::run);
@@ -157,8 +157,8 @@ class ConnectionLimiterTest {
                 for (int i = 0; i < 50; i++) {
                     done.add(pool.submit(() -> {
                         start.await();
-                        Admission admission = limiter.admit("10.0.0.1", null, "/ws");
-                        if (admission instanceof Admission.Admitted admitted) {
+                        LimitCheck admission = limiter.admit("10.0.0.1", null, "/ws");
+                        if (admission instanceof LimitCheck.Admitted admitted) {
                             clients.add(attach(admitted.slot(), "10.0.0.1", null));
                         }
                         return null;
@@ -194,8 +194,8 @@ class ConnectionLimiterTest {
         };
         ConnectionLimiter limiter = new ConnectionLimiter(new LimitSettings(1, 5, 0, REJECT, REJECT, REJECT, 0), hub,
                 new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
-        Admission refused = limiter.admit("10.0.0.1", null, "/ws");
-        assertTrue(refused instanceof Admission.Refused r && r.status() == 503 && r.code().equals("UNAVAILABLE"), refused.toString());
+        LimitCheck refused = limiter.admit("10.0.0.1", null, "/ws");
+        assertTrue(refused instanceof LimitCheck.Refused r && r.code().equals("UNAVAILABLE"), refused.toString());
         assertEquals(0, limiter.held());
         ConnectionLimiter noPerIp = new ConnectionLimiter(new LimitSettings(1, 0, 0, REJECT, REJECT, REJECT, 0), hub,
                 new AuditTrail(new NoAudit(), Clock.systemUTC()), unreachable);
@@ -208,8 +208,8 @@ class ConnectionLimiterTest {
         ConnectionLimiter limiter = limiter(LimitSettings.none().withEndpoints(Map.of(DASH, endpoint(0, 0, 2, REJECT))));
         Client first = connect(limiter, "10.0.0.1", "alice", DASH);
         connect(limiter, "10.0.0.2", "alice", DASH);
-        Admission third = limiter.admit("10.0.0.3", "alice", DASH);
-        assertTrue(third instanceof Admission.Refused r && r.status() == 503 && r.code().equals("CONNECTION_LIMIT")
+        LimitCheck third = limiter.admit("10.0.0.3", "alice", DASH);
+        assertTrue(third instanceof LimitCheck.Refused r && r.code().equals("CONNECTION_LIMIT")
                 && r.message().contains(DASH) && r.message().contains("user (limit 2)"), third.toString());
         for (int i = 0; i < 5; i++) {
             connect(limiter, "10.0.0.3", "alice", "/ws");
@@ -245,8 +245,8 @@ class ConnectionLimiterTest {
         Client b = connect(limiter, "10.0.0.2", null, DASH);
         Thread.sleep(20); // idleness is counted in whole milliseconds: b must be idle for some before a's message
         a.connection.admitInbound();
-        Admission sameAddress = limiter.admit("10.0.0.2", null, DASH);
-        assertTrue(sameAddress instanceof Admission.Refused r && r.message().contains("address (limit 1)"), sameAddress.toString());
+        LimitCheck sameAddress = limiter.admit("10.0.0.2", null, DASH);
+        assertTrue(sameAddress instanceof LimitCheck.Refused r && r.message().contains("address (limit 1)"), sameAddress.toString());
         assertTrue(!a.evicted() && !b.evicted(), "a connection the per-IP limit refuses evicts no one");
         connect(limiter, "10.0.0.2", null, "/ws");
         Client c = connect(limiter, "10.0.0.3", null, DASH);
@@ -261,8 +261,8 @@ class ConnectionLimiterTest {
         connect(limiter, "10.0.0.1", "alice", "/ws");
         Client dash1 = connect(limiter, "10.0.0.1", "alice", DASH);
         Client dash2 = connect(limiter, "10.0.0.1", "alice", DASH);
-        Admission refused = limiter.admit("10.0.0.1", "alice", DASH);
-        assertTrue(refused instanceof Admission.Refused r && r.message().contains("user (limit 3)"), refused.toString());
+        LimitCheck refused = limiter.admit("10.0.0.1", "alice", DASH);
+        assertTrue(refused instanceof LimitCheck.Refused r && r.message().contains("user (limit 3)"), refused.toString());
         assertTrue(!dash1.evicted() && !dash2.evicted());
         assertEquals(2, limiter.held(DASH));
     }
@@ -278,8 +278,8 @@ class ConnectionLimiterTest {
                 for (int i = 0; i < 50; i++) {
                     done.add(pool.submit(() -> {
                         start.await();
-                        Admission admission = limiter.admit("10.0.0.1", "alice", DASH);
-                        if (admission instanceof Admission.Admitted admitted) {
+                        LimitCheck admission = limiter.admit("10.0.0.1", "alice", DASH);
+                        if (admission instanceof LimitCheck.Admitted admitted) {
                             clients.add(attach(admitted.slot(), "10.0.0.1", "alice"));
                         }
                         return null;
@@ -323,8 +323,8 @@ class ConnectionLimiterTest {
     }
 
     private Client connect(ConnectionLimiter limiter, String ip, String user, String endpoint) {
-        Admission admission = limiter.admit(ip, user, endpoint);
-        return attach(assertInstanceOf(Admission.Admitted.class, admission, admission.toString()).slot(), ip, user);
+        LimitCheck admission = limiter.admit(ip, user, endpoint);
+        return attach(assertInstanceOf(LimitCheck.Admitted.class, admission, admission.toString()).slot(), ip, user);
     }
 
     private Client attach(Slot slot, String ip, String user) {

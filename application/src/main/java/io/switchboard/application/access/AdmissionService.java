@@ -1,0 +1,132 @@
+package io.switchboard.application.access;
+
+import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.TokenRejectedException;
+import io.switchboard.application.dialect.Template;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.limits.LimitCheck;
+import io.switchboard.application.port.in.AdmitConnectionUseCase;
+import io.switchboard.application.port.in.Admission;
+import io.switchboard.application.port.in.ConnectRequest;
+import io.switchboard.application.port.in.RefusalReason;
+import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.RoomName;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one admission decision for WebSocket, Socket.IO and SSE clients and the audit streams: each
+ * check in the order SPEC 14 gives, the first failure answers. A refusal is audited and logged here,
+ * once; the connection-limit slot is taken last, so a refused client holds none.
+ */
+public final class AdmissionService implements AdmitConnectionUseCase {
+    private static final System.Logger LOG = System.getLogger(AdmissionService.class.getName());
+
+    private final Hub hub;
+    private final EndpointAuthenticator auth;
+    private final ConnectionLimiter limiter;
+    private final AuditTrail audit;
+
+    public AdmissionService(Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit) {
+        this.hub = hub;
+        this.auth = auth;
+        this.limiter = limiter;
+        this.audit = audit;
+    }
+
+    @Override
+    public Admission admit(ConnectRequest request) {
+        if (!hub.accepting()) {
+            return refused(request, RefusalReason.UNAVAILABLE, "UNAVAILABLE", "the hub is shutting down; retry shortly");
+        }
+        if (request.origin() != null && !request.origins().isEmpty() && !request.origins().contains(request.origin())) {
+            audit.record("connection.rejected", null, null, request.peer(), request.endpoint(), "403", null,
+                    "Origin not allowed: " + request.origin());
+            return refused(request, RefusalReason.ORIGIN_NOT_ALLOWED, ErrorCode.FORBIDDEN.name(),
+                    "this Origin is not allowed on " + request.endpoint() + ": " + request.origin());
+        }
+        LimitCheck.Refused tooMany = request.firstContact() ? limiter.attempt(request.peer(), request.endpoint()) : null; // audited there
+        if (tooMany != null) {
+            return refused(request, RefusalReason.TOO_MANY_ATTEMPTS, tooMany.code(), tooMany.message());
+        }
+        Principal principal;
+        try {
+            principal = auth.authenticate(request.auth(), request.token());
+        } catch (TokenRejectedException e) {
+            audit.record("auth.failed", null, null, request.peer(), request.endpoint(), e.code().name(), null, e.getMessage());
+            return refused(request, RefusalReason.TOKEN_REJECTED, e.code().name(), e.getMessage());
+        }
+        String userId = principal == null ? null : principal.userId();
+        String forbidden = forbidden(request, principal);
+        if (forbidden != null) {
+            audit.record("authz.denied", null, userId, request.peer(), request.endpoint(), "denied", null, forbidden);
+            return refused(request, RefusalReason.FORBIDDEN, ErrorCode.FORBIDDEN.name(), forbidden);
+        }
+        List<String> rooms = new ArrayList<>();
+        for (Template template : request.rooms()) {
+            String room = template.expand(name -> request.parameters().containsKey(name) ? request.parameters().get(name) : userId);
+            if (room == null) {
+                String reason = "this endpoint's room " + template + " needs an authenticated user; connect with a token";
+                audit.record("authz.denied", null, null, request.peer(), request.endpoint(), "denied", null, reason);
+                return refused(request, RefusalReason.FORBIDDEN, ErrorCode.FORBIDDEN.name(), reason);
+            }
+            Admission.Refused refusal = roomRefusal(request, principal, room);
+            if (refusal != null) {
+                return refusal;
+            }
+            rooms.add(room);
+        }
+        LimitCheck limits = limiter.admit(request.peer(), userId, request.endpoint()); // audited there
+        if (limits instanceof LimitCheck.Refused full) {
+            RefusalReason reason = full.code().equals("UNAVAILABLE") ? RefusalReason.UNAVAILABLE : RefusalReason.CONNECTION_LIMIT;
+            return refused(request, reason, full.code(), full.message());
+        }
+        return new Admission.Admitted(principal, ((LimitCheck.Admitted) limits).slot(), rooms);
+    }
+
+    /** Why an administrators-only endpoint or a bound path refuses {@code principal}, or {@code null}. */
+    private static String forbidden(ConnectRequest request, Principal principal) {
+        if (request.adminOnly() && !request.loopbackAdmin() && (principal == null || !principal.hasRole("admin"))) {
+            return "the audit stream is for administrators (role admin)";
+        }
+        for (Map.Entry<String, String> bound : request.bound().entrySet()) {
+            String value = request.parameters().get(bound.getKey());
+            if (principal == null || !principal.userId().equals(value)) {
+                return "this path's " + bound.getKey() + " must equal the token's " + bound.getValue()
+                        + (principal == null ? "; connect with a token" : "");
+            }
+        }
+        return null;
+    }
+
+    /** A room joined on connect that refuses the client: invalid, reserved, denied by its policy, or full. */
+    private Admission.Refused roomRefusal(ConnectRequest request, Principal principal, String room) {
+        String problem = RoomName.problemWith(room);
+        if (problem != null) {
+            return refused(request, RefusalReason.INVALID, ErrorCode.MESSAGE_INVALID.name(), "room " + room + ": " + problem);
+        }
+        RoomName name = new RoomName(room);
+        String userId = principal == null ? null : principal.userId();
+        String denial = name.reserved() && !name.equals(Hub.STATS_ROOM) ? "room " + room + " is reserved for the hub" : hub.denial(principal, name);
+        if (denial != null) {
+            audit.record("authz.denied", null, userId, request.peer(), request.endpoint(), "denied", room, denial);
+            return refused(request, RefusalReason.FORBIDDEN, ErrorCode.FORBIDDEN.name(), denial);
+        }
+        if (hub.full(name, request.roomLimit())) {
+            audit.record("limit.rejected", null, userId, request.peer(), request.endpoint(), "room full", room, null);
+            return refused(request, RefusalReason.ROOM_FULL, ErrorCode.CONNECTION_LIMIT.name(),
+                    "room " + room + " is full: at most " + request.roomLimit() + " connections");
+        }
+        return null;
+    }
+
+    private static Admission.Refused refused(ConnectRequest request, RefusalReason reason, String code, String message) {
+        LOG.log(System.Logger.Level.INFO, "connection refused ip={0} endpoint={1}: {2} ({3})", request.peer(), request.endpoint(), code, message);
+        return new Admission.Refused(reason, code, message);
+    }
+}

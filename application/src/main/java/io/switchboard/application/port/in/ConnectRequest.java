@@ -1,0 +1,60 @@
+package io.switchboard.application.port.in;
+
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.dialect.Template;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything a transport knows about a client at the door, for {@link AdmitConnectionUseCase}.
+ *
+ * @param endpoint      the endpoint's path (its limits, audit entries and log lines name it)
+ * @param peer          the client's address
+ * @param loopbackAdmin the client is on this machine and no credentials are configured, so it counts as an administrator
+ * @param origin        the browser's {@code Origin}, or {@code null} (not a browser)
+ * @param origins       the {@code Origin} values the endpoint allows, exactly; empty allows any
+ * @param auth          the endpoint's auth mode
+ * @param token         the token the client presented, or {@code null}
+ * @param adminOnly     only administrators (role {@code admin}) get in: the audit streams
+ * @param bound         path parameters whose values must equal the token's subject ({@code bind: {userId: sub}})
+ * @param rooms         the rooms it joins on connect, as templates over {@code parameters} and {@code {sub}}
+ * @param parameters    the path's parameters
+ * @param roomLimit     how many members each of those rooms may have (0: no limit)
+ * @param firstContact  whether this is the client's arrival (its attempt is counted, its Origin checked), not a
+ *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
+ */
+public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
+                             EndpointAuthenticator.Mode auth, String token, boolean adminOnly, Map<String, String> bound,
+                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
+    public ConnectRequest {
+        Objects.requireNonNull(endpoint, "endpoint");
+        Objects.requireNonNull(peer, "peer");
+        Objects.requireNonNull(auth, "auth");
+        origins = List.copyOf(origins);
+        bound = Map.copyOf(bound);
+        rooms = List.copyOf(rooms);
+        parameters = Map.copyOf(parameters);
+        if (roomLimit < 0) {
+            throw new IllegalArgumentException("roomLimit must be 0 (none) or more: " + roomLimit);
+        }
+    }
+
+    /** A client of {@code endpoint} with no rooms to join on connect, no bound path and nothing but its token to show. */
+    public static ConnectRequest of(String endpoint, String peer, String origin, List<String> origins, EndpointAuthenticator.Mode auth,
+                                    String token) {
+        return new ConnectRequest(endpoint, peer, false, origin, origins, auth, token, false, Map.of(), List.of(), Map.of(), 0, true);
+    }
+
+    /** The same client naming its user after it was admitted: no new attempt, no Origin to check again. */
+    public ConnectRequest later(EndpointAuthenticator.Mode auth, String token) {
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, null, List.of(), auth, token, adminOnly, bound, List.of(), parameters, 0, false);
+    }
+
+    /** This request, joining {@code rooms} (templates over {@code parameters}) with at most {@code roomLimit} members each. */
+    public ConnectRequest joining(List<Template> rooms, Map<String, String> parameters, int roomLimit) {
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
+                roomLimit, firstContact);
+    }
+}

@@ -1,0 +1,212 @@
+package io.switchboard.application.access;
+
+import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.auth.Principal;
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.auth.RoomPolicy;
+import io.switchboard.application.auth.TokenRejectedException;
+import io.switchboard.application.dialect.CanonicalDialect;
+import io.switchboard.application.dialect.Template;
+import io.switchboard.application.hub.ConnectionSpec;
+import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.HubSettings;
+import io.switchboard.application.hub.NoHistory;
+import io.switchboard.application.hub.QuietSink;
+import io.switchboard.application.limits.ConnectionLimiter;
+import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.in.Admission;
+import io.switchboard.application.port.in.ConnectRequest;
+import io.switchboard.application.port.in.RefusalReason;
+import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.rooms.NoRooms;
+import io.switchboard.application.rooms.RoomRules;
+import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.OverflowPolicy;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The one admission decision (SPEC 14), without a socket: each check in its order, the reason a
+ * transport maps to what its client sees, one audit entry per refusal, and no slot held by a refused
+ * client.
+ */
+class AdmissionServiceTest {
+    private static final HubSettings SETTINGS = new HubSettings(1024, 1 << 20, OverflowPolicy.DISCONNECT,
+            Duration.ofSeconds(30), Duration.ofSeconds(10), 4096, 10, 10, 20, 100, Duration.ofMillis(1), Duration.ofSeconds(1), 0);
+    private static final Instant LATER = Instant.now().plusSeconds(600);
+
+    private final List<AuditEntry> audited = new CopyOnWriteArrayList<>();
+    private final AuditTrail audit = new AuditTrail(new RecordingAudit(audited), Clock.systemUTC());
+    private final Hub hub = new Hub(SETTINGS, new RoomAccess(Map.of("team", RoomPolicy.parse("authenticated")), Optional.empty()),
+            new RoomRules(Set.of(), Map.of(), new NoRooms()), null, audit, new NoHistory(), Clock.systemUTC(), new HubMetrics(), Runnable::run);
+    private final EndpointAuthenticator auth = new EndpointAuthenticator(Optional.of(token -> switch (token) {
+        case "alice" -> new Principal("alice", Set.of(), List.of(), LATER);
+        case "root" -> new Principal("root", Set.of("admin"), List.of(), LATER);
+        case "old" -> throw new TokenRejectedException(ErrorCode.AUTH_EXPIRED, "the token has expired");
+        default -> throw new TokenRejectedException(ErrorCode.AUTH_INVALID, "the token's signature does not match");
+    }), "switchboard_token");
+
+    @Test
+    void aClientWithNothingAgainstItIsAdmittedWithASlotAndItsRooms() {
+        ConnectionLimiter limiter = limiter(0, 0);
+        Admission admission = service(limiter).admit(request("alice").joining(List.of(Template.of("user:{sub}"), Template.of("team:red")),
+                Map.of(), 0));
+        Admission.Admitted admitted = assertInstanceOf(Admission.Admitted.class, admission);
+        assertEquals("alice", admitted.principal().userId());
+        assertEquals(List.of("user:alice", "team:red"), admitted.rooms());
+        assertEquals(1, limiter.held());
+        admitted.slot().release();
+        assertEquals(0, limiter.held());
+    }
+
+    @Test
+    void aShuttingDownHubRefusesBeforeAnythingElse() {
+        hub.shutdown();
+        assertRefused(service(limiter(0, 0)).admit(request("nobody-checks-this-token")), RefusalReason.UNAVAILABLE, "UNAVAILABLE");
+    }
+
+    @Test
+    void aForeignOriginIsRefusedBeforeItsAttemptIsCounted() {
+        AdmissionService admissions = service(limiter(0, 1)); // one attempt per minute
+        ConnectRequest foreign = ConnectRequest.of("/ws", "10.0.0.1", "https://evil.example", List.of("https://app.example"),
+                EndpointAuthenticator.Mode.OPTIONAL, null);
+        Admission.Refused refused = assertRefused(admissions.admit(foreign), RefusalReason.ORIGIN_NOT_ALLOWED, "FORBIDDEN");
+        assertTrue(refused.message().contains("https://evil.example"), "says which Origin: " + refused.message());
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)), "the attempt is still there to use");
+        assertRefused(admissions.admit(request(null)), RefusalReason.TOO_MANY_ATTEMPTS, "RATE_LIMITED");
+        assertEquals(List.of("connection.rejected", "limit.rejected"), auditedTypes());
+    }
+
+    @Test
+    void aRejectedTokenSaysWhyAndHoldsNoSlot() {
+        ConnectionLimiter limiter = limiter(0, 0);
+        Admission.Refused expired = assertRefused(service(limiter).admit(request("old")), RefusalReason.TOKEN_REJECTED, "AUTH_EXPIRED");
+        assertTrue(expired.reconnect(), "an expired token may be replaced");
+        Admission.Refused invalid = assertRefused(service(limiter).admit(request("forged")), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertTrue(!invalid.reconnect());
+        assertEquals(0, limiter.held());
+        assertEquals(List.of("auth.failed", "auth.failed"), auditedTypes());
+    }
+
+    @Test
+    void theAuditStreamIsForAdministratorsOrLoopbackWhenNoCredentialsExist() {
+        AdmissionService admissions = service(limiter(0, 0));
+        assertRefused(admissions.admit(adminOnly("alice", false)), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(adminOnly("root", false)));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(adminOnly(null, true)));
+        assertEquals(List.of("authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void aBoundPathMustNameTheTokensUser() {
+        AdmissionService admissions = service(limiter(0, 0));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(bound("alice", "alice")));
+        Admission.Refused other = assertRefused(admissions.admit(bound("alice", "bob")), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertTrue(other.message().contains("userId must equal the token's sub"), other.message());
+        assertRefused(admissions.admit(bound(null, "bob")), RefusalReason.FORBIDDEN, "FORBIDDEN");
+    }
+
+    @Test
+    void roomsJoinedOnConnectAreCheckedInOrderAndAFullOneTakesNoSlot() {
+        ConnectionLimiter limiter = limiter(0, 0);
+        AdmissionService admissions = service(limiter);
+        assertRefused(admissions.admit(request(null).joining(List.of(Template.of("user:{sub}")), Map.of(), 0)),
+                RefusalReason.FORBIDDEN, "FORBIDDEN"); // needs a user
+        assertRefused(admissions.admit(request("alice").joining(List.of(Template.of("$audit")), Map.of(), 0)),
+                RefusalReason.FORBIDDEN, "FORBIDDEN"); // reserved
+        assertRefused(admissions.admit(request(null).joining(List.of(Template.of("team:red")), Map.of(), 0)),
+                RefusalReason.FORBIDDEN, "FORBIDDEN"); // the namespace's policy
+        assertRefused(admissions.admit(request("alice").joining(List.of(Template.of("room {x}")), Map.of("x", "a"), 0)),
+                RefusalReason.INVALID, "MESSAGE_INVALID");
+        hub.open(new ConnectionSpec("/ws", "websocket", "10.0.0.9", null, false), new QuietSink(), new CanonicalDialect(Clock.systemUTC()),
+                List.of("lobby:1"), 1);
+        Admission.Refused full = assertRefused(admissions.admit(request(null).joining(List.of(Template.of("lobby:1")), Map.of(), 1)),
+                RefusalReason.ROOM_FULL, "CONNECTION_LIMIT");
+        assertTrue(full.message().contains("lobby:1 is full"), full.message());
+        assertEquals(0, limiter.held(), "no refused client holds a slot");
+    }
+
+    @Test
+    void connectionLimitsDecideLast() {
+        AdmissionService admissions = service(limiter(1, 0)); // one connection per address
+        Admission.Admitted first = assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)));
+        assertRefused(admissions.admit(request("forged")), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID"); // the token before the limit
+        assertRefused(admissions.admit(request(null)), RefusalReason.CONNECTION_LIMIT, "CONNECTION_LIMIT");
+        first.slot().release();
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)));
+    }
+
+    @Test
+    void aClientNamingItsUserLaterIsNotCountedAsANewAttempt() {
+        AdmissionService admissions = service(limiter(0, 1));
+        ConnectRequest arrival = request(null);
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(arrival));
+        Admission.Admitted named = assertInstanceOf(Admission.Admitted.class,
+                admissions.admit(arrival.later(EndpointAuthenticator.Mode.OPTIONAL, "alice")));
+        assertEquals("alice", named.principal().userId());
+    }
+
+    private AdmissionService service(ConnectionLimiter limiter) {
+        return new AdmissionService(hub, auth, limiter, audit);
+    }
+
+    private ConnectionLimiter limiter(int perIp, int attemptsPerMinute) {
+        return new ConnectionLimiter(new LimitSettings(0, perIp, 0, LimitSettings.LimitPolicy.REJECT, LimitSettings.LimitPolicy.REJECT,
+                LimitSettings.LimitPolicy.REJECT, attemptsPerMinute), hub, audit);
+    }
+
+    private static ConnectRequest request(String token) {
+        return ConnectRequest.of("/ws", "10.0.0.1", null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token);
+    }
+
+    private static ConnectRequest adminOnly(String token, boolean loopbackAdmin) {
+        return new ConnectRequest("/ws/audit", "127.0.0.1", loopbackAdmin, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token,
+                true, Map.of(), List.of(), Map.of(), 0, true);
+    }
+
+    private static ConnectRequest bound(String token, String userIdInPath) {
+        return new ConnectRequest("/ws/dashboard/{userId}", "10.0.0.1", false, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL,
+                token, false, Map.of("userId", "sub"), List.of(), Map.of("userId", userIdInPath), 0, true);
+    }
+
+    private static Admission.Refused assertRefused(Admission admission, RefusalReason reason, String code) {
+        Admission.Refused refused = assertInstanceOf(Admission.Refused.class, admission);
+        assertEquals(reason, refused.reason(), refused.toString());
+        assertEquals(code, refused.code(), refused.toString());
+        return refused;
+    }
+
+    private List<String> auditedTypes() {
+        audit.close();
+        return audited.stream().map(AuditEntry::type).toList();
+    }
+
+    private record RecordingAudit(List<AuditEntry> entries) implements AuditLog {
+        @Override
+        public AuditEntry append(AuditEntry entry) {
+            entries.add(entry);
+            return entry;
+        }
+
+        @Override
+        public List<AuditEntry> query(Instant since, AuditFilter filter, int limit) {
+            return List.of();
+        }
+    }
+}
