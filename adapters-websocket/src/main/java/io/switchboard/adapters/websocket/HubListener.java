@@ -11,7 +11,7 @@ import io.switchboard.application.limits.Slot;
  * What every protocol's listener does with its hub connection once the transport is up: answer
  * WebSocket pings through the connection's writer, and end the connection (or give its place in the
  * limits back, when it never opened) however the transport ends — also when Helidon finishes with
- * the socket without calling {@link #onClose} ({@link #transportEnded()}).
+ * the socket without calling {@link #onClose} ({@link #transportEnded(int)}).
  */
 abstract class HubListener implements WsListener {
     /** The hub's connection, once opened; only the transport's reader thread sets it. */
@@ -19,10 +19,13 @@ abstract class HubListener implements WsListener {
     /** The place in the connection limits taken before the 101, until the connection holds it. */
     protected volatile Slot slot;
 
-    /** Helidon finished with the connection, whether or not it told {@link #onClose}. */
-    final void transportEnded() {
+    /**
+     * The transport ended with {@code code}: Helidon finished with the connection, whether or not it told
+     * {@link #onClose} (1006), or the client broke the protocol ({@link CheckedFrames}: 1002, 1007).
+     */
+    final void transportEnded(int code) {
         if (connection != null) {
-            connection.transportClosed(1006);
+            connection.transportClosed(code);
         } else if (slot != null) {
             slot.release();
         }

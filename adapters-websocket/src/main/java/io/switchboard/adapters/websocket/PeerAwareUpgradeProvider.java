@@ -15,11 +15,12 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.webserver.websocket.WsConfig;
 import io.helidon.webserver.websocket.WsUpgradeProvider;
 import io.helidon.webserver.websocket.WsUpgrader;
+import io.helidon.websocket.WsSession;
 
 import java.time.Duration;
 
 /**
- * The hub's WebSocket upgrade, chosen over Helidon's stock upgrader by its weight. It differs in three
+ * The hub's WebSocket upgrade, chosen over Helidon's stock upgrader by its weight. It differs in four
  * ways, all through Helidon's public API:
  * <ul>
  *   <li>it writes the socket's peer address into the upgrade headers (replacing anything a client sent
@@ -29,6 +30,8 @@ import java.time.Duration;
  *       runs) every Origin whose authority differs from {@code Host} when no origins are configured in
  *       Helidon, which would refuse the cross-origin browsers the hub's own allow-list admits, without
  *       an audit entry or a JSON body;</li>
+ *   <li>it hands Helidon's WebSocket connection a reader that checks RFC 6455's frame rules first
+ *       ({@link CheckedFrames}), through the public {@code ConnectionContext} it passes to the upgrade;</li>
  *   <li>it tells the listener when the connection's handling ends: Helidon does not call {@code onClose}
  *       when a client vanishes without a close frame or breaks its frame limit, and the hub must not keep
  *       counting it.</li>
@@ -62,15 +65,20 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
                     ctx.remotePeer().address() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                             && inet.getAddress().isLoopbackAddress())));
             ServerConnection connection = null;
+            CheckedFrames frames = new CheckedFrames(ctx.dataReader(), ctx.remotePeer().host());
             try {
-                connection = super.upgrade(ctx, prologue, headers);
+                connection = super.upgrade(new CheckedContext(ctx, frames), prologue, headers);
                 HubListener socket = UPGRADING.get();
-                return connection == null || socket == null ? connection : new EndAware(connection, socket);
+                if (connection == null || socket == null) {
+                    return connection;
+                }
+                frames.watch((WsSession) connection, socket);
+                return new EndAware(connection, socket);
             } finally {
                 HubListener socket = UPGRADING.get();
                 UPGRADING.remove();
                 if (connection == null && socket != null) {
-                    socket.transportEnded(); // accepted by the listener, but the 101 could not be written
+                    socket.transportEnded(1006); // accepted by the listener, but the 101 could not be written
                 }
             }
         }
@@ -89,7 +97,7 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
             try {
                 delegate.handle(limit);
             } finally {
-                socket.transportEnded();
+                socket.transportEnded(1006);
             }
         }
 

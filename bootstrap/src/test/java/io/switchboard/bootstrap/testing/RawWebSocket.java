@@ -267,6 +267,14 @@ public final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** Sends bytes as they are: frames no method here would build (reserved bits set, say). */
+    public void sendRaw(byte[] bytes) throws IOException {
+        synchronized (writeLock) {
+            out.write(bytes);
+            out.flush();
+        }
+    }
+
     /**
      * Reads the next frame of any kind. Pings are returned, never answered, so tests can observe
      * the server's heartbeat timeout.

@@ -1,0 +1,152 @@
+package io.switchboard.bootstrap;
+
+import io.switchboard.bootstrap.testing.JsonWebSocket;
+import io.switchboard.bootstrap.testing.RawWebSocket;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * SPEC 15: a client that breaks RFC 6455 gets the RFC's close code as the very next frame (never HTTP
+ * bytes written into the upgraded stream), the hub logs no stack trace for it, and everyone else is
+ * still served. Each case is a raw socket sending what no polite client sends.
+ */
+class ProtocolErrorTest {
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final List<LogRecord> THROWN = new CopyOnWriteArrayList<>();
+    private static final Handler WATCH = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getThrown() != null) {
+                THROWN.add(record);
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+    private static TestHub hub;
+
+    @BeforeAll
+    static void start() {
+        Logger.getLogger("").addHandler(WATCH);
+        hub = TestHub.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        hub.close();
+        Logger.getLogger("").removeHandler(WATCH);
+    }
+
+    interface Broken {
+        void send(RawWebSocket client) throws Exception;
+    }
+
+    static Stream<Arguments> violations() {
+        byte[] ping = "{\"type\":\"ping\"}".getBytes(StandardCharsets.UTF_8);
+        return Stream.of(
+                Arguments.of("reserved opcode 0x3", 1002, (Broken) c -> c.sendFrame(0x3, true, new byte[] {'x'})),
+                Arguments.of("reserved opcode 0xB", 1002, (Broken) c -> c.sendFrame(0xB, true, new byte[] {'x'})),
+                Arguments.of("a reserved bit set", 1002, (Broken) c -> c.sendRaw(maskedFrame(0x80 | 0x40 | 0x1, ping))),
+                Arguments.of("a fragmented ping", 1002, (Broken) c -> c.sendFrame(0x9, false, new byte[] {'a'})),
+                Arguments.of("a ping of 126 bytes", 1002, (Broken) c -> c.sendFrame(0x9, true, new byte[126])),
+                Arguments.of("a continuation after a whole message", 1002, (Broken) c -> {
+                    c.sendFrame(0x1, true, ping);
+                    c.sendFrame(0x0, true, ping);
+                }),
+                Arguments.of("a new message inside a fragmented one", 1002, (Broken) c -> {
+                    c.sendFrame(0x1, false, "{\"type\":".getBytes(StandardCharsets.UTF_8));
+                    c.sendFrame(0x1, true, ping);
+                }),
+                Arguments.of("invalid UTF-8 in a text frame", 1007, (Broken) c -> c.sendFrame(0x1, true,
+                        new byte[] {'{', '"', 't', '"', ':', '"', (byte) 0xFF, (byte) 0xFE, '"', '}'})),
+                Arguments.of("a text message cut inside a character", 1007, (Broken) c -> {
+                    c.sendFrame(0x1, false, new byte[] {'"', (byte) 0xE2});
+                    c.sendFrame(0x0, true, new byte[] {'"'});
+                }),
+                Arguments.of("a close with a 1-byte payload", 1002, (Broken) c -> c.sendFrame(0x8, true, new byte[] {3})),
+                Arguments.of("a close with code 1005", 1002, (Broken) c -> c.sendFrame(0x8, true, new byte[] {0x03, (byte) 0xED})),
+                Arguments.of("a close with code 999", 1002, (Broken) c -> c.sendFrame(0x8, true, new byte[] {0x03, (byte) 0xE7})),
+                Arguments.of("a close reason that is not UTF-8", 1007,
+                        (Broken) c -> c.sendFrame(0x8, true, new byte[] {0x03, (byte) 0xE8, (byte) 0xFF})));
+    }
+
+    @ParameterizedTest(name = "{0} -> close {1}")
+    @MethodSource("violations")
+    void aBrokenFrameIsAnsweredWithTheRfcsCloseCodeAndNothingElse(String what, int code, Broken broken) throws Exception {
+        int thrownBefore = THROWN.size();
+        try (JsonWebSocket bystander = JsonWebSocket.connect(hub.ws());
+             RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
+            assertTrue(client.readText(WAIT).contains("\"connected\""), "connected first");
+            broken.send(client);
+            RawWebSocket.Frame answer = nextNonText(client);
+            assertTrue(answer.isClose() && answer.fin(), what + ": the answer is a close frame, not HTTP bytes: " + answer);
+            assertEquals(code, answer.closeCode(), what + ": " + answer.closeReason());
+            bystander.nextOfType("connected", WAIT);
+            bystander.send("{\"type\":\"ping\",\"data\":{\"m\":\"still\"}}");
+            assertEquals("pong", bystander.nextOfType("pong", WAIT).path("type").asText(), "everyone else is still served");
+        }
+        assertEquals(thrownBefore, THROWN.size(), what + ": no stack trace logged: " + THROWN);
+    }
+
+    /** Well-formed but unusual: a control frame between the fragments of a message, a close with a UTF-8 reason. */
+    @Test
+    void politeButUnusualFramesAreServed() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
+            client.readText(WAIT);
+            client.sendFrame(0x1, false, "{\"type\":\"ping\",".getBytes(StandardCharsets.UTF_8));
+            client.sendFrame(0x9, true, "hb".getBytes(StandardCharsets.UTF_8));
+            client.sendFrame(0x0, false, "\"data\":{\"m\":\"✓".getBytes(StandardCharsets.UTF_8));
+            client.sendFrame(0x0, true, "\"}}".getBytes(StandardCharsets.UTF_8));
+            assertTrue(client.readFrame(WAIT).isPong(), "the ping between the fragments is answered");
+            String pong = client.readText(WAIT);
+            assertEquals("✓", JsonWebSocket.json().readTree(pong).path("data").path("m").asText(), "the fragmented message arrives whole: " + pong);
+            client.sendClose(4000, "bye ✓");
+            assertEquals(1000, client.awaitClose(WAIT).closeCode());
+        }
+    }
+
+    private static RawWebSocket.Frame nextNonText(RawWebSocket client) throws Exception {
+        while (true) {
+            RawWebSocket.Frame frame = client.readFrame(WAIT);
+            if (!frame.isText()) {
+                return frame;
+            }
+        }
+    }
+
+    private static byte[] maskedFrame(int first, byte[] payload) {
+        ByteArrayOutputStream frame = new ByteArrayOutputStream();
+        frame.write(first);
+        frame.write(0x80 | payload.length);
+        byte[] mask = {1, 2, 3, 4};
+        frame.write(mask, 0, 4);
+        for (int i = 0; i < payload.length; i++) {
+            frame.write(payload[i] ^ mask[i & 3]);
+        }
+        return frame.toByteArray();
+    }
+}
