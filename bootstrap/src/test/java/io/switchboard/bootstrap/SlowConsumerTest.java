@@ -134,7 +134,92 @@ class SlowConsumerTest {
         }
     }
 
+    /**
+     * SPEC 15: stalled SSE streams are ended like stalled WebSocket clients, and the two in one room do
+     * not hold each other up: every stalled client is cut within the close grace of its overflow, the
+     * stats count exactly the one that reads, and the hub's timers keep running.
+     */
+    @Test
+    void stalledSseStreamsAndWebSocketClientsOfOneRoomAreAllCutOff() throws Exception {
+        try (TestHub hub = TestHub.start(Map.of(
+                "hub.connection.outbound-max-messages", QUEUE_LIMIT,
+                "hub.connection.close-grace", "1s",
+                "hub.stats-interval", "200ms"));
+             JsonWebSocket watcher = JsonWebSocket.connect(hub.ws())) {
+            watcher.join("$stats");
+            watcher.nextOfType("joined", WAIT);
+            List<java.net.Socket> streams = new ArrayList<>();
+            List<RawWebSocket> sockets = new ArrayList<>();
+            try {
+                for (int i = 0; i < 5; i++) {
+                    streams.add(stalledStream(hub));
+                    sockets.add(stalledClient(hub));
+                }
+                awaitConnections(hub, 11, WAIT);
+
+                publishAll(hub, 1, EVENTS, (first, last) -> { });
+
+                JsonNode stats = awaitConnections(hub, 1, Duration.ofSeconds(20));
+                assertEquals(0, stats.path("connections").path("sse").asInt(), stats.toString());
+                int updates = statsUpdates(watcher);
+                long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+                while (statsUpdates(watcher) < updates + 2 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertTrue(statsUpdates(watcher) >= updates + 2, "the hub's timers stopped after the cut-off");
+                for (java.net.Socket stream : streams) {
+                    assertStreamEnds(stream);
+                }
+                for (RawWebSocket socket : sockets) {
+                    IOException end = assertThrows(IOException.class, () -> readUntilClose(socket), "a stalled WebSocket client is cut");
+                    assertFalse(end instanceof SocketTimeoutException, "a stalled WebSocket client is still connected: " + end);
+                }
+            } finally {
+                for (java.net.Socket stream : streams) {
+                    stream.close();
+                }
+                sockets.forEach(RawWebSocket::close);
+            }
+        }
+    }
+
     // ---- helpers ----
+
+    /** An SSE stream of {@link #ROOM} whose client reads the response headers and then nothing, with a tiny receive buffer. */
+    private static java.net.Socket stalledStream(TestHub hub) throws IOException {
+        java.net.Socket socket = new java.net.Socket();
+        socket.setReceiveBufferSize(SLOW_RECEIVE_BUFFER);
+        socket.connect(new java.net.InetSocketAddress("127.0.0.1", hub.port()), 5_000);
+        socket.setSoTimeout((int) WAIT.toMillis());
+        socket.getOutputStream().write(("GET /sse?rooms=" + ROOM + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        java.io.InputStream in = socket.getInputStream();
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                fail("the stream ended before its headers: " + head);
+            }
+            head.append((char) b);
+        }
+        assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+        return socket;
+    }
+
+    /** Reads what the hub had sent a stalled stream; the hub must have ended it (end of stream or reset), not left it open. */
+    private static void assertStreamEnds(java.net.Socket stream) throws IOException {
+        byte[] buffer = new byte[65536];
+        try {
+            while (stream.getInputStream().read(buffer) >= 0) {
+                // drain what was in flight
+            }
+        } catch (SocketTimeoutException e) {
+            fail("a stalled SSE stream is still open");
+        } catch (java.net.SocketException e) {
+            // reset by the hub: ended
+        }
+    }
+
 
     /** A client with a tiny receive buffer that joins {@link #ROOM} and then reads nothing until told. */
     private static RawWebSocket stalledClient(TestHub hub) throws Exception {

@@ -11,7 +11,7 @@ import java.util.function.Function;
 
 /**
  * Writes SSE blocks to one response. Everything but {@link #abort()} runs on the request's
- * handler thread. The blocks a writer takes in one go are gathered and written together when it
+ * handler thread, which creates it. The blocks a writer takes in one go are gathered and written together when it
  * flushes (it does once it has nothing more queued): Helidon 4.0.5 sends every write of a chunked
  * response to the socket at once, so a stream that fell behind would otherwise pay a system call
  * per event.
@@ -24,6 +24,8 @@ final class StreamSink implements FrameSink {
     private static final int MAX_GATHERED = 16 * 1024;
 
     private final OutputStream out;
+    /** The request's handler thread, which does all of this stream's writing. */
+    private final Thread writer = Thread.currentThread();
     private volatile boolean ended;
     /** The one block written since the last flush (not copied), or null. */
     private byte[] held;
@@ -75,14 +77,16 @@ final class StreamSink implements FrameSink {
         ended = true;
     }
 
+    /**
+     * Cuts the stream off from another thread (the hub's heartbeat) without waiting for it: closing the
+     * response from here would block behind a write stuck on a client that reads nothing, and with it
+     * every other connection's heartbeat. Interrupting the handler thread, a virtual thread, closes its
+     * socket whether it is blocked writing or waiting for work; it then ends the stream itself.
+     */
     @Override
     public void abort() {
         ended = true;
-        try {
-            out.close();
-        } catch (IOException | RuntimeException e) {
-            // The stream is being cut off because it cannot make progress; nothing more to do.
-        }
+        writer.interrupt();
     }
 
     @Override
