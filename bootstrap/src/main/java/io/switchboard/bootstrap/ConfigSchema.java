@@ -47,6 +47,11 @@ final class ConfigSchema {
                             + "(`evict-oldest`) or longest idle (`evict-oldest-idle`) connection (disconnect, close 4009)."),
             new ConfigKey("hub.limits.attempts-per-ip-per-minute", Kind.INTEGER, "0",
                     "Connection attempts from one IP address per minute; beyond: 429. 0: no limit."),
+            new ConfigKey("hub.limits.max-sockets", Kind.INTEGER, "-1",
+                    "Open sockets, counted from their accept (also before their request or upgrade is complete); beyond: a new socket is "
+                            + "closed at once. -1: the process's file limit minus 256 (kept for the database, logs and files); 0: no limit."),
+            new ConfigKey("hub.limits.handshake-timeout", Kind.DURATION, "10s",
+                    "A socket that has not sent a complete request head (or WebSocket upgrade) this long after its accept is closed. 0: never."),
             new ConfigKey("hub.sse.auth", Kind.CHOICE, "optional", "Auth mode of the SSE endpoint; failures are HTTP 401."),
             new ConfigKey("hub.auth.jwks", Kind.TEXT, "",
                     "JWK set for verifying tokens: inline JSON, `classpath:NAME` or a file path. Empty: no JWT authentication."),

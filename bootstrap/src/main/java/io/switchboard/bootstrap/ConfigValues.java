@@ -127,6 +127,20 @@ final class ConfigValues {
         return parsed;
     }
 
+    /** A duration where {@code 0} means off ({@link Duration#ZERO}). */
+    Duration durationOrOff(String name) {
+        String value = raw(schema(name)).trim();
+        if (value.equals("0")) {
+            return Duration.ZERO;
+        }
+        Duration parsed = parseDuration(value);
+        if (parsed == null || parsed.isNegative()) {
+            problems.add(name + ": '" + value + "' is not 0 (off) or a duration (e.g. 10s, 10m, 90s)");
+            return Duration.ZERO;
+        }
+        return parsed;
+    }
+
     String choice(String name, List<String> allowed) {
         String value = raw(schema(name)).trim().toLowerCase(Locale.ROOT);
         if (!allowed.contains(value)) {

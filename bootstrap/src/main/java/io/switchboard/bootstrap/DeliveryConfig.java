@@ -46,16 +46,7 @@ final class DeliveryConfig {
     }
 
     private static Duration idleTimeout(ConfigValues values) {
-        String text = values.text(IDLE_TIMEOUT).trim();
-        if (text.equals("0")) {
-            return Duration.ZERO;
-        }
-        Duration parsed = ConfigValues.parseDuration(text);
-        if (parsed == null || parsed.isNegative()) {
-            values.problem(IDLE_TIMEOUT + ": '" + text + "' is not 0 (off) or a duration (e.g. 10m, 90s)");
-            return Duration.ZERO;
-        }
-        return parsed;
+        return values.durationOrOff(IDLE_TIMEOUT);
     }
 
     private static Duration positive(ConfigValues values, String key, String text) {

@@ -29,7 +29,28 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo) {
+                SocketIoSettings socketIo, SocketLimits sockets) {
+
+    /**
+     * @param maxSockets       open sockets at most, from their accept (0: no cap)
+     * @param handshakeTimeout how long a socket may take to send a complete request head (zero: no limit)
+     */
+    record SocketLimits(int maxSockets, Duration handshakeTimeout) {
+        /** Descriptors kept for the database, logs, jars and files when the cap follows the file limit. */
+        static final int RESERVED_DESCRIPTORS = 256;
+
+        /** {@code configured}, or for -1 the process's file limit minus {@link #RESERVED_DESCRIPTORS} (no cap where it is unknown). */
+        static int cap(int configured) {
+            if (configured >= 0) {
+                return configured;
+            }
+            if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                    instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+                return (int) Math.max(1, Math.min(Integer.MAX_VALUE, unix.getMaxFileDescriptorCount() - RESERVED_DESCRIPTORS));
+            }
+            return 0;
+        }
+    }
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -198,11 +219,13 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         BridgeConfig bridge = BridgeConfig.read(values);
         DeliveryRules delivery = DeliveryConfig.read(values);
         SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
+        SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
+                values.durationOrOff("hub.limits.handshake-timeout"));
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, sockets);
     }
 }

@@ -1,7 +1,9 @@
 package io.switchboard.bootstrap;
 
+import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
+import io.helidon.webserver.http1.Http1Config;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.adapters.eventbus.EventStorage;
@@ -144,14 +146,17 @@ final class Switchboard {
         WebSocketAdapter.registerSocketIo(ws, hub, admissions, auth, settings.socketIo(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
+        // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an
+        // earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
+        SocketGate sockets = new SocketGate(SocketOptions.builder().tcpNoDelay(true).build(), settings.sockets().maxSockets(),
+                settings.sockets().handshakeTimeout(), metrics);
         WebServer server = WebServer.builder()
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
                 .maxPayloadSize(MAX_HTTP_BODY_BYTES)
-                // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an
-                // earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
-                .connectionOptions(options -> options.tcpNoDelay(true))
+                .connectionOptions(sockets)
+                .addProtocol(Http1Config.builder().addReceiveListener(sockets).build())
                 // Blocking sockets, not NIO channels (Helidon's default since 4.4.0): measured in
                 // docs/benchmarks.md ("Helidon 4.5.0"), a NIO socket holds two fixed 8 KiB buffers per
                 // connection where a blocking one holds one, and cuts every write into 8 KiB pieces.
@@ -174,6 +179,7 @@ final class Switchboard {
         timers.scheduleAtFixedRate(guarded(hub::heartbeat), tick, tick, TimeUnit.MILLISECONDS);
         timers.scheduleAtFixedRate(guarded(stats::sample), 1, 1, TimeUnit.SECONDS);
         timers.scheduleAtFixedRate(guarded(limiter::sweep), 10, 10, TimeUnit.SECONDS);
+        timers.scheduleAtFixedRate(guarded(sockets::sweep), 1, 1, TimeUnit.SECONDS);
         // at start: what arrived while no node ran; then now and then, in case a notification was missed
         intake.wake();
         timers.scheduleAtFixedRate(guarded(intake::wake), INTAKE_POLL_SECONDS, INTAKE_POLL_SECONDS, TimeUnit.SECONDS);

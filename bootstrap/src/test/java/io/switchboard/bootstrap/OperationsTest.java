@@ -149,9 +149,12 @@ class OperationsTest {
 
     // ---- helpers ----
 
-    /** SPEC 10's object plus the redaction, bridge and critical-ack counters, exactly: these fields and no others, numbers where numbers belong. */
+    /**
+     * SPEC 10's object plus the redaction, bridge and critical-ack counters and the socket counts (SPEC 15), exactly:
+     * these fields and no others, numbers where numbers belong.
+     */
     private static void assertStatsShape(JsonNode stats) {
-        assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs"),
+        assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs", "sockets"),
                 fieldNames(stats), stats.toString());
         assertTrue(WIRE_TIME.matcher(stats.path("timestamp").asText()).matches(), "ISO-8601 UTC with millis: " + stats);
         assertTrue(stats.path("uptimeSeconds").isIntegralNumber(), stats.toString());
@@ -163,6 +166,7 @@ class OperationsTest {
         assertEquals(Set.of("published", "unmatched", "unroutable", "rejected"), fieldNames(stats.path("events").path("bridge")), stats.toString());
         assertFields(stats.path("rates"), Set.of("publishedPerSec", "deliveredPerSec"), Set.of());
         assertFields(stats.path("latencyMs"), Set.of("p50", "p99"), Set.of());
+        assertFields(stats.path("sockets"), Set.of("open", "refused", "handshakeTimeouts"), Set.of());
     }
 
     private static void assertFields(JsonNode object, Set<String> numbers, Set<String> objects) {

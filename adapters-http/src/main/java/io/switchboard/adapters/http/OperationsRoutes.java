@@ -62,6 +62,11 @@ final class OperationsRoutes implements HttpService {
         counter(out, "switchboard_messages_invalid_total", "Client messages and publishes rejected as invalid.", s.events().invalid());
         counter(out, "switchboard_inbound_rate_limited_total", "Client messages refused by the inbound rate limit.", metrics.rateLimitedCount());
         counter(out, "switchboard_slow_consumers_closed_total", "Connections closed with 4010 for a full outbound queue.", metrics.slowConsumersClosed());
+        gauge(out, "switchboard_sockets_open", "Open sockets, upgraded or not (hub.limits.max-sockets caps them).");
+        out.append("switchboard_sockets_open ").append(s.sockets().open()).append('\n');
+        counter(out, "switchboard_sockets_refused_total", "Sockets closed at their accept: the socket cap was reached.", s.sockets().refused());
+        counter(out, "switchboard_handshake_timeouts_total", "Sockets closed for not sending a complete request head in time.",
+                s.sockets().handshakeTimeouts());
         counter(out, "switchboard_events_redacted_total", "Events whose data hub.redaction changed before storing.", s.events().redacted());
         out.append("# HELP switchboard_bridge_events_total Domain events posted to the bridge, by outcome.\n");
         out.append("# TYPE switchboard_bridge_events_total counter\n");

@@ -154,6 +154,10 @@ public final class CanonicalDialect implements MessageRenderer {
                 .raw("latencyMs", new JsonText(32)
                         .number("p50", s.latencyMs().p50())
                         .number("p99", s.latencyMs().p99()).close())
+                .raw("sockets", new JsonText(64)
+                        .number("open", s.sockets().open())
+                        .number("refused", s.sockets().refused())
+                        .number("handshakeTimeouts", s.sockets().handshakeTimeouts()).close())
                 .close();
     }
 

@@ -20,6 +20,10 @@ public final class HubMetrics {
     private final LongAdder invalid = new LongAdder();
     private final LongAdder rateLimited = new LongAdder();
     private final LongAdder slowConsumersClosed = new LongAdder();
+    private final LongAdder socketsRefused = new LongAdder();
+    private final LongAdder handshakeTimeouts = new LongAdder();
+    /** How many sockets are open, as the listener counts them; none until it says. */
+    private volatile java.util.function.IntSupplier openSockets = () -> 0;
     private final LongAdder criticalResent = new LongAdder();
     private final LongAdder criticalUnacknowledged = new LongAdder();
     private final Map<String, LongAdder> byType = new ConcurrentHashMap<>();
@@ -126,6 +130,33 @@ public final class HubMetrics {
 
     public long rateLimitedCount() {
         return rateLimited.sum();
+    }
+
+    /** A socket was closed at its accept: the socket cap was reached. */
+    public void socketRefused() {
+        socketsRefused.increment();
+    }
+
+    /** A socket was closed for not sending a complete request head in time. */
+    public void handshakeTimedOut() {
+        handshakeTimeouts.increment();
+    }
+
+    /** Where the open sockets are counted. */
+    public void countOpenSockets(java.util.function.IntSupplier count) {
+        openSockets = count;
+    }
+
+    public long socketsRefused() {
+        return socketsRefused.sum();
+    }
+
+    public long handshakeTimeouts() {
+        return handshakeTimeouts.sum();
+    }
+
+    public int openSockets() {
+        return openSockets.getAsInt();
     }
 
     public long slowConsumersClosed() {

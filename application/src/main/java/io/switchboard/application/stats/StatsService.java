@@ -57,7 +57,8 @@ public final class StatsService implements StatsQuery {
                         metrics.throttled(), metrics.invalid(), metrics.byType(), metrics.redacted(), metrics.bridged(),
                         java.util.Map.of("resent", metrics.criticalResent(), "unacknowledged", metrics.criticalUnacknowledged())),
                 new StatsSnapshot.Rates(rates[0], rates[1]),
-                new StatsSnapshot.LatencyMs(latency.percentileMillis(0.50), latency.percentileMillis(0.99)));
+                new StatsSnapshot.LatencyMs(latency.percentileMillis(0.50), latency.percentileMillis(0.99)),
+                new StatsSnapshot.Sockets(metrics.openSockets(), metrics.socketsRefused(), metrics.handshakeTimeouts()));
     }
 
     /** Records the counters for the per-second rates; call once a second. */

@@ -4,7 +4,15 @@ import java.util.Map;
 
 /** The shape of {@code GET /api/v1/stats} and of {@code stats_update} (SPEC 10). */
 public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections connections, Rooms rooms, Events events,
-                            Rates rates, LatencyMs latencyMs) {
+                            Rates rates, LatencyMs latencyMs, Sockets sockets) {
+
+    /**
+     * @param open              sockets open now, upgraded or not
+     * @param refused           sockets closed at their accept because the socket cap was reached
+     * @param handshakeTimeouts sockets closed for not sending a complete request head in time
+     */
+    public record Sockets(long open, long refused, long handshakeTimeouts) {
+    }
 
     public record Connections(long total, long websocket, long sse, Map<String, Long> byEndpoint) {
     }
