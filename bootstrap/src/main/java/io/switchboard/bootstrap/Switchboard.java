@@ -17,6 +17,7 @@ import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.hub.Ticker;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
@@ -103,7 +104,7 @@ final class Switchboard {
             return t;
         });
         Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
-                storage.log(), clock, metrics, writers, settings.delivery(), timers);
+                storage.log(), clock, metrics, writers, settings.delivery(), timers, Ticker.SYSTEM);
         storage.bus().subscribe(hub);
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
         EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);

@@ -54,7 +54,7 @@ public final class Connection {
     private final ConnectionId id = ConnectionId.random();
     private final ConnectionSpec spec;
     private final Instant openedAt;
-    private final long openedNanos = System.nanoTime();
+    private final long openedNanos;
     private final FrameSink sink;
     private final MessageRenderer renderer;
     private final HubSettings settings;
@@ -62,6 +62,7 @@ public final class Connection {
     private final Executor writers;
     private final ConnectionEvents events;
     private final DeliveryRules rules;
+    private final Ticker ticker;
     private final PendingAcks acks;
     private final OutboundQueue queue = new OutboundQueue();
     // Plain fields updated through VarHandles rather than Atomic* objects: the fan-out touches them
@@ -72,23 +73,28 @@ public final class Connection {
     private Set<String> leftRooms;
     private final AtomicLong droppedUnreported = new AtomicLong();
     private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private volatile long lastActivityNanos = openedNanos;
+    private volatile long lastActivityNanos;
     /** The client's last message (pongs answer our pings, so they do not count): for the idle timeout. */
-    private volatile long lastMessageNanos = openedNanos;
+    private volatile long lastMessageNanos;
     private volatile long closingSinceNanos;
     private volatile int closeCode = 1006;
     private volatile Principal principal;
     private volatile Slot slot;
     private volatile long pingSentNanos;
-    private volatile long lastPongNanos = openedNanos;
+    private volatile long lastPongNanos;
     // Inbound state: touched only by the transport's reader.
     private final TokenBucket inboundBucket;
     private long violationWindowStart;
     private int violations;
 
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
-               HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules) {
+               HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules, Ticker ticker) {
         this.spec = spec;
+        this.ticker = ticker;
+        this.openedNanos = ticker.nanos();
+        this.lastActivityNanos = openedNanos;
+        this.lastMessageNanos = openedNanos;
+        this.lastPongNanos = openedNanos;
         this.principal = spec.principal();
         this.openedAt = openedAt;
         this.sink = sink;
@@ -239,7 +245,7 @@ public final class Connection {
         if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return;
         }
-        closingSinceNanos = System.nanoTime();
+        closingSinceNanos = ticker.nanos();
         if (discardQueued) {
             metrics.dropped(queue.clear());
         }
@@ -255,7 +261,7 @@ public final class Connection {
 
     /** Rate-limits one inbound client message (call from the transport's reader only). */
     public InboundVerdict admitInbound() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         lastActivityNanos = now;
         lastMessageNanos = now;
         if (inboundBucket.tryTake(now)) {
@@ -301,7 +307,7 @@ public final class Connection {
 
     /** The client answered a ping. */
     public void pongReceived() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         lastPongNanos = now;
         lastActivityNanos = now;
         pingSentNanos = 0;
@@ -475,7 +481,7 @@ public final class Connection {
                 metrics.delivered(delivery);
                 if (delivery.event().critical() && sink.expectsPong()) {
                     // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
-                    metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
+                    metrics.criticalUnacknowledged(acks.written(delivery.event(), ticker.nanos()));
                 }
             }
         }
