@@ -35,7 +35,8 @@ final class InboundGate {
         if (bucket.tryTake(now)) {
             return Verdict.ADMITTED;
         }
-        if (now - windowStart > REFUSAL_WINDOW_NANOS) {
+        // The first refusal opens a window whatever the ticker reads (System.nanoTime() may be negative).
+        if (refusals == 0 || now - windowStart > REFUSAL_WINDOW_NANOS) {
             windowStart = now;
             refusals = 0;
         }
