@@ -17,7 +17,6 @@ import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
-import io.switchboard.application.hub.Ticker;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
@@ -30,6 +29,7 @@ import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.application.stats.StatsService;
+import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;
 
 import java.time.Clock;

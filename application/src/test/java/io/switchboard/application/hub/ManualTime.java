@@ -13,10 +13,10 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time that moves only when a test says so: the hub's ticker, its wall clock, and a timer whose tasks
- * run, on the test's thread, when {@link #advance} passes their time.
+ * Time that moves only when a test says so: the hub's ticker and, moving with it, its wall clock; and
+ * a timer whose tasks run, on the test's thread, when {@link #advance} passes their time.
  */
-final class ManualTime implements Ticker {
+final class ManualTime extends Clock implements Ticker {
     /** Far from zero, as {@link System#nanoTime()} is: the hub must not take a ticker to start at 0. */
     private long nanos = 7_000_000_000_000L;
     private final Instant start = Instant.parse("2026-12-01T10:00:00Z");
@@ -60,29 +60,24 @@ final class ManualTime implements Ticker {
         return tasks.size();
     }
 
-    /** The wall clock that goes with the ticker. */
-    Clock clock() {
-        return new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public Instant instant() {
-                return start.plusNanos(nanos - startNanos);
-            }
-        };
+    @Override
+    public Instant instant() {
+        return start.plusNanos(nanos - startNanos);
     }
 
     /** A scheduler on this time; the hub only schedules one-shot tasks and ignores their futures. */
     Timer timer() {
         return timer;
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        throw new UnsupportedOperationException("the hub's clock is UTC");
     }
 
     /** Only {@code schedule(Runnable, ...)} is supported; no thread is ever started. */

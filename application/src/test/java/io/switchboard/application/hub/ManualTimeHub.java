@@ -4,18 +4,13 @@ import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.stats.HubMetrics;
-import io.switchboard.domain.EventId;
 import io.switchboard.domain.OverflowPolicy;
-import io.switchboard.domain.Replay;
-import io.switchboard.domain.RoomName;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
@@ -38,7 +33,7 @@ final class ManualTimeHub {
 
     ManualTimeHub(HubSettings settings, DeliveryRules rules) {
         hub = new Hub(settings, RoomAccess.open(), new RoomRules(Set.of(), Map.of(), null), null,
-                new AuditTrail(new HubHeartbeatTest.NoAudit(), time.clock()), new EmptyLog(), time.clock(), metrics, Runnable::run,
+                new AuditTrail(new HubHeartbeatTest.NoAudit(), time), new NoHistory(), time, metrics, Runnable::run,
                 rules, time.timer(), time);
     }
 
@@ -51,7 +46,7 @@ final class ManualTimeHub {
     Client connect(Principal principal, Executor writer) {
         RecordingFrameSink sink = new RecordingFrameSink();
         ConnectionSpec spec = new ConnectionSpec("/ws", "websocket", "127.0.0.1", principal, false);
-        return new Client(hub.open(spec, sink, new CanonicalDialect(time.clock()), writer), sink);
+        return new Client(hub.open(spec, sink, new CanonicalDialect(time), writer), sink);
     }
 
     /** Moves time on by {@code millis} and runs the periodic check, as the hub's timer would. */
@@ -64,19 +59,6 @@ final class ManualTimeHub {
     record Client(Connection connection, RecordingFrameSink sink) {
         List<String> seen() {
             return sink.seen();
-        }
-    }
-
-    /** Rooms without history: joins go live at once. */
-    private static final class EmptyLog implements EventLog {
-        @Override
-        public Replay readSince(RoomName room, EventId since) {
-            return new Replay.Gap(List.of(), Optional.empty());
-        }
-
-        @Override
-        public Optional<EventId> lastId(RoomName room) {
-            return Optional.empty();
         }
     }
 }

@@ -7,11 +7,10 @@ import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
-import io.switchboard.application.port.out.EventLog;
+import io.switchboard.application.hub.NoHistory;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
-import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +21,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -63,17 +61,6 @@ class StatsServiceTest {
         assertEquals(0, stats.stats().rooms().active());
     }
 
-    private static final class NoHistory implements EventLog {
-        @Override
-        public Replay readSince(RoomName room, EventId since) {
-            return new Replay.Gap(List.of(), Optional.empty());
-        }
-
-        @Override
-        public Optional<EventId> lastId(RoomName room) {
-            return Optional.empty();
-        }
-    }
 
     private static final class MovableClock extends Clock {
         private volatile Instant now;
