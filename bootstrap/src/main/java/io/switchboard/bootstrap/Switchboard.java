@@ -34,6 +34,7 @@ import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.stats.HubMetrics;
 import io.switchboard.application.stats.StatsService;
+import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
@@ -108,7 +109,7 @@ final class Switchboard {
             return t;
         });
         Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
-                storage.log(), clock, metrics, writers, settings.delivery(), timers);
+                storage.log(), clock, metrics, writers, settings.delivery(), timers, Ticker.SYSTEM);
         storage.bus().subscribe(hub);
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
         EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);

@@ -9,43 +9,32 @@ import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
-import io.switchboard.domain.OverflowPolicy;
 import io.switchboard.domain.RoomName;
-import io.switchboard.domain.TokenBucket;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * One connected client: its bounded outbound queue and single writer, its subscriptions, its
- * heartbeat and its inbound rate limit. Anyone may {@link #send}; only the writer touches the
- * transport, because a transport session is not safe for concurrent writes.
+ * One connected client, as the rest of the hub sees it: who it is (its token, its place in the
+ * connection limits), the rooms it joined, and how its life goes from open through closing to closed.
+ * What it does it leaves to its parts: {@link OutboundWriter} queues and writes to the transport,
+ * {@link Liveness} says when to ping or give up on the client, {@link InboundGate} rate-limits its
+ * messages and {@link PendingAcks} tracks its critical events. Time comes from the hub's {@link Ticker}.
  */
 public final class Connection {
-    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
-    private static final long RATE_WINDOW_NANOS = 10_000_000_000L;
-    private static final int MAX_BATCH_CHARS = 64 * 1024;
-    /** How many queued messages the writer takes at once (they leave the bounds while written). */
-    private static final int WRITE_CHUNK = 32;
     private static final VarHandle STATE;
-    private static final VarHandle WRITING;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Connection.class, "state", int.class);
-            WRITING = lookup.findVarHandle(Connection.class, "writing", boolean.class);
+            STATE = MethodHandles.lookup().findVarHandle(Connection.class, "state", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -54,52 +43,38 @@ public final class Connection {
     private final ConnectionId id = ConnectionId.random();
     private final ConnectionSpec spec;
     private final Instant openedAt;
-    private final long openedNanos = System.nanoTime();
+    private final long openedNanos;
     private final FrameSink sink;
-    private final MessageRenderer renderer;
-    private final HubSettings settings;
     private final HubMetrics metrics;
-    private final Executor writers;
+    private final Ticker ticker;
     private final ConnectionEvents events;
-    private final DeliveryRules rules;
+    private final OutboundWriter writer;
+    private final Liveness liveness;
     private final PendingAcks acks;
-    private final OutboundQueue queue = new OutboundQueue();
-    // Plain fields updated through VarHandles rather than Atomic* objects: the fan-out touches them
-    // for every subscriber, and each separate object was one more cache miss (and 16+ bytes) per connection.
+    // Touched only by the transport's reader.
+    private final InboundGate inbound;
+    // A plain field updated through a VarHandle rather than an AtomicInteger: the fan-out reads it for
+    // every subscriber, and a separate object was one more cache miss (and 16+ bytes) per connection.
     private volatile int state = OPEN;
-    private volatile boolean writing;
-    /** Rooms whose {@code left} the writer has sent, until joined again; only the writer uses it (null: none). */
-    private Set<String> leftRooms;
-    private final AtomicLong droppedUnreported = new AtomicLong();
     private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
-    private volatile long lastActivityNanos = openedNanos;
-    /** The client's last message (pongs answer our pings, so they do not count): for the idle timeout. */
-    private volatile long lastMessageNanos = openedNanos;
-    private volatile long closingSinceNanos;
     private volatile int closeCode = 1006;
     private volatile Principal principal;
     private volatile Slot slot;
-    private volatile long pingSentNanos;
-    private volatile long lastPongNanos = openedNanos;
-    // Inbound state: touched only by the transport's reader.
-    private final TokenBucket inboundBucket;
-    private long violationWindowStart;
-    private int violations;
 
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
-               HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules) {
+               HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules, Ticker ticker) {
         this.spec = spec;
         this.principal = spec.principal();
         this.openedAt = openedAt;
+        this.openedNanos = ticker.nanos();
         this.sink = sink;
-        this.renderer = renderer;
-        this.settings = settings;
         this.metrics = metrics;
-        this.writers = writers;
+        this.ticker = ticker;
         this.events = events;
-        this.rules = rules;
+        this.writer = new OutboundWriter(this, sink, renderer, settings, metrics, writers);
+        this.liveness = new Liveness(settings, rules, openedNanos);
         this.acks = new PendingAcks(rules, settings.outboundMaxMessages());
-        this.inboundBucket = new TokenBucket(settings.inboundRatePerSecond(), settings.inboundBurst(), openedNanos);
+        this.inbound = new InboundGate(settings, openedNanos);
     }
 
     /** What the hub is told about a connection's life. */
@@ -187,7 +162,7 @@ public final class Connection {
 
     /** Milliseconds since the client last sent anything. */
     public long idleMillis(long nowNanos) {
-        return (nowNanos - lastActivityNanos) / 1_000_000;
+        return liveness.idleMillis(nowNanos);
     }
 
     long ageNanos(long nowNanos) {
@@ -208,10 +183,13 @@ public final class Connection {
         if (state != OPEN) {
             return;
         }
-        if (!queue.offer(message, settings.outboundMaxMessages(), settings.outboundMaxBytes()) && !overflow(message)) {
-            return;
+        if (writer.offer(message)) {
+            writer.wake();
+        } else {
+            metrics.dropped(1);
+            metrics.slowConsumerClosed();
+            close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue full", true, null, true);
         }
-        signalWriter();
     }
 
     /**
@@ -222,12 +200,12 @@ public final class Connection {
         if (state != OPEN) {
             return;
         }
-        int queued = queue.offerAll(run, settings.outboundMaxMessages(), settings.outboundMaxBytes());
+        int queued = writer.offerAll(run);
         for (int i = queued; i < run.size(); i++) {
             send(run.get(i));
         }
         if (queued > 0) {
-            signalWriter();
+            writer.wake();
         }
     }
 
@@ -239,13 +217,13 @@ public final class Connection {
         if (!STATE.compareAndSet(this, OPEN, CLOSING)) {
             return;
         }
-        closingSinceNanos = System.nanoTime();
+        liveness.closing(ticker.nanos());
         if (discardQueued) {
-            metrics.dropped(queue.clear());
+            metrics.dropped(writer.discard());
         }
-        queue.add(new Outbound.Disconnect(code, reason, reconnect, retryAfterMs));
-        queue.add(new Outbound.Close(code, reason));
-        signalWriter();
+        writer.add(new Outbound.Disconnect(code, reason, reconnect, retryAfterMs));
+        writer.add(new Outbound.Close(code, reason));
+        writer.wake();
     }
 
     /** The transport saw the connection end (the client closed, or the socket failed). */
@@ -255,27 +233,22 @@ public final class Connection {
 
     /** Rate-limits one inbound client message (call from the transport's reader only). */
     public InboundVerdict admitInbound() {
-        long now = System.nanoTime();
-        lastActivityNanos = now;
-        lastMessageNanos = now;
-        if (inboundBucket.tryTake(now)) {
+        long now = ticker.nanos();
+        liveness.messageReceived(now);
+        InboundGate.Verdict verdict = inbound.admit(now);
+        if (verdict == InboundGate.Verdict.ADMITTED) {
             return InboundVerdict.ADMITTED;
         }
         metrics.rateLimited();
-        if (now - violationWindowStart > RATE_WINDOW_NANOS) {
-            violationWindowStart = now;
-            violations = 0;
-        }
-        if (++violations >= settings.rateViolationsToClose()) {
+        if (verdict == InboundGate.Verdict.CLOSE) {
             events.rateLimited(this, true);
             close(CloseCode.RATE_LIMITED, "rate limit exceeded repeatedly", true, null, true);
             return InboundVerdict.CLOSING;
         }
-        if (violations == 1) {
+        if (verdict == InboundGate.Verdict.FIRST_REFUSAL) {
             events.rateLimited(this, false);
         }
-        send(new Outbound.Error(ErrorCode.RATE_LIMITED,
-                "too many messages: at most " + formatRate(settings.inboundRatePerSecond()) + " per second", null));
+        send(new Outbound.Error(ErrorCode.RATE_LIMITED, inbound.refusal(), null));
         return InboundVerdict.RATE_LIMITED;
     }
 
@@ -301,10 +274,7 @@ public final class Connection {
 
     /** The client answered a ping. */
     public void pongReceived() {
-        long now = System.nanoTime();
-        lastPongNanos = now;
-        lastActivityNanos = now;
-        pingSentNanos = 0;
+        liveness.pongReceived(ticker.nanos());
     }
 
     /**
@@ -313,7 +283,7 @@ public final class Connection {
      */
     void heartbeat(long now, Instant wallClock) {
         int s = state;
-        if (s == CLOSING && now - closingSinceNanos > settings.closeGrace().toNanos()) {
+        if (s == CLOSING && liveness.closeOverdue(now)) {
             sink.abort();
             markClosed(closeCode);
             return;
@@ -327,21 +297,17 @@ public final class Connection {
         if (s != OPEN || !sink.expectsPong()) {
             return;
         }
-        if (rules.idleTimeoutEnabled() && now - lastMessageNanos >= rules.idleTimeout().toNanos()) {
+        Liveness.Due due = liveness.check(now);
+        if (due == Liveness.Due.IDLE_TIMEOUT) {
             close(CloseCode.IDLE_TIMEOUT, "idle timeout", true, null, false);
             return;
         }
         resendUnacknowledged(now);
-        long sent = pingSentNanos;
-        if (sent != 0) {
-            if (now - sent > settings.heartbeatTimeout().toNanos()) {
-                close(CloseCode.HEARTBEAT_TIMEOUT, "heartbeat timeout: no pong within "
-                        + settings.heartbeatTimeout().toMillis() + " ms", true, null, true);
-            }
-        } else if (now - lastPongNanos >= settings.heartbeatInterval().toNanos()) {
-            pingSentNanos = now;
-            queue.add(new Outbound.Ping());
-            signalWriter();
+        if (due == Liveness.Due.HEARTBEAT_TIMEOUT) {
+            close(CloseCode.HEARTBEAT_TIMEOUT, liveness.silenceReason(), true, null, true);
+        } else if (due == Liveness.Due.PING) {
+            writer.add(new Outbound.Ping());
+            writer.wake();
         }
     }
 
@@ -356,30 +322,20 @@ public final class Connection {
         metrics.criticalResent(overdue.resend().size());
     }
 
-    private boolean overflow(Outbound message) {
-        if (settings.overflowPolicy() == OverflowPolicy.DROP_OLDEST) {
-            int dropped = 0;
-            while (!queue.fits(message.approximateBytes(), settings.outboundMaxMessages(), settings.outboundMaxBytes())
-                    && queue.dropOldestBounded()) {
-                dropped++;
-            }
-            metrics.dropped(dropped);
-            droppedUnreported.addAndGet(dropped);
-            queue.add(message);
-            return true;
+    /** The writer wrote critical {@code event}: its ack is now due. */
+    void criticalWritten(Event event) {
+        // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
+        if (sink.expectsPong()) {
+            metrics.criticalUnacknowledged(acks.written(event, ticker.nanos()));
         }
-        metrics.dropped(1);
-        metrics.slowConsumerClosed();
-        close(CloseCode.SLOW_CONSUMER, "slow consumer: outbound queue full", true, null, true);
-        return false;
     }
 
     /**
-     * Keeps the writer from starting until {@link #release()}: a new client must not see
+     * Keeps the writer from starting until the transport is open: a new client must not see
      * {@code connected} before the rooms it is joined to on connect can hear events.
      */
     void hold() {
-        writing = true;
+        writer.hold();
     }
 
     /**
@@ -387,162 +343,22 @@ public final class Connection {
      * WebSocket client registered before its upgrade was answered, once the {@code 101} is written).
      */
     public void transportOpened() {
-        writers.execute(this::drain);
+        writer.start();
     }
 
-    private void signalWriter() {
-        // A plain read first: while the writer runs (most of the time under load) no locked instruction is needed.
-        if (!writing && WRITING.compareAndSet(this, false, true)) {
-            writers.execute(this::drain);
-        }
+    /** The writer is sending the close frame: should the transport never confirm it, the connection still ends with {@code code}. */
+    void closeSending(int code) {
+        closeCode = code;
     }
 
-    private void drain() {
-        do {
-            try {
-                writeQueued();
-            } catch (RuntimeException e) {
-                abortAfterWriteFailure(e);
-            } finally {
-                writing = false;
-            }
-        } while (state != CLOSED && !queue.isEmpty() && WRITING.compareAndSet(this, false, true));
-    }
-
-    /**
-     * The transport failed under the writer (or the writer itself did): the socket is cut so the client
-     * sees the end and reconnects, rather than staying connected to a connection the hub forgot.
-     */
-    private void abortAfterWriteFailure(RuntimeException failure) {
-        if (state != CLOSED) {
-            LOG.log(System.Logger.Level.DEBUG, () -> this + ": writing failed, closing: " + failure);
-            try {
-                sink.abort();
-            } catch (RuntimeException ignored) {
-                // the transport is gone already
-            }
-        }
-        markClosed(1006);
-    }
-
-    private void writeQueued() {
-        BatchedFrames batch = spec.batch() ? new BatchedFrames() : null;
-        Outbound[] taken = new Outbound[WRITE_CHUNK];
-        int count;
-        while (state != CLOSED && (count = queue.pollInto(taken)) > 0) {
-            for (int i = 0; i < count; i++) {
-                Outbound message = taken[i];
-                taken[i] = null;
-                if (state == CLOSED) {
-                    return;
-                }
-                if (!writeOne(message, batch)) {
-                    return;
-                }
-            }
-        }
-        flush(batch);
-        sink.flush();
-    }
-
-    /** Writes one message; {@code false} when it closed the connection. */
-    private boolean writeOne(Outbound message, BatchedFrames batch) {
-        long dropped = droppedUnreported.get() == 0 ? 0 : droppedUnreported.getAndSet(0);
-        if (dropped > 0) {
-            write(Frame.of(renderer.render(new Outbound.Error(ErrorCode.SLOW_CONSUMER,
-                    dropped + " message(s) dropped: the client reads too slowly", null, dropped))), batch);
-        }
-        if (message instanceof Outbound.Ping) {
-            flush(batch);
-            sink.ping();
-        } else if (message instanceof Outbound.PingReply reply) {
-            flush(batch);
-            sink.pong(reply.payload());
-        } else if (message instanceof Outbound.Close close) {
-            flush(batch);
-            sink.flush();
-            closeCode = close.code();
-            sink.close(close.code(), close.reason());
-            markClosed(close.code());
-            return false;
-        } else {
-            if (!stillInRoom(message)) {
-                return true;
-            }
-            String text = renderer.render(message);
-            write(message instanceof Delivery delivery ? delivery.shared(text) : Frame.of(text), batch);
-            if (message instanceof Delivery delivery) {
-                metrics.delivered(delivery);
-                if (delivery.event().critical() && sink.expectsPong()) {
-                    // Only clients that can send (WebSocket) can ack; SSE streams are not tracked.
-                    metrics.criticalUnacknowledged(acks.written(delivery.event(), System.nanoTime()));
-                }
-            }
-        }
-        return true;
-    }
-
-    /**
-     * Whether {@code message} may still go out: after {@code left} for a room (the client's leave, or
-     * a revocation) no event of that room does, even one a fan-out queued just after the subscription
-     * ended, until the room is joined again ({@code joined} or {@code state} goes out first). Only the
-     * writer calls this, in queue order.
-     */
-    private boolean stillInRoom(Outbound message) {
-        switch (message) {
-            case Delivery delivery -> {
-                return leftRooms == null || !leftRooms.contains(delivery.event().room().value());
-            }
-            case Outbound.Left left -> {
-                if (leftRooms == null) {
-                    leftRooms = new HashSet<>();
-                }
-                leftRooms.add(left.room());
-            }
-            case Outbound.Joined joined -> {
-                if (leftRooms != null) {
-                    leftRooms.remove(joined.room());
-                }
-            }
-            case Outbound.State state -> {
-                if (leftRooms != null) {
-                    leftRooms.remove(state.room());
-                }
-            }
-            default -> {
-            }
-        }
-        return true;
-    }
-
-    private void write(Frame frame, BatchedFrames batch) {
-        if (batch == null) {
-            sink.text(frame);
-            return;
-        }
-        if (!batch.fits(frame, MAX_BATCH_CHARS)) {
-            batch.writeTo(sink);
-        }
-        batch.add(frame);
-    }
-
-    private void flush(BatchedFrames batch) {
-        if (batch != null) {
-            batch.writeTo(sink);
-        }
-    }
-
-    private void markClosed(int code) {
+    /** The connection is over: its place in the limits is freed, what is queued is dropped, and the hub forgets it. */
+    void markClosed(int code) {
         if ((int) STATE.getAndSet(this, CLOSED) != CLOSED) {
             releaseSlot();
             closeCode = code;
-            queue.clear();
+            writer.discard();
             events.closed(this, code);
         }
-    }
-
-    private static String formatRate(double rate) {
-        return rate == Math.rint(rate) ? Long.toString((long) rate) : Double.toString(rate);
     }
 
     @Override

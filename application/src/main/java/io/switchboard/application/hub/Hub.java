@@ -48,6 +48,7 @@ public final class Hub implements EventBus.EventListener {
     private final Clock clock;
     private final HubMetrics metrics;
     private final Executor writers;
+    private final Ticker ticker;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
     private final RoomRegistry rooms = new RoomRegistry();
     private final ReplayDeliveries replays = new ReplayDeliveries(16_384);
@@ -57,17 +58,20 @@ public final class Hub implements EventBus.EventListener {
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
-        this(settings, access, roomRules, states, audit, log, clock, metrics, writers, DeliveryRules.defaults(), null);
+        this(settings, access, roomRules, states, audit, log, clock, metrics, writers, DeliveryRules.defaults(), null, Ticker.SYSTEM);
     }
 
     /**
      * @param delivery throttling, acknowledgements and the idle timeout
      * @param timer    where throttle windows end; may be {@code null} when no namespace is throttled
+     * @param ticker   the monotonic time of heartbeats, timeouts, rate limits and throttle windows
      */
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
-               Clock clock, HubMetrics metrics, Executor writers, DeliveryRules delivery, ScheduledExecutorService timer) {
+               Clock clock, HubMetrics metrics, Executor writers, DeliveryRules delivery, ScheduledExecutorService timer,
+               Ticker ticker) {
         this.delivery = delivery;
-        this.throttling = new Throttling(delivery, timer, metrics, this::fanOut);
+        this.ticker = ticker;
+        this.throttling = new Throttling(delivery, timer, metrics, this::fanOut, ticker);
         this.settings = settings;
         this.access = access;
         this.roomRules = roomRules;
@@ -152,7 +156,8 @@ public final class Hub implements EventBus.EventListener {
     /** Registers the client, queues {@code connected} and joins {@code rooms}; its writer is held until the transport is open. */
     private Connection register(ConnectionSpec spec, FrameSink sink, MessageRenderer renderer, Executor writer, List<String> rooms,
                                 int roomLimit) {
-        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery);
+        Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery,
+                ticker);
         connection.hold();
         connections.put(connection.id(), connection);
         audit.record("connection.opened", connection, "ok", null, spec.transport());
@@ -420,6 +425,7 @@ public final class Hub implements EventBus.EventListener {
      * subscriber of the room: one offer per subscriber for the whole run.
      */
     private void fanOut(List<Event> run) {
+        // Real time, not the ticker: it starts the delivery latency that HubMetrics ends on System.nanoTime().
         long now = System.nanoTime();
         List<Delivery> deliveries = new ArrayList<>(run.size());
         for (Event event : run) {
@@ -460,7 +466,7 @@ public final class Hub implements EventBus.EventListener {
      */
     public void heartbeat() {
         throttling.sweep();
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
             try {
@@ -486,6 +492,7 @@ public final class Hub implements EventBus.EventListener {
      */
     public void shutdown() {
         accepting = false;
+        // Real time, not the ticker: this waits for the clients by sleeping.
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos() * 8 / 10;
         for (Connection connection : connections.values()) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
@@ -552,7 +559,7 @@ public final class Hub implements EventBus.EventListener {
         connection.subscriptions().clear();
         LOG.log(System.Logger.Level.INFO, "connection closed id={0} ip={1} endpoint={2} duration={3}ms code={4}",
                 connection.id(), connection.spec().remoteIp(), connection.spec().endpoint(),
-                connection.ageNanos(System.nanoTime()) / 1_000_000, String.valueOf(code));
+                connection.ageNanos(ticker.nanos()) / 1_000_000, String.valueOf(code));
     }
 
     private static long retryAfterMs() {

@@ -26,14 +26,16 @@ final class Throttling {
     private final ScheduledExecutorService timer;
     private final HubMetrics metrics;
     private final Consumer<List<Event>> fanOut;
+    private final Ticker ticker;
     private final Map<RoomName, RoomWindows> rooms = new ConcurrentHashMap<>();
 
     /**
      * @param timer  where window ends are scheduled; {@code null} only when no namespace is throttled
      * @param fanOut hands a run of consecutive events of one room to its subscribers; called under the
      *               room's lock, in id order
+     * @param ticker where windows start and end; the timer's delays are measured on it
      */
-    Throttling(DeliveryRules rules, ScheduledExecutorService timer, HubMetrics metrics, Consumer<List<Event>> fanOut) {
+    Throttling(DeliveryRules rules, ScheduledExecutorService timer, HubMetrics metrics, Consumer<List<Event>> fanOut, Ticker ticker) {
         if (!rules.throttles().isEmpty() && timer == null) {
             throw new IllegalArgumentException("throttled namespaces need a timer");
         }
@@ -41,6 +43,7 @@ final class Throttling {
         this.timer = timer;
         this.metrics = metrics;
         this.fanOut = fanOut;
+        this.ticker = ticker;
     }
 
     /** One room's coalescer; {@code retired} once it was removed from the map, so a late user takes a new one. */
@@ -75,7 +78,7 @@ final class Throttling {
                 if (room.retired) {
                     continue;
                 }
-                apply(room, room.coalescer.offer(event, System.nanoTime()));
+                apply(room, room.coalescer.offer(event, ticker.nanos()));
                 return;
             }
         }
@@ -92,7 +95,7 @@ final class Throttling {
 
     /** Forgets rooms whose windows all ended quietly, and releases anything whose timer was missed. Call periodically. */
     void sweep() {
-        long now = System.nanoTime();
+        long now = ticker.nanos();
         for (Map.Entry<RoomName, RoomWindows> entry : rooms.entrySet()) {
             RoomWindows room = entry.getValue();
             synchronized (room) {
@@ -114,7 +117,7 @@ final class Throttling {
         synchronized (room) {
             room.scheduledFor = Long.MAX_VALUE;
             if (!room.retired) {
-                apply(room, room.coalescer.due(System.nanoTime()));
+                apply(room, room.coalescer.due(ticker.nanos()));
             }
         }
     }
@@ -132,7 +135,7 @@ final class Throttling {
         long due = room.coalescer.nextDue();
         if (due < room.scheduledFor) {
             room.scheduledFor = due;
-            long delay = Math.max(0, due - System.nanoTime());
+            long delay = Math.max(0, due - ticker.nanos());
             try {
                 timer.schedule(() -> windowEnded(room), delay, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException e) {
