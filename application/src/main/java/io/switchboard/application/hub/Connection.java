@@ -81,6 +81,12 @@ public final class Connection {
     private volatile Slot slot;
     private volatile long pingSentNanos;
     private volatile long lastPongNanos = openedNanos;
+    /** The latest moment the client provably saw (see {@link Hub#startJoinsWhereSeen}); -1: not tracked. */
+    private volatile long seenMoment = -1;
+    /** The moment the outstanding ping was queued at, while {@link #seenMoment} is tracked. */
+    private volatile long pingMoment = -1;
+    /** The last id sent in each room the client left, while {@link #seenMoment} is tracked (null: none yet). */
+    private volatile Map<RoomName, Long> sentBeforeLeaving;
     // Inbound state: touched only by the transport's reader.
     private final TokenBucket inboundBucket;
     private long violationWindowStart;
@@ -108,6 +114,9 @@ public final class Connection {
 
         /** A message was over the inbound rate; {@code closing} when that closes the connection. */
         void rateLimited(Connection connection, boolean closing);
+
+        /** Now, as a moment of the hub's hearing of events (see {@link Hub#startJoinsWhereSeen}). */
+        long moment();
     }
 
     /** The outcome of admitting one inbound client message. */
@@ -201,6 +210,41 @@ public final class Connection {
 
     Map<RoomName, Subscription> subscriptions() {
         return subscriptions;
+    }
+
+    /**
+     * The client sees the next message queued only after {@code moment}, so its joins without {@code since}
+     * may start there (see {@link Hub#startJoinsWhereSeen}); from now on each answered ping moves it forward.
+     */
+    void seenAt(long moment) {
+        seenMoment = moment;
+    }
+
+    /** The latest moment the client provably saw, or -1 when its joins start where the room is when read. */
+    long seenMoment() {
+        return seenMoment;
+    }
+
+    /** The client left {@code room} after it was sent {@code lastSent}: a join without {@code since} does not repeat that. */
+    void left(RoomName room, long lastSent) {
+        if (seenMoment < 0 || lastSent < 0) {
+            return;
+        }
+        Map<RoomName, Long> rooms = sentBeforeLeaving;
+        if (rooms == null) {
+            rooms = new ConcurrentHashMap<>();
+            sentBeforeLeaving = rooms;
+        } else if (rooms.size() >= settings.maxRoomsPerConnection()) {
+            rooms.clear(); // forgetting costs at most events sent again, never one missed
+        }
+        rooms.merge(room, lastSent, Math::max);
+    }
+
+    /** The last id sent in {@code room} before the client left it, or -1. */
+    long leftAt(RoomName room) {
+        Map<RoomName, Long> rooms = sentBeforeLeaving;
+        Long id = rooms == null ? null : rooms.get(room);
+        return id == null ? -1 : id;
     }
 
     /** Queues a message for the client; never blocks. A full queue applies the overflow policy. */
@@ -299,9 +343,15 @@ public final class Connection {
         return acks.size();
     }
 
-    /** The client answered a ping. */
+    /**
+     * The client answered a ping: it saw every message queued before that ping, so a tracked
+     * {@link #seenMoment} moves to the moment the ping was queued at.
+     */
     public void pongReceived() {
         long now = System.nanoTime();
+        if (pingSentNanos != 0 && pingMoment > seenMoment) {
+            seenMoment = pingMoment;
+        }
         lastPongNanos = now;
         lastActivityNanos = now;
         pingSentNanos = 0;
@@ -339,6 +389,9 @@ public final class Connection {
                         + settings.heartbeatTimeout().toMillis() + " ms", true, null, true);
             }
         } else if (now - lastPongNanos >= settings.heartbeatInterval().toNanos()) {
+            if (seenMoment >= 0) {
+                pingMoment = events.moment(); // before the ping is queued: the client sees it after this moment
+            }
             pingSentNanos = now;
             queue.add(new Outbound.Ping());
             signalWriter();
