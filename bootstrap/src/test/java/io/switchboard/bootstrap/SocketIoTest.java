@@ -322,8 +322,83 @@ class SocketIoTest {
         }
     }
 
+    @Test
+    void aJoinStartsWhereTheClientWasWhenItSentItNotWhenTheHubReadsIt() throws Exception {
+        // SPEC 13: socket.io-client fires `connect` on 40{"sid"} and the frontend joins right there; a
+        // request captured after that is the client's, even when the hub stores it before it reads the
+        // join. Here the capture is done (answered 200) before the join is even sent: the widest race.
+        try (EngineIoSocket client = open()) {
+            client.connect(null, WAIT);
+            client.nextEvent("connected", WAIT);
+            String early = capture(hub, "abc-123");
+            client.emit("join", "\"abc-123\"");
+            JsonNode joined = client.nextEvent(WAIT);
+            assertEquals("joined", joined.path(0).asText(), joined.toString());
+            JsonNode replayed = client.nextEvent(WAIT);
+            assertEquals("new-request", replayed.path(0).asText(), replayed.toString());
+            assertEquals(early, replayed.path(1).path("id").asText(), "the request captured after connect, after joined");
+            long start = Long.parseLong(joined.path(1).path("lastId").asText());
+            assertEquals(start + 1, Long.parseLong(replayed.path(2).path("id").asText()), "joined.lastId is where it starts: " + joined);
+
+            String live = capture(hub, "abc-123");
+            assertEquals(live, client.nextEvent("new-request", WAIT).path(1).path("id").asText(), "then live");
+
+            // Left and joined again: what it was sent in the room is not sent again; what came while it was
+            // out, after the moment it last provably saw, is.
+            client.emit("leave", "\"abc-123\"");
+            assertEquals("left", client.nextEvent(WAIT).path(0).asText());
+            String whileOut = capture(hub, "abc-123");
+            client.emit("join", "\"abc-123\"");
+            assertEquals("joined", client.nextEvent(WAIT).path(0).asText());
+            assertEquals(whileOut, client.nextEvent(WAIT).path(1).path("id").asText(), "nothing sent twice");
+            // Joined again while in the room: nothing again either.
+            client.emit("join", "\"abc-123\"");
+            assertEquals("joined", client.nextEvent(WAIT).path(0).asText());
+            client.emit("leave", "\"abc-123\"");
+            assertEquals("left", client.nextEvent(WAIT).path(0).asText(), "no event sent twice");
+        }
+    }
+
+    @Test
+    void anAnsweredPingMovesTheStartOfLaterJoinsForward() throws Exception {
+        try (TestHub fast = TestHub.startWithYaml(CONFIG, Map.of("hub.heartbeat.interval", "200ms", "hub.heartbeat.timeout", "5s",
+                "hub.publish.api-keys", PUBLISHER_KEY));
+             EngineIoSocket client = EngineIoSocket.open(fast.port(), PATH, "", Map.of())) {
+            put(fast, "/api/v1/rooms/webhook:abc-123");
+            client.connect(null, WAIT);
+            String beforePing = capture(fast, "abc-123");
+            // The first ping may have been queued before that capture; the second is queued an interval after
+            // the first was answered, so after the capture. Answering it, the client shows it saw everything before.
+            client.answerPings(false);
+            for (int pings = 0; pings < 2; ) {
+                if (client.raw().readText(WAIT).equals("2")) {
+                    client.send("3");
+                    pings++;
+                }
+            }
+            String afterPing = capture(fast, "abc-123");
+            client.emit("join", "\"abc-123\"");
+            assertEquals("joined", client.nextEvent("joined", WAIT).path(0).asText());
+            JsonNode first = client.nextEvent("new-request", WAIT);
+            assertEquals(afterPing, first.path(1).path("id").asText(),
+                    "only the request captured after the ping it answered, not " + beforePing);
+        }
+    }
+
+    /** Calls the webhook; returns the captured request's id (the event is stored and heard when this returns). */
+    private static String capture(TestHub target, String webhook) throws Exception {
+        HttpResponse<String> captured = TestHub.send(HttpRequest.newBuilder(target.http("/hooks/" + webhook))
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+        assertEquals(200, captured.statusCode(), captured.body());
+        return EngineIoSocket.json(captured.body()).path("id").asText();
+    }
+
     private static void put(String path) {
-        HttpResponse<String> declared = TestHub.send(HttpRequest.newBuilder(hub.http(path))
+        put(hub, path);
+    }
+
+    private static void put(TestHub target, String path) {
+        HttpResponse<String> declared = TestHub.send(HttpRequest.newBuilder(target.http(path))
                 .header("Authorization", "Bearer " + PUBLISHER_KEY).PUT(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(201, declared.statusCode(), declared.body());
     }

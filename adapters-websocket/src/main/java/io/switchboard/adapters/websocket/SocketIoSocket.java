@@ -177,6 +177,9 @@ final class SocketIoSocket extends HubListener {
             }
         }
         namespaceConnected = true;
+        // socket.io-client fires `connect` on the answer queued next, and a frontend joins its rooms
+        // there: those joins start at this moment, not when the hub reads them (SPEC 13).
+        hub.startJoinsWhereSeen(connection);
         connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
                 hub.settings().heartbeatInterval().toMillis(), hub.settings().heartbeatTimeout().toMillis()));
     }

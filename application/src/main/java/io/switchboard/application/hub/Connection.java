@@ -51,6 +51,8 @@ public final class Connection {
     private final OutboundWriter writer;
     private final Liveness liveness;
     private final PendingAcks acks;
+    /** Rooms a connection may be in at once: how many left rooms' last ids it remembers. */
+    private final int maxRooms;
     // Touched only by the transport's reader.
     private final InboundGate inbound;
     // A plain field updated through a VarHandle rather than an AtomicInteger: the fan-out reads it for
@@ -60,6 +62,12 @@ public final class Connection {
     private volatile int closeCode = 1006;
     private volatile Principal principal;
     private volatile Slot slot;
+    /** The latest moment the client provably saw (see {@link Hub#startJoinsWhereSeen}); -1: not tracked. */
+    private volatile long seenMoment = -1;
+    /** The moment the outstanding ping was queued at, while {@link #seenMoment} is tracked. */
+    private volatile long pingMoment = -1;
+    /** The last id sent in each room the client left, while {@link #seenMoment} is tracked (null: none yet). */
+    private volatile Map<RoomName, Long> sentBeforeLeaving;
 
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
                HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules, Ticker ticker) {
@@ -75,6 +83,7 @@ public final class Connection {
         this.liveness = new Liveness(settings, rules, openedNanos);
         this.acks = new PendingAcks(rules, settings.outboundMaxMessages());
         this.inbound = new InboundGate(settings, openedNanos);
+        this.maxRooms = settings.maxRoomsPerConnection();
     }
 
     /** What the hub is told about a connection's life. */
@@ -83,6 +92,9 @@ public final class Connection {
 
         /** A message was over the inbound rate; {@code closing} when that closes the connection. */
         void rateLimited(Connection connection, boolean closing);
+
+        /** Now, as a moment of the hub's hearing of events (see {@link Hub#startJoinsWhereSeen}). */
+        long moment();
     }
 
     /** The outcome of admitting one inbound client message. */
@@ -176,6 +188,41 @@ public final class Connection {
 
     Map<RoomName, Subscription> subscriptions() {
         return subscriptions;
+    }
+
+    /**
+     * The client sees the next message queued only after {@code moment}, so its joins without {@code since}
+     * may start there (see {@link Hub#startJoinsWhereSeen}); from now on each answered ping moves it forward.
+     */
+    void seenAt(long moment) {
+        seenMoment = moment;
+    }
+
+    /** The latest moment the client provably saw, or -1 when its joins start where the room is when read. */
+    long seenMoment() {
+        return seenMoment;
+    }
+
+    /** The client left {@code room} after it was sent {@code lastSent}: a join without {@code since} does not repeat that. */
+    void left(RoomName room, long lastSent) {
+        if (seenMoment < 0 || lastSent < 0) {
+            return;
+        }
+        Map<RoomName, Long> rooms = sentBeforeLeaving;
+        if (rooms == null) {
+            rooms = new ConcurrentHashMap<>();
+            sentBeforeLeaving = rooms;
+        } else if (rooms.size() >= maxRooms) {
+            rooms.clear(); // forgetting costs at most events sent again, never one missed
+        }
+        rooms.merge(room, lastSent, Math::max);
+    }
+
+    /** The last id sent in {@code room} before the client left it, or -1. */
+    long leftAt(RoomName room) {
+        Map<RoomName, Long> rooms = sentBeforeLeaving;
+        Long id = rooms == null ? null : rooms.get(room);
+        return id == null ? -1 : id;
     }
 
     /** Queues a message for the client; never blocks. A full queue applies the overflow policy. */
@@ -272,8 +319,14 @@ public final class Connection {
         return acks.size();
     }
 
-    /** The client answered a ping. */
+    /**
+     * The client answered a ping: it saw every message queued before that ping, so a tracked
+     * {@link #seenMoment} moves to the moment the ping was queued at.
+     */
     public void pongReceived() {
+        if (liveness.awaitingPong() && pingMoment > seenMoment) {
+            seenMoment = pingMoment;
+        }
         liveness.pongReceived(ticker.nanos());
     }
 
@@ -306,6 +359,9 @@ public final class Connection {
         if (due == Liveness.Due.HEARTBEAT_TIMEOUT) {
             close(CloseCode.HEARTBEAT_TIMEOUT, liveness.silenceReason(), true, null, true);
         } else if (due == Liveness.Due.PING) {
+            if (seenMoment >= 0) {
+                pingMoment = events.moment(); // before the ping is queued: the client sees it after this moment
+            }
             writer.add(new Outbound.Ping());
             writer.wake();
         }

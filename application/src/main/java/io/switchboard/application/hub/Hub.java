@@ -54,6 +54,8 @@ public final class Hub implements EventBus.EventListener {
     private final ReplayDeliveries replays = new ReplayDeliveries(16_384);
     private final DeliveryRules delivery;
     private final Throttling throttling;
+    private final HeardRuns heard;
+    private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
@@ -81,6 +83,9 @@ public final class Hub implements EventBus.EventListener {
         this.clock = clock;
         this.metrics = metrics;
         this.writers = writers;
+        // A connection's seen moment is at most one ping interval plus two timeouts old while it is open
+        // (see Connection#pongReceived); beyond that its heartbeat has failed anyway.
+        this.heard = new HeardRuns(settings.heartbeatInterval().plus(settings.heartbeatTimeout().multipliedBy(2)).plusSeconds(5));
     }
 
     public HubSettings settings() {
@@ -171,10 +176,26 @@ public final class Hub implements EventBus.EventListener {
         for (String roomText : rooms) {
             RoomName room = admissible(connection, "join", roomText, null);
             if (room != null) {
-                subscribe(connection, room, null, null, false, true, roomLimit);
+                subscribe(connection, room, null, null, false, true, roomLimit, -1);
             }
         }
         return connection;
+    }
+
+    /**
+     * From now on, a {@code join} of {@code connection} without {@code since} starts where the client
+     * provably was when it sent it, not where the room is when the hub reads it (SPEC 13). Call it just
+     * before queueing the message the client observes as "open" (Socket.IO's namespace connect answer,
+     * on which socket.io-client fires {@code connect}): a client can only send its join after seeing
+     * that message, so every event whose publish began after the client emitted the join began after
+     * this moment, and is delivered, even when the hub hears it before it reads the join. Each ping the
+     * client answers later moves the start forward to the moment that ping was queued, so the events
+     * published before the join that it also gets (after {@code joined}, whose {@code lastId} says where
+     * it starts) are at most about one heartbeat interval old; a room it left or is in already starts no
+     * earlier than what it was sent there.
+     */
+    public void startJoinsWhereSeen(Connection connection) {
+        connection.seenAt(heard.moment());
     }
 
     /**
@@ -200,7 +221,7 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
-        subscribe(connection, room, since, ref, false, false, roomLimit);
+        subscribe(connection, room, since, ref, false, false, roomLimit, connection.seenMoment());
     }
 
     /**
@@ -210,7 +231,7 @@ public final class Hub implements EventBus.EventListener {
     public void sync(Connection connection, String roomText, String ref) {
         RoomName room = admissible(connection, "sync", roomText, ref);
         if (room != null) {
-            subscribe(connection, room, null, ref, true, false, settings.maxConnectionsPerRoom());
+            subscribe(connection, room, null, ref, true, false, settings.maxConnectionsPerRoom(), -1);
         }
     }
 
@@ -220,7 +241,7 @@ public final class Hub implements EventBus.EventListener {
      */
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
         subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false,
-                settings.maxConnectionsPerRoom());
+                settings.maxConnectionsPerRoom(), -1);
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
@@ -249,8 +270,13 @@ public final class Hub implements EventBus.EventListener {
         return room;
     }
 
-    /** @param quiet joined on connect: no {@code joined} answer */
-    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync, boolean quiet, int roomLimit) {
+    /**
+     * @param quiet joined on connect: no {@code joined} answer
+     * @param seen  for a join without {@code since}: the moment the client was last known to have seen
+     *              (see {@link #startJoinsWhereSeen}), or -1 to start where the room is now
+     */
+    private void subscribe(Connection connection, RoomName room, EventId since, String ref, boolean sync, boolean quiet, int roomLimit,
+                           long seen) {
         Map<RoomName, Subscription> joined = connection.subscriptions();
         if (!joined.containsKey(room) && joined.size() >= settings.maxRoomsPerConnection()) {
             reject(connection, ErrorCode.SUBSCRIPTION_FAILED,
@@ -259,8 +285,10 @@ public final class Hub implements EventBus.EventListener {
         }
         Subscription subscription = new Subscription(connection, room);
         Subscription previous = joined.put(room, subscription);
+        long sent = connection.leftAt(room);
         if (previous != null) {
             rooms.remove(previous);
+            sent = Math.max(sent, previous.lastSent());
         }
         if (!rooms.add(subscription, roomLimit)) {
             joined.remove(room, subscription);
@@ -277,6 +305,8 @@ public final class Hub implements EventBus.EventListener {
             subscription.start(quiet ? List.of() : List.of(new Outbound.Joined(room.value(), null, null, null, null)), List.of(), -1);
         } else if (sync) {
             startFromState(subscription);
+        } else if (since == null && seen >= 0 && !room.reserved()) {
+            startWhereSeen(subscription, seen, sent);
         } else if (since == null) {
             Optional<EventId> last = log.lastId(room);
             subscription.start(quiet ? List.of() : List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)),
@@ -284,6 +314,34 @@ public final class Hub implements EventBus.EventListener {
         } else {
             startFrom(subscription, since);
         }
+    }
+
+    /**
+     * Starts a join at the room's position at moment {@code seen} (see {@link #startJoinsWhereSeen}), and
+     * not before {@code sent}, the last id the connection was sent in the room: {@code joined} with that
+     * position as {@code lastId}, the events after it, then live. Registered before anything is read,
+     * like every subscription. Where the moment is no longer known, or its events no longer held, it
+     * starts where the room is now.
+     */
+    private void startWhereSeen(Subscription subscription, long seen, long sent) {
+        RoomName room = subscription.room();
+        Optional<EventId> last = log.lastId(room);
+        long position = heard.positionAt(room, seen); // read after lastId: NOTHING_SINCE then covers every id up to it
+        if (position == HeardRuns.NOTHING_SINCE) {
+            // Every event of the room this node heard, it heard before the moment; whatever it hears from
+            // now on is newer (on a shared database, possibly an id up to `last` it has not heard yet).
+            subscription.start(List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)), List.of(), sent);
+            return;
+        }
+        long start = Math.max(position, sent);
+        if (position != HeardRuns.UNKNOWN && last.isPresent() && start >= 0 && start < last.get().value()
+                && log.readSince(room, new EventId(start)) instanceof Replay.Gap gap) {
+            subscription.start(List.of(new Outbound.Joined(room.value(), null, String.valueOf(start), null, null)),
+                    replays.of(gap.events()), gap.lastId().map(EventId::value).orElse(start));
+            return;
+        }
+        subscription.start(List.of(new Outbound.Joined(room.value(), null, wire(last), null, null)), List.of(),
+                Math.max(position(last), sent));
     }
 
     private void startFromState(Subscription subscription) {
@@ -347,6 +405,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        connection.left(room, subscription.lastSent());
         connection.forgetAcks(room);
         audit.record("room.revoked", connection, reason.name(), room.value(), null);
         LOG.log(System.Logger.Level.INFO, "subscription revoked id={0} room={1} reason={2}", connection.id(), room, reason);
@@ -370,6 +429,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        connection.left(room, subscription.lastSent());
         connection.forgetAcks(room);
         audit.record("room.left", connection, "ok", room.value(), null);
         connection.send(new Outbound.Left(room.value()));
@@ -408,6 +468,9 @@ public final class Hub implements EventBus.EventListener {
             recheck(AccessChanges.roomOf(event));
             return;
         }
+        if (!event.room().reserved()) {
+            heard.heard(List.of(event));
+        }
         throttling.offer(event);
     }
 
@@ -416,6 +479,9 @@ public final class Hub implements EventBus.EventListener {
         if (run.getFirst().room().equals(AccessChanges.ROOM)) {
             run.forEach(this::onEvent);
             return;
+        }
+        if (!run.getFirst().room().reserved()) {
+            heard.heard(run); // before the fan-out: a join that reads it later knows the run reached its room
         }
         throttling.offer(run);
     }
@@ -467,6 +533,10 @@ public final class Hub implements EventBus.EventListener {
     public void heartbeat() {
         throttling.sweep();
         long now = ticker.nanos();
+        if (now - nextSweepNanos >= 0) {
+            nextSweepNanos = now + 1_000_000_000L;
+            heard.sweep();
+        }
         Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
             try {
@@ -517,6 +587,11 @@ public final class Hub implements EventBus.EventListener {
         @Override
         public void rateLimited(Connection connection, boolean closing) {
             audit.record("rate.limited", connection, closing ? "closed" : "refused", null, null);
+        }
+
+        @Override
+        public long moment() {
+            return heard.moment();
         }
     }
 

@@ -41,6 +41,11 @@ final class Liveness {
         lastMessageNanos = now;
     }
 
+    /** Whether a ping was sent and its pong has not come yet. */
+    boolean awaitingPong() {
+        return pingSentNanos != 0;
+    }
+
     /** The client answered the ping. */
     void pongReceived(long now) {
         lastPongNanos = now;

@@ -36,6 +36,14 @@ final class Subscription {
         return room;
     }
 
+    /**
+     * The last id queued for the connection (-1: none yet). Written by the room's fan-out; a reader on
+     * another thread may see an older value, which costs at most events sent again, never one missed.
+     */
+    long lastSent() {
+        return lastSent;
+    }
+
     /** Offers live deliveries, consecutive events of the room in id order, to the connection. */
     void offerLive(List<Delivery> run) {
         if (live) {
