@@ -1,5 +1,6 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.adapters.http.BodyLimits;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
 import io.switchboard.adapters.sse.SseEndpoint;
@@ -29,7 +30,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo) {
+                SocketIoSettings socketIo, BodyLimits bodies) {
 
     /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
     record Database(String url, String user, String password) {
@@ -198,11 +199,13 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         BridgeConfig bridge = BridgeConfig.read(values);
         DeliveryRules delivery = DeliveryConfig.read(values);
         SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
+        BodyLimits bodies = new BodyLimits(publish.maxPayloadBytes(), values.integer("hub.publish.max-batch-bytes", 1024, 256 * 1024 * 1024),
+                hub.inboundMaxBytes(), webhooks.maxBodyBytes());
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies);
     }
 }

@@ -47,7 +47,6 @@ import java.util.function.Function;
 /** The composition root: builds the hub from settings, starts it, and stops it gracefully. */
 final class Switchboard {
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
-    private static final long MAX_HTTP_BODY_BYTES = 32L * 1024 * 1024;
     private static final long INTAKE_POLL_SECONDS = 5;
 
     private final WebServer server;
@@ -136,7 +135,7 @@ final class Switchboard {
                 new RoomMembership(storage.members(), accessChanges), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.webhooks().maxBodyBytes(), bridge, accessChanges);
+                settings.bodies(), bridge, accessChanges);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
@@ -148,7 +147,8 @@ final class Switchboard {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
-                .maxPayloadSize(MAX_HTTP_BODY_BYTES)
+                // no route reads more; the routes refuse what is beyond their own limits before parsing it
+                .maxPayloadSize(settings.bodies().largest())
                 // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an
                 // earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
                 .connectionOptions(options -> options.tcpNoDelay(true))
