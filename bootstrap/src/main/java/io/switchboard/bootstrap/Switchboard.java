@@ -201,18 +201,28 @@ final class Switchboard {
         return storage.description();
     }
 
-    /** Tells every client {@code disconnect}, closes them with 1001, stops the server, then closes the storage. */
+    /**
+     * Tells every client {@code disconnect}, closes them with 1001, stops the server, then closes the
+     * storage; logs a line when it starts and one when it is done, every connection's close line between.
+     */
     synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
-        hub.shutdown();
+        long started = System.nanoTime();
+        // built as text: MessageFormat would group the digits of numbers (7,968)
+        LOG.log(System.Logger.Level.INFO, "shutdown started connections=" + hub.connections().size()
+                + " grace_ms=" + hub.settings().shutdownGrace().toMillis());
+        Hub.Shutdown shutdown = hub.shutdown();
         server.stop();
+        int late = hub.cutOffRemaining();
         timers.shutdownNow();
         writers.shutdownNow();
         audit.close();
         storage.close();
+        LOG.log(System.Logger.Level.INFO, "shutdown complete connections_closed=" + (shutdown.connections() + late)
+                + " cut_off=" + (shutdown.cutOff() + late) + " duration_ms=" + (System.nanoTime() - started) / 1_000_000);
     }
 
     private static Runnable guarded(Runnable task) {

@@ -248,6 +248,16 @@ public final class Connection {
         signalWriter();
     }
 
+    /**
+     * Ends the transport at once, without waiting for the writer, and reports the connection closed.
+     *
+     * @return false when it was closed already
+     */
+    boolean cutOff() {
+        sink.abort();
+        return markClosed(closeCode);
+    }
+
     /** The transport saw the connection end (the client closed, or the socket failed). */
     public void transportClosed(int code) {
         markClosed(code);
@@ -314,8 +324,7 @@ public final class Connection {
     void heartbeat(long now, Instant wallClock) {
         int s = state;
         if (s == CLOSING && now - closingSinceNanos > settings.closeGrace().toNanos()) {
-            sink.abort();
-            markClosed(closeCode);
+            cutOff();
             return;
         }
         Principal p = principal;
@@ -532,13 +541,15 @@ public final class Connection {
         }
     }
 
-    private void markClosed(int code) {
-        if ((int) STATE.getAndSet(this, CLOSED) != CLOSED) {
-            releaseSlot();
-            closeCode = code;
-            queue.clear();
-            events.closed(this, code);
+    private boolean markClosed(int code) {
+        if ((int) STATE.getAndSet(this, CLOSED) == CLOSED) {
+            return false;
         }
+        releaseSlot();
+        closeCode = code;
+        queue.clear();
+        events.closed(this, code);
+        return true;
     }
 
     private static String formatRate(double rate) {
