@@ -66,6 +66,9 @@ final class ConfigSchema {
                             + "Empty: only loopback clients may publish."),
             new ConfigKey("hub.publish.max-payload-bytes", Kind.INTEGER, "65536", "Largest `data` of one event, in bytes."),
             new ConfigKey("hub.publish.max-batch", Kind.INTEGER, "1000", "Most events in one atomic batch."),
+            new ConfigKey("hub.publish.max-batch-bytes", Kind.INTEGER, "1048576",
+                    "Largest body of a batch (a JSON array of events or domain events); larger gets 413 before it is parsed. "
+                            + "A body holding one event may have `max-payload-bytes` plus 16 KiB."),
             new ConfigKey("hub.history.max-events", Kind.INTEGER, "1000", "Events kept per room for resume."),
             new ConfigKey("hub.history.max-age", Kind.DURATION, "24h", "Age after which events leave a room's history."),
             new ConfigKey("hub.connection.outbound-max-messages", Kind.INTEGER, "1024",

@@ -9,6 +9,13 @@ import java.util.Arrays;
 
 /** Starts the hub: {@code java -jar switchboard.jar [options]}; see {@link CommandLine#USAGE}. */
 public final class Main {
+    static {
+        // before the first logger exists, or the JDK's own LogManager is already in place; an operator's choice stays
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", ShutdownLogManager.class.getName());
+        }
+    }
+
     private static final System.Logger LOG = System.getLogger(Main.class.getName());
 
     private Main() {
@@ -61,7 +68,11 @@ public final class Main {
             System.exit(1);
             return;
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(hub::stop, "switchboard-shutdown"));
+        ShutdownLogManager.hubStarted();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            hub.stop();
+            ShutdownLogManager.hubStopped();
+        }, "switchboard-shutdown"));
         LOG.log(System.Logger.Level.INFO, "Switchboard {0} listening on port {1}: WebSocket {2}, publish POST /api/v1/events, "
                 + "stats GET /api/v1/stats; storage {3}", version(), String.valueOf(hub.port()),
                 settings.websocket().path(), hub.storage());

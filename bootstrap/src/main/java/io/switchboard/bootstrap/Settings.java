@@ -1,5 +1,6 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.adapters.http.BodyLimits;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
 import io.switchboard.adapters.sse.SseEndpoint;
@@ -29,7 +30,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, SocketLimits sockets) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -219,6 +220,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         BridgeConfig bridge = BridgeConfig.read(values);
         DeliveryRules delivery = DeliveryConfig.read(values);
         SocketIoSettings socketIo = SocketIoConfig.from(values, auth);
+        BodyLimits bodies = new BodyLimits(publish.maxPayloadBytes(), values.integer("hub.publish.max-batch-bytes", 1024, 256 * 1024 * 1024),
+                hub.inboundMaxBytes(), webhooks.maxBodyBytes());
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
         values.finish();
@@ -226,6 +229,6 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, sockets);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets);
     }
 }

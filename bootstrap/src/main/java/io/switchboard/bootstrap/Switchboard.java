@@ -50,7 +50,6 @@ import java.util.function.Function;
 /** The composition root: builds the hub from settings, starts it, and stops it gracefully. */
 final class Switchboard {
     private static final System.Logger LOG = System.getLogger(Switchboard.class.getName());
-    private static final long MAX_HTTP_BODY_BYTES = 32L * 1024 * 1024;
     private static final long INTAKE_POLL_SECONDS = 5;
 
     private final WebServer server;
@@ -139,7 +138,7 @@ final class Switchboard {
                 new RoomMembership(storage.members(), accessChanges), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.webhooks().maxBodyBytes(), bridge, accessChanges);
+                settings.bodies(), bridge, accessChanges);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
@@ -155,7 +154,8 @@ final class Switchboard {
                 .host(settings.host())
                 .port(settings.port())
                 .shutdownHook(false)
-                .maxPayloadSize(MAX_HTTP_BODY_BYTES)
+                // no route reads more; the routes refuse what is beyond their own limits before parsing it
+                .maxPayloadSize(settings.bodies().largest())
                 .connectionOptions(sockets)
                 .addProtocol(Http1Config.builder().addReceiveListener(sockets).build())
                 // Blocking sockets, not NIO channels (Helidon's default since 4.4.0): measured in
@@ -208,18 +208,28 @@ final class Switchboard {
         return storage.description();
     }
 
-    /** Tells every client {@code disconnect}, closes them with 1001, stops the server, then closes the storage. */
+    /**
+     * Tells every client {@code disconnect}, closes them with 1001, stops the server, then closes the
+     * storage; logs a line when it starts and one when it is done, every connection's close line between.
+     */
     synchronized void stop() {
         if (stopped) {
             return;
         }
         stopped = true;
-        hub.shutdown();
+        long started = System.nanoTime();
+        // built as text: MessageFormat would group the digits of numbers (7,968)
+        LOG.log(System.Logger.Level.INFO, "shutdown started connections=" + hub.connections().size()
+                + " grace_ms=" + hub.settings().shutdownGrace().toMillis());
+        Hub.Shutdown shutdown = hub.shutdown();
         server.stop();
+        int late = hub.cutOffRemaining();
         timers.shutdownNow();
         writers.shutdownNow();
         audit.close();
         storage.close();
+        LOG.log(System.Logger.Level.INFO, "shutdown complete connections_closed=" + (shutdown.connections() + late)
+                + " cut_off=" + (shutdown.cutOff() + late) + " duration_ms=" + (System.nanoTime() - started) / 1_000_000);
     }
 
     private static Runnable guarded(Runnable task) {

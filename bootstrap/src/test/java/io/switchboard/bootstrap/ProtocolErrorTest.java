@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.switchboard.bootstrap.testing.JsonWebSocket;
+import io.switchboard.bootstrap.testing.LogWatch;
 import io.switchboard.bootstrap.testing.RawWebSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,12 +13,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,35 +26,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ProtocolErrorTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
-    private static final List<LogRecord> THROWN = new CopyOnWriteArrayList<>();
-    private static final Handler WATCH = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            if (record.getThrown() != null) {
-                THROWN.add(record);
-            }
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private static LogWatch log;
     private static TestHub hub;
 
     @BeforeAll
     static void start() {
-        Logger.getLogger("").addHandler(WATCH);
+        log = LogWatch.everything();
         hub = TestHub.start();
     }
 
     @AfterAll
     static void stop() {
         hub.close();
-        Logger.getLogger("").removeHandler(WATCH);
+        log.close();
     }
 
     interface Broken {
@@ -97,7 +77,7 @@ class ProtocolErrorTest {
     @ParameterizedTest(name = "{0} -> close {1}")
     @MethodSource("violations")
     void aBrokenFrameIsAnsweredWithTheRfcsCloseCodeAndNothingElse(String what, int code, Broken broken) throws Exception {
-        int thrownBefore = THROWN.size();
+        int thrownBefore = log.thrown().size();
         try (JsonWebSocket bystander = JsonWebSocket.connect(hub.ws());
              RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
             assertTrue(client.readText(WAIT).contains("\"connected\""), "connected first");
@@ -109,7 +89,7 @@ class ProtocolErrorTest {
             bystander.send("{\"type\":\"ping\",\"data\":{\"m\":\"still\"}}");
             assertEquals("pong", bystander.nextOfType("pong", WAIT).path("type").asText(), "everyone else is still served");
         }
-        assertEquals(thrownBefore, THROWN.size(), what + ": no stack trace logged: " + THROWN);
+        assertEquals(thrownBefore, log.thrown().size(), what + ": no stack trace logged: " + log.thrown());
     }
 
     /** Well-formed but unusual: a control frame between the fragments of a message, a close with a UTF-8 reason. */

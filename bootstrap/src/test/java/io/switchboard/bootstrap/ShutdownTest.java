@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.bootstrap.testing.HubProcess;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,6 +79,43 @@ class ShutdownTest {
         }
     }
 
+    /**
+     * SPEC 15: the log of a SIGTERM holds a line when the shutdown starts, then one close line per
+     * connection, then a line when it is done; the JDK's own exit hook used to silence all but a few.
+     */
+    @Test
+    void sigtermLogsTheShutdownAndEveryConnectionsCloseLine(@TempDir Path dir) throws Exception {
+        int connections = 50;
+        try (HubProcess process = HubProcess.start(dir.resolve("hub.log"), "--ephemeral")) {
+            List<JsonWebSocket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < connections; i++) {
+                    JsonWebSocket client = JsonWebSocket.connect(process.ws());
+                    client.nextOfType("connected", WAIT);
+                    clients.add(client);
+                }
+                process.terminate();
+                int exit = process.awaitExit(Duration.ofSeconds(10).plus(JVM_MARGIN));
+                assertTrue(exit == 143 || exit == 0, "exit code " + exit);
+            } finally {
+                clients.forEach(JsonWebSocket::close);
+            }
+            List<String> lines = process.output().lines().toList();
+            int started = indexOf(lines, "shutdown started connections=" + connections + " grace_ms=10000");
+            int complete = indexOf(lines, "shutdown complete connections_closed=" + connections + " cut_off=0 duration_ms=");
+            List<Integer> closes = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (lines.get(i).contains("connection closed id=")) {
+                    closes.add(i);
+                    assertTrue(lines.get(i).matches(".* duration_ms=\\d+ code=1001$"), "a plain integer and the code: " + lines.get(i));
+                }
+            }
+            assertEquals(connections, closes.size(), "one close line per connection:\n" + process.output());
+            assertTrue(started < closes.getFirst() && closes.getLast() < complete, "started, the close lines, complete:\n" + process.output());
+            assertTrue(lines.get(complete).matches(".* duration_ms=\\d+$"), lines.get(complete));
+        }
+    }
+
     // ---- the launcher refuses bad options with exit code 2 ----
 
     @Test
@@ -104,6 +142,15 @@ class ShutdownTest {
     }
 
     // ---- helpers ----
+
+    private static int indexOf(List<String> lines, String text) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(text)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with '" + text + "':\n" + String.join("\n", lines));
+    }
 
     private static JsonWebSocket joined(URI uri, String room) throws IOException {
         JsonWebSocket client = JsonWebSocket.connect(uri);

@@ -1,6 +1,5 @@
 package io.switchboard.adapters.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -17,7 +16,6 @@ import io.switchboard.application.port.in.Problem;
 import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.domain.RoomName;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -28,10 +26,12 @@ import java.util.Optional;
 final class CommandRoutes implements HttpService {
     private final Hub hub;
     private final SendCommandUseCase commands;
+    private final JsonInput input;
 
-    CommandRoutes(Hub hub, SendCommandUseCase commands) {
+    CommandRoutes(Hub hub, SendCommandUseCase commands, JsonInput input) {
         this.hub = hub;
         this.commands = commands;
+        this.input = input;
     }
 
     @Override
@@ -41,13 +41,7 @@ final class CommandRoutes implements HttpService {
 
     private void command(ServerRequest req, ServerResponse res) {
         String room = req.path().pathParameters().get("room");
-        JsonNode body;
-        try {
-            body = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "the body is not valid JSON");
-            return;
-        }
+        JsonNode body = input.read(req, "{\"connectionId\": ..., \"name\": ..., \"data\": ...}");
         if (!(body instanceof ObjectNode command)) {
             JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID",
                     "send {\"connectionId\": ..., \"name\": ..., \"data\": ...}");

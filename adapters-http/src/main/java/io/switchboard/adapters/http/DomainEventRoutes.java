@@ -31,11 +31,16 @@ final class DomainEventRoutes implements HttpService {
     private final PublishDomainEventsUseCase bridge;
     private final PublisherGate gate;
     private final AuditTrail audit;
+    private final JsonInput input;
+    private final RejectedPublishes rejections;
 
-    DomainEventRoutes(PublishDomainEventsUseCase bridge, PublisherGate gate, AuditTrail audit) {
+    DomainEventRoutes(PublishDomainEventsUseCase bridge, PublisherGate gate, AuditTrail audit, JsonInput input,
+                      RejectedPublishes rejections) {
         this.bridge = bridge;
         this.gate = gate;
         this.audit = audit;
+        this.input = input;
+        this.rejections = rejections;
     }
 
     @Override
@@ -44,29 +49,27 @@ final class DomainEventRoutes implements HttpService {
     }
 
     private void post(ServerRequest req, ServerResponse res) {
-        String publisher = gate.publisher(req, res);
-        if (publisher == null) {
-            return;
-        }
-        JsonNode body = JsonBodies.readBody(req, res, "a domain event envelope or an array of them");
-        if (body == null) {
-            return;
-        }
-        List<Problem> problems = new ArrayList<>();
-        List<DomainEvent> events = new ArrayList<>();
-        boolean batch = body instanceof ArrayNode;
-        if (body instanceof ArrayNode array) {
-            for (int i = 0; i < array.size(); i++) {
-                events.add(envelope(array.get(i), "[" + i + "]", problems));
-            }
-        } else if (body instanceof ObjectNode) {
-            events.add(envelope(body, "", problems));
-        } else {
-            JsonBodies.sendProblems(res, List.of(new Problem("", "the body must be a domain event envelope or an array of them")));
-            return;
-        }
         try {
-            DomainEventReceipt receipt = bridge.publish(new DomainEventCommand(events, batch, problems));
+            String publisher = gate.publisher(req);
+            JsonNode body = input.read(req, "a domain event envelope or an array of them");
+            List<Problem> problems = new ArrayList<>();
+            List<DomainEvent> events = new ArrayList<>();
+            boolean batch = body instanceof ArrayNode;
+            if (body instanceof ArrayNode array) {
+                for (int i = 0; i < array.size(); i++) {
+                    events.add(envelope(array.get(i), "[" + i + "]", problems));
+                }
+            } else if (body instanceof ObjectNode) {
+                events.add(envelope(body, "", problems));
+            } else {
+                throw RejectedRequest.problems(List.of(new Problem("", "the body must be a domain event envelope or an array of them")));
+            }
+            DomainEventReceipt receipt;
+            try {
+                receipt = bridge.publish(new DomainEventCommand(events, batch, problems));
+            } catch (InvalidInputException e) {
+                throw RejectedRequest.problems(e.problems());
+            }
             audit.record("event.published", null, publisher, req.remotePeer().host(), PATH,
                     receipt.published() == 0 ? "ignored" : "accepted",
                     receipt.ids().isEmpty() ? null : receipt.ids().keySet().iterator().next(),
@@ -78,8 +81,9 @@ final class DomainEventRoutes implements HttpService {
             answer.set("ids", JsonBodies.JSON.valueToTree(receipt.ids()));
             answer.put("ignored", receipt.ignored());
             JsonBodies.send(res, Status.ACCEPTED_202, answer.toString());
-        } catch (InvalidInputException e) {
-            JsonBodies.sendProblems(res, e.problems());
+        } catch (RejectedRequest rejected) {
+            rejections.rejected(req, rejected);
+            rejected.answer(res);
         }
     }
 

@@ -31,12 +31,12 @@ public final class HttpAdapter {
 
     /**
      * Registers the routes. Once the hub stops accepting (shutdown), every request but the health
-     * checks gets 503.
+     * checks gets 503. Bodies are read within {@code bodies}' limits.
      */
     public static void register(HttpRouting.Builder routing, Hub hub, PublishEventsUseCase publish, SendCommandUseCase commands,
                                 StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
                                 RoomMembership members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
-                                long webhookMaxBodyBytes, PublishDomainEventsUseCase bridge,
+                                BodyLimits bodies, PublishDomainEventsUseCase bridge,
                                 AnnounceAccessChangeUseCase accessChanges) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
@@ -47,9 +47,14 @@ public final class HttpAdapter {
                 JsonBodies.sendError(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");
             }
         });
-        routing.register(new PublishRoutes(publish, gate, audit), new DomainEventRoutes(bridge, gate, audit), new CommandRoutes(hub, commands),
+        RejectedPublishes rejections = new RejectedPublishes();
+        routing.register(new PublishRoutes(publish, gate, audit, bodies.events(), rejections),
+                new DomainEventRoutes(bridge, gate, audit, bodies.events(), rejections),
+                new CommandRoutes(hub, commands, bodies.commands()),
                 new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
-                new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate, accessChanges),
-                new WebhookRoutes(webhooks, webhookMaxBodyBytes, audit), new WebAssetRoutes());
+                new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate, accessChanges, bodies.stateDocuments()),
+                new WebhookRoutes(webhooks, bodies.maxWebhookBytes(), audit), new WebAssetRoutes());
+        // whatever a route throws is answered in JSON, without the exception's text (SPEC 15)
+        routing.error(Throwable.class, new RouteErrors());
     }
 }

@@ -34,11 +34,15 @@ final class PublishRoutes implements HttpService {
     private final PublishEventsUseCase publish;
     private final PublisherGate gate;
     private final AuditTrail audit;
+    private final JsonInput input;
+    private final RejectedPublishes rejections;
 
-    PublishRoutes(PublishEventsUseCase publish, PublisherGate gate, AuditTrail audit) {
+    PublishRoutes(PublishEventsUseCase publish, PublisherGate gate, AuditTrail audit, JsonInput input, RejectedPublishes rejections) {
         this.publish = publish;
         this.gate = gate;
         this.audit = audit;
+        this.input = input;
+        this.rejections = rejections;
     }
 
     @Override
@@ -47,27 +51,26 @@ final class PublishRoutes implements HttpService {
     }
 
     private void publish(ServerRequest req, ServerResponse res) {
-        String publisher = gate.publisher(req, res);
-        if (publisher == null) {
-            return;
-        }
-        JsonNode body = JsonBodies.readBody(req, res, "an event object or an array of events");
-        if (body == null) {
-            return;
-        }
-        List<Problem> problems = new ArrayList<>();
-        PublishCommand command = command(body, req.headers().first(HeaderNames.create("Idempotency-Key")).orElse(null), problems);
-        if (command == null) {
-            invalid(res, problems);
-            return;
-        }
         try {
-            PublishReceipt receipt = publish.publish(command);
+            String publisher = gate.publisher(req);
+            JsonNode body = input.read(req, "an event object or an array of events");
+            List<Problem> problems = new ArrayList<>();
+            PublishCommand command = command(body, req.headers().first(HeaderNames.create("Idempotency-Key")).orElse(null), problems);
+            if (command == null) {
+                throw RejectedRequest.problems(problems);
+            }
+            PublishReceipt receipt;
+            try {
+                receipt = publish.publish(command);
+            } catch (InvalidInputException e) {
+                throw RejectedRequest.problems(e.problems());
+            }
             audit.record("event.published", null, publisher, req.remotePeer().host(), "/api/v1/events", "accepted",
                     receipt.ids().getFirst().keySet().iterator().next(), published(command));
             receipt(res, receipt);
-        } catch (InvalidInputException e) {
-            invalid(res, e.problems());
+        } catch (RejectedRequest rejected) {
+            rejections.rejected(req, rejected);
+            rejected.answer(res);
         }
     }
 
@@ -168,10 +171,6 @@ final class PublishRoutes implements HttpService {
     private static String published(PublishCommand command) {
         return command.events().size() + " event(s) of type "
                 + command.events().stream().map(EventSubmission::type).distinct().limit(5).collect(java.util.stream.Collectors.joining(", "));
-    }
-
-    private static void invalid(ServerResponse res, List<Problem> problems) {
-        JsonBodies.sendProblems(res, problems);
     }
 
     private static void receipt(ServerResponse res, PublishReceipt receipt) {

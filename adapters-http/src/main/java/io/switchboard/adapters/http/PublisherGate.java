@@ -22,13 +22,15 @@ final class PublisherGate {
     }
 
     /**
-     * Answers 401/403 and returns {@code null} when the caller may not act as a publisher; otherwise
-     * who the publisher is, for the audit (never a key: see {@link ApiCredentials.Publisher}).
+     * Who the publisher is, for the audit (never a key: see {@link ApiCredentials.Publisher}).
+     *
+     * @throws RejectedRequest 401/403 when the caller may not act as a publisher
      */
-    String publisher(ServerRequest req, ServerResponse res) {
+    String publisher(ServerRequest req) {
         ApiCredentials.Publisher publisher = credentials.publisher(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
                 req.remotePeer().address());
-        return admit(req, res, (authorization, caller) -> publisher.verdict()) ? publisher.identity() : null;
+        refuseUnlessAllowed(publisher.verdict());
+        return publisher.identity();
     }
 
     /** Answers 401/403 and returns {@code false} when the caller is neither a publisher nor an administrator. */
@@ -47,15 +49,21 @@ final class PublisherGate {
 
     private static boolean admit(ServerRequest req, ServerResponse res,
                                  BiFunction<String, java.net.SocketAddress, ApiCredentials.Verdict> check) {
-        ApiCredentials.Verdict verdict = check.apply(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
-                req.remotePeer().address());
+        try {
+            refuseUnlessAllowed(check.apply(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), req.remotePeer().address()));
+            return true;
+        } catch (RejectedRequest refused) {
+            refused.answer(res);
+            return false;
+        }
+    }
+
+    private static void refuseUnlessAllowed(ApiCredentials.Verdict verdict) {
         switch (verdict) {
             case ALLOWED -> {
-                return true;
             }
-            case NOT_LOOPBACK, MISSING_ROLE -> JsonBodies.sendError(res, Status.FORBIDDEN_403, "FORBIDDEN", ApiCredentials.explain(verdict));
-            default -> JsonBodies.sendError(res, Status.UNAUTHORIZED_401, "AUTH_INVALID", ApiCredentials.explain(verdict));
+            case NOT_LOOPBACK, MISSING_ROLE -> throw RejectedRequest.of(Status.FORBIDDEN_403, "FORBIDDEN", ApiCredentials.explain(verdict));
+            default -> throw RejectedRequest.of(Status.UNAUTHORIZED_401, "AUTH_INVALID", ApiCredentials.explain(verdict));
         }
-        return false;
     }
 }

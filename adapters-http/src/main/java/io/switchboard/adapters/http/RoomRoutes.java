@@ -1,6 +1,5 @@
 package io.switchboard.adapters.http;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRules;
@@ -13,7 +12,6 @@ import io.switchboard.application.rooms.RoomState;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.domain.RoomName;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -26,12 +24,15 @@ final class RoomRoutes implements HttpService {
     private final RoomStateService states;
     private final PublisherGate gate;
     private final AnnounceAccessChangeUseCase accessChanges;
+    private final JsonInput input;
 
-    RoomRoutes(RoomRules rules, RoomStateService states, PublisherGate gate, AnnounceAccessChangeUseCase accessChanges) {
+    RoomRoutes(RoomRules rules, RoomStateService states, PublisherGate gate, AnnounceAccessChangeUseCase accessChanges,
+               JsonInput input) {
         this.rules = rules;
         this.states = states;
         this.gate = gate;
         this.accessChanges = accessChanges;
+        this.input = input;
     }
 
     @Override
@@ -87,17 +88,7 @@ final class RoomRoutes implements HttpService {
             JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", missing);
             return;
         }
-        JsonNode state;
-        try {
-            state = JsonBodies.JSON.readTree(new String(req.content().as(byte[].class), StandardCharsets.UTF_8));
-        } catch (JsonProcessingException e) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "the state document must be JSON");
-            return;
-        }
-        if (state == null || state.isMissingNode()) {
-            JsonBodies.sendError(res, Status.BAD_REQUEST_400, "MESSAGE_INVALID", "send the state document as the JSON body");
-            return;
-        }
+        JsonNode state = input.read(req, "the state document as the JSON body");
         RoomState stored = states.put(room, state.toString());
         JsonBodies.send(res, Status.OK_200, JsonBodies.JSON.createObjectNode().put("room", room.value())
                 .put("lastId", stored.lastId().toString()).toString());

@@ -34,16 +34,8 @@ final class WebhookRoutes implements HttpService {
     }
 
     private void capture(ServerRequest req, ServerResponse res) {
-        long declaredLength = req.headers().contentLength().orElse(0L);
-        if (declaredLength > maxBodyBytes) {
-            tooLarge(res);
-            return;
-        }
-        byte[] body = req.content().hasEntity() ? req.content().as(byte[].class) : new byte[0];
-        if (body.length > maxBodyBytes) {
-            tooLarge(res);
-            return;
-        }
+        byte[] body = CappedBody.read(req, maxBodyBytes, maxBodyBytes, limit -> RejectedRequest.of(Status.REQUEST_ENTITY_TOO_LARGE_413,
+                "MESSAGE_TOO_LARGE", "the request body is larger than " + limit + " bytes"));
         Map<String, String> headers = new LinkedHashMap<>();
         for (Header header : req.headers()) {
             headers.merge(header.name(), header.values(), (a, b) -> a + ", " + b);
@@ -62,10 +54,5 @@ final class WebhookRoutes implements HttpService {
         } else {
             JsonBodies.sendError(res, Status.NOT_FOUND_404, "ROOM_NOT_FOUND", "Webhook not found");
         }
-    }
-
-    private void tooLarge(ServerResponse res) {
-        JsonBodies.sendError(res, Status.REQUEST_ENTITY_TOO_LARGE_413, "MESSAGE_TOO_LARGE",
-                "the request body is larger than " + maxBodyBytes + " bytes");
     }
 }

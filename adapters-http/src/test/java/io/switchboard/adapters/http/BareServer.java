@@ -21,7 +21,7 @@ final class BareServer implements AutoCloseable {
     }
 
     static BareServer start(Consumer<HttpRouting.Builder> routes) {
-        HttpRouting.Builder routing = HttpRouting.builder();
+        HttpRouting.Builder routing = HttpRouting.builder().error(Throwable.class, new RouteErrors());
         routes.accept(routing);
         return new BareServer(WebServer.builder().host("127.0.0.1").port(0).routing(routing).build().start());
     }

@@ -27,10 +27,7 @@ class PublisherGateTest {
     private final PublisherGate gate = new PublisherGate(new ApiCredentials(List.of(KEY), Optional.of(PublisherGateTest::verify)));
     private final BareServer server = BareServer.start(routing -> routing
             .get("/publisher", (req, res) -> {
-                String publisher = gate.publisher(req, res);
-                if (publisher != null) {
-                    res.send(publisher);
-                }
+                res.send(gate.publisher(req)); // a refusal is thrown, and answered by the routes' error handler
             })
             .get("/admin", (req, res) -> {
                 if (gate.admitAdmin(req, res)) {

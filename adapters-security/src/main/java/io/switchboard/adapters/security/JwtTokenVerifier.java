@@ -7,17 +7,25 @@ import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;
+import jakarta.json.Json;
 import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -28,6 +36,10 @@ import java.util.Optional;
 final class JwtTokenVerifier implements TokenVerifier {
     /** Longer tokens are refused before any parsing. */
     static final int MAX_TOKEN_CHARS = 8192;
+
+    private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
+    /** 9999-12-31T23:59:59Z: a time claim beyond it is nonsense, and beyond {@link Instant}'s range soon after. */
+    private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(253_402_300_799L);
 
     private final JwkKeys keys;
     private final TokenRules rules;
@@ -59,7 +71,14 @@ final class JwtTokenVerifier implements TokenVerifier {
         if (!signed.verifySignature(keys).isValid()) {
             throw invalid("the token's signature is not valid, or it was signed with an unknown key or algorithm");
         }
-        Jwt jwt = signed.getJwt();
+        checkTimeClaims(token);
+        Jwt jwt;
+        try {
+            jwt = signed.getJwt();
+        } catch (RuntimeException e) {
+            // Helidon reads the registered claims (iss, email_verified, locale, ...) by their types and throws on others
+            throw invalid("the token has a claim of the wrong type");
+        }
         Instant now = clock.instant();
         Duration skew = rules.skew();
         Instant expires = jwt.expirationTime()
@@ -81,6 +100,44 @@ final class JwtTokenVerifier implements TokenVerifier {
                 .orElseThrow(() -> invalid("the token has no sub claim"));
         return new Principal(subject, new LinkedHashSet<>(strings(jwt.payloadClaim("roles"))),
                 strings(jwt.payloadClaim("rooms")), expires);
+    }
+
+    /**
+     * {@code exp}, {@code nbf} and {@code iat} must be NumericDates (RFC 7519: a number of seconds since
+     * 1970): Helidon reads them as numbers, and fails on a string or {@code null} with an exception
+     * that would otherwise become a 500.
+     */
+    private static void checkTimeClaims(String token) {
+        JsonObject claims;
+        try {
+            String payload = token.substring(token.indexOf('.') + 1, token.lastIndexOf('.'));
+            claims = Json.createReader(new StringReader(new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8)))
+                    .readObject();
+        } catch (RuntimeException e) {
+            throw invalid("the token is not a well-formed JWT");
+        }
+        for (String claim : TIME_CLAIMS) {
+            JsonValue value = claims.get(claim);
+            if (value == null) {
+                continue;
+            }
+            if (!(value instanceof JsonNumber seconds)) {
+                throw invalid("the token's " + claim + " claim must be a number of seconds since 1970, not " + kind(value));
+            }
+            if (seconds.bigDecimalValue().abs().compareTo(LATEST_SECONDS) > 0) {
+                throw invalid("the token's " + claim + " claim is out of range (beyond the year 9999)");
+            }
+        }
+    }
+
+    private static String kind(JsonValue value) {
+        return switch (value.getValueType()) {
+            case STRING -> "a string";
+            case TRUE, FALSE -> "a boolean";
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            default -> value.getValueType().name().toLowerCase(Locale.ROOT);
+        };
     }
 
     /** A claim holding a list of strings, or one string of space- or comma-separated values. */

@@ -100,6 +100,23 @@ class JwtTokenVerifierTest {
         refused(ErrorCode.AUTH_INVALID, "sub", hs256("dev", good.replace("\"sub\":\"alice\",", "")));
     }
 
+    /** SPEC 15: a validly signed token whose time claims are not numbers is refused, never a 500. */
+    @Test
+    void timeClaimsOfTheWrongTypeAreRefusedNamingTheClaim() {
+        String good = claims("alice", NOW.plusSeconds(60), null);
+        String exp = "\"exp\":" + NOW.plusSeconds(60).getEpochSecond();
+        refused(ErrorCode.AUTH_INVALID, "exp claim must be a number of seconds since 1970, not a string",
+                hs256("dev", good.replace(exp, "\"exp\":\"tomorrow\"")));
+        refused(ErrorCode.AUTH_INVALID, "exp claim must be a number of seconds since 1970, not null", hs256("dev", good.replace(exp, "\"exp\":null")));
+        refused(ErrorCode.AUTH_INVALID, "nbf claim must be a number of seconds since 1970, not a string",
+                hs256("dev", good.replace(exp, exp + ",\"nbf\":\"" + NOW + "\"")));
+        refused(ErrorCode.AUTH_INVALID, "nbf claim must be a number of seconds since 1970, not null", hs256("dev", good.replace(exp, exp + ",\"nbf\":null")));
+        refused(ErrorCode.AUTH_INVALID, "iat claim must be a number of seconds since 1970, not a boolean",
+                hs256("dev", good.replace(exp, exp + ",\"iat\":true")));
+        refused(ErrorCode.AUTH_INVALID, "exp claim is out of range", hs256("dev", good.replace(exp, "\"exp\":1e30")));
+        refused(ErrorCode.AUTH_INVALID, "claim of the wrong type", hs256("dev", good.replace(exp, exp + ",\"email_verified\":\"yes\"")));
+    }
+
     private static void refused(ErrorCode code, String reasonPart, String token) {
         TokenRejectedException e = assertThrows(TokenRejectedException.class, () -> verifier.verify(token), reasonPart);
         assertEquals(code, e.code(), e.getMessage());

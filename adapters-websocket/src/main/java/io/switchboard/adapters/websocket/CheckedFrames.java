@@ -2,9 +2,9 @@ package io.switchboard.adapters.websocket;
 
 import io.helidon.common.buffers.DataReader;
 import io.helidon.websocket.WsSession;
+import io.switchboard.application.logging.OncePerSecond;
 
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -16,9 +16,7 @@ import java.util.function.Supplier;
  */
 final class CheckedFrames implements Supplier<byte[]> {
     private static final System.Logger LOG = System.getLogger(CheckedFrames.class.getName());
-    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
-    private static final AtomicLong LAST_LOGGED = new AtomicLong(System.nanoTime() - LOG_INTERVAL_NANOS);
-    private static final AtomicLong UNLOGGED = new AtomicLong();
+    private static final OncePerSecond LOG_LINES = new OncePerSecond();
 
     private final DataReader source;
     private final String peer;
@@ -78,14 +76,7 @@ final class CheckedFrames implements Supplier<byte[]> {
     }
 
     private void log(FrameRules.Violation violation) {
-        long now = System.nanoTime();
-        long last = LAST_LOGGED.get();
-        if (now - last < LOG_INTERVAL_NANOS || !LAST_LOGGED.compareAndSet(last, now)) {
-            UNLOGGED.incrementAndGet();
-            return;
-        }
-        long more = UNLOGGED.getAndSet(0);
-        LOG.log(System.Logger.Level.INFO, "WebSocket protocol error ip={0}: {1}, closed with {2}{3}", peer, violation.reason(),
-                String.valueOf(violation.code()), more == 0 ? "" : " (and " + more + " more since the last such line)");
+        LOG_LINES.pass().ifPresent(more -> LOG.log(System.Logger.Level.INFO, "WebSocket protocol error ip={0}: {1}, closed with {2}{3}",
+                peer, violation.reason(), String.valueOf(violation.code()), more));
     }
 }

@@ -168,7 +168,7 @@ public final class BusIntake implements EventBus.EventListener {
             return false;
         }
         LOG.log(System.Logger.Level.ERROR, "intake events {0} to {1} of room {2} left the history before they were bridged "
-                + "(hub.history retention); they are skipped", position.value() + 1, before.get(), room);
+                + "(hub.history retention); they are skipped", String.valueOf(position.value() + 1), before.get(), room);
         positions.advance(room, position, before.get(), List.of());
         return true;
     }

@@ -337,8 +337,7 @@ public final class Connection {
     void heartbeat(long now, Instant wallClock) {
         int s = state;
         if (s == CLOSING && liveness.closeOverdue(now)) {
-            sink.abort();
-            markClosed(closeCode);
+            cutOff();
             return;
         }
         Principal p = principal;
@@ -407,14 +406,30 @@ public final class Connection {
         closeCode = code;
     }
 
-    /** The connection is over: its place in the limits is freed, what is queued is dropped, and the hub forgets it. */
-    void markClosed(int code) {
-        if ((int) STATE.getAndSet(this, CLOSED) != CLOSED) {
-            releaseSlot();
-            closeCode = code;
-            writer.discard();
-            events.closed(this, code);
+    /**
+     * Ends the transport at once, without waiting for the writer, and reports the connection closed.
+     *
+     * @return false when it was closed already
+     */
+    boolean cutOff() {
+        sink.abort();
+        return markClosed(closeCode);
+    }
+
+    /**
+     * The connection is over: its place in the limits is freed, what is queued is dropped, and the hub forgets it.
+     *
+     * @return false when it was closed already
+     */
+    boolean markClosed(int code) {
+        if ((int) STATE.getAndSet(this, CLOSED) == CLOSED) {
+            return false;
         }
+        releaseSlot();
+        closeCode = code;
+        writer.discard();
+        events.closed(this, code);
+        return true;
     }
 
     @Override

@@ -558,12 +558,15 @@ public final class Hub implements EventBus.EventListener {
 
     /**
      * Stops accepting clients, tells every client {@code disconnect} (reconnect, with a spread
-     * {@code retryAfterMs}) and closes with 1001; returns when all are closed or the grace period ends.
+     * {@code retryAfterMs}) and closes with 1001; returns when all are closed or, once 80% of the
+     * grace period is spent, after cutting off the rest. Either way every connection's close line has
+     * been logged when it returns.
      */
-    public void shutdown() {
+    public Shutdown shutdown() {
         accepting = false;
         // Real time, not the ticker: this waits for the clients by sleeping.
         long deadline = System.nanoTime() + settings.shutdownGrace().toNanos() * 8 / 10;
+        int open = connections.size();
         for (Connection connection : connections.values()) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
         }
@@ -572,9 +575,30 @@ public final class Hub implements EventBus.EventListener {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                break;
             }
         }
+        return new Shutdown(open, cutOffRemaining());
+    }
+
+    /** What {@link #shutdown()} did: the connections it closed, of which {@code cutOff} did not close in time. */
+    public record Shutdown(int connections, int cutOff) {
+    }
+
+    /**
+     * Ends every connection still registered at once, each with its close line (a client whose
+     * upgrade finished while the server stopped): the process is about to exit.
+     *
+     * @return how many there were
+     */
+    public int cutOffRemaining() {
+        int cut = 0;
+        for (Connection connection : connections.values()) {
+            if (connection.cutOff()) {
+                cut++;
+            }
+        }
+        return cut;
     }
 
     /** What connections tell the hub about their lives. */
@@ -627,14 +651,16 @@ public final class Hub implements EventBus.EventListener {
 
     private void closed(Connection connection, int code) {
         audit.record("connection.closed", connection, String.valueOf(code), null, null);
+        // logged before it leaves the registry: a shutdown that finds the registry empty has every line
+        // (and as plain integers: MessageFormat would group digits, 7,968)
+        LOG.log(System.Logger.Level.INFO, "connection closed id={0} ip={1} endpoint={2} duration_ms={3} code={4}",
+                connection.id(), connection.spec().remoteIp(), connection.spec().endpoint(),
+                String.valueOf(connection.ageNanos(ticker.nanos()) / 1_000_000), String.valueOf(code));
         connections.remove(connection.id());
         for (Subscription subscription : connection.subscriptions().values()) {
             rooms.remove(subscription);
         }
         connection.subscriptions().clear();
-        LOG.log(System.Logger.Level.INFO, "connection closed id={0} ip={1} endpoint={2} duration={3}ms code={4}",
-                connection.id(), connection.spec().remoteIp(), connection.spec().endpoint(),
-                connection.ageNanos(ticker.nanos()) / 1_000_000, String.valueOf(code));
     }
 
     private static long retryAfterMs() {

@@ -14,7 +14,11 @@ import java.util.Map;
  * and numbers {@link Number}s holding their literal, so nothing is rounded on the way through.
  */
 public final class JsonTree {
-    private static final int MAX_DEPTH = 512;
+    /**
+     * Most objects and arrays nested in one another (SPEC 15): deeper documents are refused by every
+     * reader of the hub, so nothing deeper is stored, and a reader never runs out of stack.
+     */
+    public static final int MAX_DEPTH = 64;
 
     private final String text;
     private int at;
@@ -92,9 +96,6 @@ public final class JsonTree {
     }
 
     private Object value(int depth) {
-        if (depth > MAX_DEPTH) {
-            throw fail("nested too deeply");
-        }
         if (at >= text.length()) {
             throw fail("a value is missing");
         }
@@ -116,6 +117,7 @@ public final class JsonTree {
     }
 
     private Map<String, Object> object(int depth) {
+        enter(depth);
         Map<String, Object> object = new LinkedHashMap<>();
         at++;
         space();
@@ -144,6 +146,7 @@ public final class JsonTree {
     }
 
     private List<Object> array(int depth) {
+        enter(depth);
         List<Object> array = new ArrayList<>();
         at++;
         space();
@@ -161,6 +164,13 @@ public final class JsonTree {
                 expect(']');
                 return array;
             }
+        }
+    }
+
+    /** {@code depth} containers enclose the one starting here. */
+    private void enter(int depth) {
+        if (depth >= MAX_DEPTH) {
+            throw new IllegalArgumentException("JSON at character " + at + " is nested deeper than " + MAX_DEPTH + " levels");
         }
     }
 
@@ -245,7 +255,17 @@ public final class JsonTree {
                 throw fail("a number has no exponent digits");
             }
         }
-        return new Number(text.substring(start, at));
+        String literal = text.substring(start, at);
+        // kept as written, but every client reads numbers as IEEE doubles: one they would read as
+        // Infinity, or as 0 when it is not, is refused rather than passed on
+        double value = Double.parseDouble(literal);
+        if (Double.isInfinite(value)) {
+            throw new IllegalArgumentException("the number at character " + start + " is beyond the range of a 64-bit float (IEEE 754 double)");
+        }
+        if (value == 0 && literal.matches("-?[0.]*[1-9].*")) {
+            throw new IllegalArgumentException("the number at character " + start + " is too close to zero for a 64-bit float (IEEE 754 double)");
+        }
+        return new Number(literal);
     }
 
     private boolean digits() {

@@ -10,6 +10,7 @@ import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The application's own JSON reader and writer: what goes in comes out, numbers exactly as written. */
 class JsonTreeTest {
@@ -52,5 +53,29 @@ class JsonTreeTest {
     void deepNestingIsRefusedRatherThanOverflowingTheStack() {
         String deep = "[".repeat(100_000) + "]".repeat(100_000);
         assertThrows(IllegalArgumentException.class, () -> JsonTree.parse(deep));
+    }
+
+    @Test
+    void sixtyFourLevelsAreReadAndSixtyFiveRefusedNamingTheLimit() {
+        String sixtyFour = "[".repeat(64) + "]".repeat(64);
+        assertEquals(sixtyFour, JsonTree.write(JsonTree.parse(sixtyFour)));
+        IllegalArgumentException deeper = assertThrows(IllegalArgumentException.class,
+                () -> JsonTree.parse("{\"a\":" + "[".repeat(64) + "]".repeat(64) + "}"));
+        assertEquals("JSON at character 68 is nested deeper than 64 levels", deeper.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"1e309", "-1e309", "[1.8e308]", "{\"n\":-123456789012345678901234567890e300}"})
+    void numbersBeyondTheRangeOfADoubleAreRefused(String text) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonTree.parse(text));
+        assertTrue(e.getMessage().contains("beyond the range of a 64-bit float"), e.getMessage());
+    }
+
+    @Test
+    void numbersADoubleWouldReadAsZeroAreRefusedAndRealZerosKept() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> JsonTree.parse("1e-400"));
+        assertTrue(e.getMessage().contains("too close to zero"), e.getMessage());
+        assertEquals("[0,-0.0,0e5,0.000e-999,1.7976931348623157e308,4.9e-324]",
+                JsonTree.write(JsonTree.parse("[0,-0.0,0e5,0.000e-999,1.7976931348623157e308,4.9e-324]")));
     }
 }

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
 
 /**
  * The hub as a separate JVM, started like the launcher does ({@code Main} with command-line
- * options) on this test's classpath, for what only another process shows: {@code kill -9}, file locks.
+ * options) on this test's classpath, for what only another process shows: {@code kill -9}, SIGTERM, file locks.
  */
 public final class HubProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on port (\\d+)");
@@ -96,6 +96,11 @@ public final class HubProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** SIGTERM, as an orchestrator stops the hub: its shutdown hook runs. */
+    public void terminate() {
+        process.destroy();
     }
 
     /** SIGKILL: the process gets no chance to flush or close anything. */
