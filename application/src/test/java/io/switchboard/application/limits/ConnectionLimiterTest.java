@@ -54,6 +54,7 @@ class ConnectionLimiterTest {
         Client a2 = connect(limiter, "10.0.0.1", null);
         Thread.sleep(20);
         Client b1 = connect(limiter, "10.0.0.2", null);
+        Thread.sleep(20); // idleness is compared in milliseconds: a1's message must come a whole millisecond after b1 opened
         a1.connection.admitInbound();
 
         LimitCheck third = limiter.admit("10.0.0.1", null, "/ws");
