@@ -39,7 +39,7 @@ class JsonDirectHandlerTest {
     @ParameterizedTest
     @CsvSource({
             "500, INTERNAL, the hub failed to answer this request",
-            "505, INTERNAL, the hub failed to answer this request",
+            "505, INTERNAL, HTTP Version Not Supported",
             "503, UNAVAILABLE, Service Unavailable"})
     void aServerErrorSaysNothingOfTheException(int status, String code, String message) throws Exception {
         JsonNode body = body(handle(Status.create(status), "Cannot invoke \"Object.toString()\" because \"x\" is null"));
