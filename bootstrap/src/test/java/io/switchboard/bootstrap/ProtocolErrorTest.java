@@ -109,6 +109,53 @@ class ProtocolErrorTest {
         }
     }
 
+    /** A character cut between two fragments of a text message arrives whole, however the fragments and bytes are split. */
+    @Test
+    void aCharacterCutBetweenFragmentsArrivesWhole() throws Exception {
+        try (RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
+            client.readText(WAIT);
+            byte[] message = "{\"type\":\"ping\",\"data\":{\"m\":\"é✓🚀\"}}".getBytes(StandardCharsets.UTF_8);
+            int start = "{\"type\":\"ping\",\"data\":{\"m\":\"".length();
+            // cut inside é (2 bytes), inside ✓ (3 bytes), inside 🚀 (4 bytes), with a ping between two fragments
+            int[] cuts = {start + 1, start + 3, start + 6, start + 8};
+            int from = 0;
+            for (int c = 0; c <= cuts.length; c++) {
+                int to = c < cuts.length ? cuts[c] : message.length;
+                client.sendFrame(c == 0 ? 0x1 : 0x0, c == cuts.length, java.util.Arrays.copyOfRange(message, from, to));
+                if (c == 1) {
+                    client.sendFrame(0x9, true, "hb".getBytes(StandardCharsets.UTF_8));
+                }
+                from = to;
+            }
+            assertTrue(client.readFrame(WAIT).isPong(), "the ping between the fragments is answered");
+            String pong = client.readText(WAIT);
+            assertEquals("é✓🚀", JsonWebSocket.json().readTree(pong).path("data").path("m").asText(), pong);
+        }
+    }
+
+    /** Any cut of a text message into fragments (empty ones included) arrives as the message sent. */
+    @Test
+    void textMessagesCutAnywhereArriveAsSent() throws Exception {
+        java.util.Random random = new java.util.Random(13);
+        try (RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
+            client.readText(WAIT);
+            for (int round = 0; round < 10; round++) { // within the inbound burst (10)
+                String text = "aé✓🚀€" + round + "ü中";
+                byte[] message = ("{\"type\":\"ping\",\"data\":{\"m\":\"" + text + "\"}}").getBytes(StandardCharsets.UTF_8);
+                int from = 0;
+                boolean first = true;
+                while (from < message.length) {
+                    int to = Math.min(message.length, from + random.nextInt(6));
+                    client.sendFrame(first ? 0x1 : 0x0, to == message.length, java.util.Arrays.copyOfRange(message, from, to));
+                    first = false;
+                    from = to;
+                }
+                String pong = client.readText(WAIT);
+                assertEquals(text, JsonWebSocket.json().readTree(pong).path("data").path("m").asText(), "round " + round + ": " + pong);
+            }
+        }
+    }
+
     private static RawWebSocket.Frame nextNonText(RawWebSocket client) throws Exception {
         while (true) {
             RawWebSocket.Frame frame = client.readFrame(WAIT);

@@ -26,6 +26,13 @@ final class FrameRules {
     record Violation(int code, String reason) {
     }
 
+    /** Told the frames of a fragmented text message, payload unmasked, once each has passed every rule. */
+    interface TextFragments {
+        void payload(byte unmasked);
+
+        void end(int opcode, boolean fin);
+    }
+
     private Part part = Part.FIRST;
     private int opcode;
     private boolean fin;
@@ -41,6 +48,17 @@ final class FrameRules {
     private final Utf8Check closeReason = new Utf8Check();
     private int closeCode;
     private Violation violation;
+    private final TextFragments fragments;
+    /** Whether the current frame belongs to a fragmented text message (told to {@link #fragments}). */
+    private boolean textFragment;
+
+    FrameRules() {
+        this(null);
+    }
+
+    FrameRules(TextFragments fragments) {
+        this.fragments = fragments;
+    }
 
     /** The rule the stream broke, once it has; nothing after it is checked. */
     Violation violation() {
@@ -50,6 +68,11 @@ final class FrameRules {
     /** Whether a frame has been started and not finished: its first byte is at or before the last one fed. */
     boolean insideFrame() {
         return part != Part.FIRST;
+    }
+
+    /** Whether the frame of the last byte fed belongs to a fragmented text message. */
+    boolean textFragment() {
+        return textFragment;
     }
 
     /** Checks the next byte of the client's stream; {@code false} once a rule is broken. */
@@ -91,6 +114,7 @@ final class FrameRules {
         } else if ((opcode == OP_TEXT || opcode == OP_BINARY) && message >= 0) {
             fail(PROTOCOL_ERROR, "a new message inside a fragmented one");
         } else {
+            textFragment = opcode == OP_TEXT && !fin || opcode == OP_CONTINUATION && message == OP_TEXT;
             part = Part.SECOND;
         }
     }
@@ -152,6 +176,9 @@ final class FrameRules {
             fail(INVALID_DATA, "a text message that is not UTF-8");
             return;
         }
+        if (textFragment && fragments != null) {
+            fragments.payload(b);
+        }
         if (--payloadLeft == 0) {
             endFrame();
         }
@@ -174,6 +201,9 @@ final class FrameRules {
                 return;
             }
             message = -1;
+        }
+        if (textFragment && fragments != null) {
+            fragments.end(opcode, fin);
         }
         part = Part.FIRST;
     }
