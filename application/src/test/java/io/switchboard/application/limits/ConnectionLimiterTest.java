@@ -8,10 +8,10 @@ import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Frame;
-import io.switchboard.application.hub.FrameSink;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.stats.HubMetrics;
@@ -345,7 +345,7 @@ class ConnectionLimiterTest {
         }
     }
 
-    private static final class RecordingSink implements FrameSink {
+    private static final class RecordingSink extends QuietSink {
         final List<String> frames = new CopyOnWriteArrayList<>();
 
         /** What the client was told at the end: the disconnect notice and the close. */
@@ -366,20 +366,8 @@ class ConnectionLimiterTest {
         }
 
         @Override
-        public void ping() {
-        }
-
-        @Override
-        public void pong(byte[] payload) {
-        }
-
-        @Override
         public void close(int code, String reason) {
             frames.add("Close " + code);
-        }
-
-        @Override
-        public void abort() {
         }
     }
 
