@@ -148,6 +148,7 @@ final class Switchboard {
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an
         // earlier one is unacknowledged waits for the client's (possibly delayed) ACK.
+        AbandonedHeads.install();
         SocketGate sockets = new SocketGate(SocketOptions.builder().tcpNoDelay(true).build(), settings.sockets().maxSockets(),
                 settings.sockets().handshakeTimeout(), metrics);
         WebServer server = WebServer.builder()

@@ -2,6 +2,7 @@ package io.switchboard.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
+import io.switchboard.bootstrap.testing.LogWatch;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -98,6 +99,28 @@ class SocketLimitsTest {
             try (JsonWebSocket later = JsonWebSocket.connect(hub.ws())) {
                 later.nextOfType("connected", WAIT);
             }
+        }
+    }
+
+    /** A client that goes away in the middle of its request headers leaves a counted line, not Helidon's stack trace. */
+    @Test
+    void clientsThatGoAwayInTheirHeadersLeaveNoStackTrace() throws Exception {
+        try (TestHub hub = TestHub.start(); LogWatch log = LogWatch.everything()) {
+            for (int i = 0; i < 20; i++) {
+                try (Socket socket = connect(hub.port())) {
+                    socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: 127".getBytes(StandardCharsets.US_ASCII));
+                    socket.getOutputStream().flush();
+                }
+            }
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (log.lines().stream().noneMatch(line -> line.contains("went away in the middle of its request headers"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertTrue(log.lines().stream().anyMatch(line -> line.contains("went away in the middle of its request headers")),
+                    "a counted line: " + log.lines());
+            assertEquals(List.of(), log.thrown(), "no stack trace");
+            assertEquals(200, hub.get("/health").statusCode(), "still served");
         }
     }
 
