@@ -356,7 +356,7 @@ final class Abuse {
                 .retrying("ballast-" + run).connect();
         long heapBefore = liveHeapKiB(spec.hubPid());
         long t0 = System.nanoTime() + 200_000_000L;
-        HubMonitor monitor = new HubMonitor(spec.host(), spec.port(), spec.hubPid()).connect(t0);
+        HubMonitor monitor = new HubMonitor(spec.host(), spec.port(), spec.hubPid(), shared.deliveries::sum).connect(t0);
 
         long refusedWithin = (long) (spec.handshakeTimeoutSeconds() * 1e9 / 2);
         HeadlessTally silent = new HeadlessTally(refusedWithin);
@@ -471,11 +471,12 @@ final class Abuse {
 
     private static void writeSamples(Path csv, List<HubMonitor.Sample> samples) throws IOException {
         List<String> lines = new ArrayList<>();
-        lines.add("seconds,rss_mib,health,ready,fresh_ready,sockets_open,sockets_refused,handshake_timeouts,connections,websocket,sse,dropped");
+        lines.add("seconds,rss_mib,health,ready,fresh_ready,sockets_open,sockets_refused,handshake_timeouts,connections,websocket,sse,"
+                + "dropped,bystander_events");
         for (HubMonitor.Sample s : samples) {
-            lines.add(String.format(Locale.ROOT, "%.1f,%.1f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", s.seconds(), s.rssKiB() / 1024.0,
+            lines.add(String.format(Locale.ROOT, "%.1f,%.1f,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d,%d", s.seconds(), s.rssKiB() / 1024.0,
                     s.health(), s.ready() ? 1 : 0, s.freshReady() ? 1 : 0, s.socketsOpen(), s.socketsRefused(),
-                    s.handshakeTimeouts(), s.connections(), s.websocket(), s.sse(), s.dropped()));
+                    s.handshakeTimeouts(), s.connections(), s.websocket(), s.sse(), s.dropped(), s.bystanderEvents()));
         }
         Files.write(csv, lines);
     }

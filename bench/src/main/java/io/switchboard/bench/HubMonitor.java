@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
 final class HubMonitor implements Runnable {
     /** One second's sample; -1 where it could not be read. */
     record Sample(double seconds, long rssKiB, int health, boolean ready, boolean freshReady, long socketsOpen,
-                  long socketsRefused, long handshakeTimeouts, long connections, long websocket, long sse, long dropped) {
+                  long socketsRefused, long handshakeTimeouts, long connections, long websocket, long sse, long dropped,
+                  long bystanderEvents) {
     }
 
     private static final Pattern CONNECTIONS = Pattern.compile(
@@ -28,6 +29,7 @@ final class HubMonitor implements Runnable {
     private final String host;
     private final int port;
     private final long pid;
+    private final java.util.function.LongSupplier bystanderEvents;
     private final KeptAlive http;
     private final List<Sample> samples = new ArrayList<>();
     private volatile boolean stop;
@@ -38,10 +40,12 @@ final class HubMonitor implements Runnable {
     volatile long failures;
     volatile String firstFailure;
 
-    HubMonitor(String host, int port, long pid) {
+    /** @param bystanderEvents how many events the bystander has received so far (sampled with the hub) */
+    HubMonitor(String host, int port, long pid, java.util.function.LongSupplier bystanderEvents) {
         this.host = host;
         this.port = port;
         this.pid = pid;
+        this.bystanderEvents = bystanderEvents;
         this.http = new KeptAlive(host, port, 5_000);
     }
 
@@ -128,7 +132,7 @@ final class HubMonitor implements Runnable {
         Sample sample = new Sample(t, rss, health, ready, fresh, ss ? Long.parseLong(s.group(1)) : -1,
                 ss ? Long.parseLong(s.group(2)) : -1, ss ? Long.parseLong(s.group(3)) : -1,
                 cs ? Long.parseLong(c.group(1)) : -1, cs ? Long.parseLong(c.group(2)) : -1, cs ? Long.parseLong(c.group(3)) : -1,
-                d.find() ? Long.parseLong(d.group(1)) : -1);
+                d.find() ? Long.parseLong(d.group(1)) : -1, bystanderEvents.getAsLong());
         synchronized (this) {
             samples.add(sample);
         }
