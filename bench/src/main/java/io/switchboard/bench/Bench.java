@@ -36,6 +36,16 @@ public final class Bench {
                        published per room; all reconnect at once with join {since}; catch-up time, order, gaps
                        --opening N (256: handshakes in flight per thread) --timeout S (60) --threads N (1)
                        --hub-pid PID --jfr FILE (records the server during the storm) --size BYTES (100)
+              abuse    hostile and broken clients at once while a bystander receives an event stream (SPEC 15):
+                       --seconds S (60) --silent N (2000) --burst N (1000: more silent sockets, 15 % into the run)
+                       --burst-seconds S (10) --slowloris N (500) --slowloris-interval-ms MS (300)
+                       --drops N (500) --stalled-sse N (50) --stalled-ws N (50) --stall-hold S (15)
+                       --ballast-rate EVENTS_PER_S (100) --ballast-size BYTES (8000): what the stalled readers also get
+                       --fuzz-frames N (100000) --fuzzers N (24) --seed N (15) --room NAME (abuse:bystander)
+                       --rate EVENTS_PER_S (50) --size BYTES (512) --handshake-timeout S (the hub's, 10)
+                       --hub-pid PID (its RSS) --hub-log FILE (stack traces, close codes) --gc-log FILE (the hub's -Xlog:gc)
+                       --samples FILE (CSV, one row a second)
+                       exits 1 when an acceptance criterion fails
               plot     --csv FILE --png FILE: redraws a sweep's plot
             Common: --host 127.0.0.1 --port N (subscribers) --publish-port N (default: --port)
             """;
@@ -53,7 +63,10 @@ public final class Bench {
                 Set.of("host", "port", "publish-port", "subscribers", "rate", "seconds", "warmup", "transport", "size",
                         "threads", "hub-pid", "drain", "room", "csv", "png", "p99-limit-ms", "connections",
                         "source-ips", "hold", "connect-seconds", "max-per-post", "jfr",
-                        "clients", "rooms", "before", "missed", "opening", "timeout"));
+                        "clients", "rooms", "before", "missed", "opening", "timeout",
+                        "silent", "slowloris", "slowloris-interval-ms", "drops", "stalled-sse", "stalled-ws", "stall-hold",
+                        "fuzz-frames", "fuzzers", "seed", "handshake-timeout", "hub-log", "gc-log", "samples", "burst", "burst-seconds",
+                        "ballast-rate", "ballast-size"));
         switch (args[0]) {
             case "fanout" -> {
                 Fanout.Result result = Fanout.run(spec(o, o.integer("subscribers", 100), o.text("room", "bench:fanout")));
@@ -68,6 +81,16 @@ public final class Bench {
                 result.print();
                 System.out.println("CSV " + Resume.Result.csvHeader());
                 System.out.println("CSV " + result.csvRow());
+            }
+            case "abuse" -> {
+                Abuse.Result result = Abuse.run(abuseSpec(o));
+                result.print();
+                System.out.println("CSV " + Abuse.Result.csvHeader());
+                System.out.println("CSV " + result.csvRow());
+                System.out.flush();
+                if (!result.failures().isEmpty()) {
+                    System.exit(1);
+                }
             }
             case "plot" -> Plot.write(Path.of(o.text("csv", "sweep.csv")), Path.of(o.text("png", "sweep.png")),
                     o.decimal("p99-limit-ms", 50));
@@ -115,6 +138,41 @@ public final class Bench {
                 before, missed, o.integer("size", 100), o.integer("threads", 1), o.integer("opening", ClientLoop.MAX_OPENING),
                 Math.min(300, o.decimal("connect-seconds", 120)), timeout, o.integer("hub-pid", 0),
                 o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
+    }
+
+    private static Abuse.Spec abuseSpec(Options o) {
+        double seconds = o.decimal("seconds", 60);
+        bounded("--seconds", seconds, MAX_SECONDS);
+        long fuzzFrames = o.integer("fuzz-frames", 100_000);
+        bounded("--fuzz-frames", fuzzFrames, 10_000_000);
+        String port = o.text("port", null);
+        if (port == null) {
+            throw new IllegalArgumentException("--port is required");
+        }
+        String host = o.text("host", "127.0.0.1");
+        new Target(Target.Transport.WS, host, Integer.parseInt(port), null, false); // loopback only
+        Abuse.Spec spec = new Abuse.Spec(host, Integer.parseInt(port), o.integer("hub-pid", 0),
+                o.text("hub-log", null) == null ? null : Path.of(o.text("hub-log", null)),
+                o.text("gc-log", null) == null ? null : Path.of(o.text("gc-log", null)),
+                o.text("samples", null) == null ? null : Path.of(o.text("samples", null)), seconds,
+                o.integer("silent", 2000), o.integer("burst", 1000), o.decimal("burst-seconds", 10), o.integer("slowloris", 500),
+                o.decimal("slowloris-interval-ms", 300), o.integer("drops", 500), o.integer("stalled-sse", 50),
+                o.integer("stalled-ws", 50), o.decimal("stall-hold", 15), o.decimal("ballast-rate", 100),
+                o.integer("ballast-size", 8_000), fuzzFrames, o.integer("fuzzers", 24), o.integer("seed", 15), o.text("room", "abuse:bystander"),
+                o.decimal("rate", 50), o.integer("size", 512), o.decimal("handshake-timeout", 10));
+        // One process may hold 20,000 files: the attack, the bystander, the publisher and the monitor stay under it.
+        bounded("the attack's sockets (--silent + --burst + --slowloris + --drops + --stalled-* + --fuzzers)", spec.attackSockets(),
+                MAX_CONNECTIONS - 100);
+        bounded("--slowloris-interval-ms", spec.slowlorisIntervalMs(), 60_000);
+        bounded("--stall-hold", spec.stallHoldSeconds(), MAX_SECONDS);
+        bounded("--rate", spec.rate(), 10_000);
+        bounded("--ballast-rate", spec.ballastRate(), 1_000);
+        bounded("--ballast-size", spec.ballastBytes(), 60_000);
+        bounded("--burst-seconds", spec.burstSeconds(), seconds);
+        if (spec.fuzzers() < 1 || spec.rate() <= 0 || spec.slowlorisIntervalMs() < 1) {
+            throw new IllegalArgumentException("--fuzzers, --rate and --slowloris-interval-ms must be positive");
+        }
+        return spec;
     }
 
     private static Target target(Options o, String room) {

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.Locale;
 
 /**
@@ -32,7 +31,7 @@ final class Conn {
     private SelectionKey key;
     private Phase phase = Phase.CONNECTING;
     private ByteBuffer in = ByteBuffer.allocate(2048);
-    private final ArrayDeque<ByteBuffer> out = new ArrayDeque<>(2);
+    private final PendingWrites out = new PendingWrites();
     private String wsKey;
     private boolean ready;
 
@@ -154,15 +153,7 @@ final class Conn {
     }
 
     void onWritable() throws IOException {
-        while (!out.isEmpty()) {
-            ByteBuffer head = out.peek();
-            channel.write(head);
-            if (head.hasRemaining()) {
-                return;
-            }
-            out.poll();
-        }
-        key.interestOps(SelectionKey.OP_READ);
+        out.flush(channel, key);
     }
 
     /** Ends the connection: a WebSocket close frame first when {@code polite}, then the socket. */
@@ -208,14 +199,7 @@ final class Conn {
     }
 
     private void send(ByteBuffer buffer) throws IOException {
-        if (out.isEmpty()) {
-            channel.write(buffer);
-            if (!buffer.hasRemaining()) {
-                return;
-            }
-            key.interestOps(SelectionKey.OP_READ | SelectionKey.OP_WRITE);
-        }
-        out.add(buffer);
+        out.write(channel, key, buffer);
     }
 
     private void sendText(String text) throws IOException {

@@ -227,10 +227,10 @@ final class Fanout {
                 (System.nanoTime() - start) / 1e9, shared.failed.get());
     }
 
-    /** Runs the JDK's jcmd against the server process (a flight recording of exactly the publishing). */
-    static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+    /** Runs the JDK's jcmd against the server process (a flight recording of exactly the publishing); returns what it printed. */
+    static String jcmd(long pid, String... command) throws IOException, InterruptedException {
         if (pid <= 0) {
-            throw new IllegalArgumentException("--jfr needs --hub-pid");
+            throw new IllegalArgumentException("jcmd needs --hub-pid");
         }
         List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
                 Long.toString(pid)));
@@ -240,6 +240,7 @@ final class Fanout {
         if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
         }
+        return output;
     }
 
     /** The kernel's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times; 100 on Linux. */

@@ -2,15 +2,8 @@ package io.switchboard.bench;
 
 import org.HdrHistogram.Histogram;
 
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -18,18 +11,23 @@ import java.util.concurrent.locks.LockSupport;
  * to earlier ones. It is sent at that time (its payload carries the due time, so a late send
  * counts as latency); events that fell due while a POST was in flight go together in the next
  * POST as a JSON array (an atomic batch), up to {@code maxPerPost}. It speaks plain HTTP/1.1 on
- * one kept-alive socket, so a POST costs the server's time and little of the client's.
+ * one kept-alive socket ({@link KeptAlive}), so a POST costs the server's time and little of the client's.
+ *
+ * <p>A failed POST ends publishing, unless {@link #retrying} is set: then the same POST is sent again,
+ * with the same {@code Idempotency-Key}, until the server answers 202 (so an answer lost on the way
+ * neither skips nor repeats an event).
  */
 final class Publisher implements Runnable {
-    private Socket socket;
-    private InputStream input;
-    private String lastBody;
+    private static final long RETRY_NANOS = 100_000_000L;
+
+    private final KeptAlive http;
     private final URI uri;
     private final String room;
     private final long count;
     private final long intervalNanos;
     private final int payloadBytes;
     private final int maxPerPost;
+    private String idempotencyPrefix;
     private volatile long startNanos;
     private volatile boolean stop;
 
@@ -43,12 +41,30 @@ final class Publisher implements Runnable {
     final Histogram postMicros = new Histogram(ClientLoop.HIGHEST_LATENCY_MICROS, 3);
 
     Publisher(URI uri, String room, double ratePerSecond, long count, int payloadBytes, int maxPerPost) {
+        this.http = new KeptAlive(uri.getHost(), uri.getPort(), 10_000);
         this.uri = uri;
         this.room = room;
         this.count = count;
         this.intervalNanos = Math.max(1, Math.round(1e9 / ratePerSecond));
         this.payloadBytes = payloadBytes;
         this.maxPerPost = maxPerPost;
+    }
+
+    /** Before {@link #start}: retry a failed POST (same body, {@code Idempotency-Key: prefix-<first seq>}) until it is taken. */
+    Publisher retrying(String prefix) {
+        this.idempotencyPrefix = prefix;
+        return this;
+    }
+
+    /** Opens the connection before the schedule starts (a server refusing new sockets later does not stop publishing). */
+    Publisher connect() throws IOException {
+        http.connect();
+        return this;
+    }
+
+    /** Connections opened, the first included. */
+    long connections() {
+        return http.opened;
     }
 
     long dueNanos(long seq) {
@@ -72,6 +88,7 @@ final class Publisher implements Runnable {
     public void run() {
         long seq = 0;
         StringBuilder body = new StringBuilder(256);
+        publishing:
         while (seq < count && !stop) {
             long now = System.nanoTime();
             long due = dueNanos(seq);
@@ -89,17 +106,20 @@ final class Publisher implements Runnable {
                 n++;
             }
             String json = n == 1 ? body.toString() : "[" + body + "]";
-            if (post(json)) {
-                published = seq;
-            } else {
-                // Skipped events show as gaps at the subscribers; reported separately as publish failures.
-                published = first;
-                break;
+            String key = idempotencyPrefix == null ? null : "Idempotency-Key: " + idempotencyPrefix + "-" + first + "\r\n";
+            while (!post(json, key)) {
+                if (key == null || stop) {
+                    // Skipped events show as gaps at the subscribers; reported separately as publish failures.
+                    published = first;
+                    break publishing;
+                }
+                LockSupport.parkNanos(RETRY_NANOS);
             }
+            published = seq;
             posts++;
             largestPost = Math.max(largestPost, n);
         }
-        closeSocket();
+        http.close();
     }
 
     private void appendEvent(StringBuilder body, long seq, long due) {
@@ -112,85 +132,20 @@ final class Publisher implements Runnable {
         body.append("\"}}");
     }
 
-    private boolean post(String json) {
+    private boolean post(String json, String extraHeaders) {
         try {
-            if (socket == null) {
-                socket = new Socket();
-                socket.setTcpNoDelay(true);
-                socket.setSoTimeout(10_000);
-                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5_000);
-                input = new BufferedInputStream(socket.getInputStream(), 8192);
-            }
-            byte[] body = json.getBytes(StandardCharsets.UTF_8);
-            byte[] head = ("POST " + uri.getRawPath() + " HTTP/1.1\r\nHost: " + uri.getHost() + ":" + uri.getPort()
-                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII);
             long sent = System.nanoTime();
-            OutputStream out = socket.getOutputStream();
-            out.write(head);
-            out.write(body);
-            out.flush();
-            int status = readResponse();
+            KeptAlive.Response response = http.postJson(uri.getRawPath(), json, extraHeaders);
             postMicros.recordValue(Math.min(ClientLoop.HIGHEST_LATENCY_MICROS, (System.nanoTime() - sent) / 1000));
-            if (status == 202) {
+            if (response.status() == 202) {
                 return true;
             }
-            fail("HTTP " + status + " " + lastBody);
+            fail("HTTP " + response.status() + " " + response.body());
         } catch (IOException | RuntimeException e) {
             fail(e.toString());
         }
-        closeSocket();
+        http.close();
         return false;
-    }
-
-    /** Reads one HTTP/1.1 response with a Content-Length body; returns its status. */
-    private int readResponse() throws IOException {
-        String status = readLine();
-        int length = 0;
-        boolean close = false;
-        for (String line = readLine(); !line.isEmpty(); line = readLine()) {
-            String lower = line.toLowerCase(Locale.ROOT);
-            if (lower.startsWith("content-length:")) {
-                length = Integer.parseInt(lower.substring(15).trim());
-            } else if (lower.startsWith("transfer-encoding:")) {
-                throw new IOException("the publisher reads Content-Length bodies only, not " + line);
-            } else if (lower.startsWith("connection:") && lower.contains("close")) {
-                close = true;
-            }
-        }
-        lastBody = new String(input.readNBytes(length), StandardCharsets.UTF_8);
-        if (close) {
-            closeSocket();
-        }
-        String[] parts = status.split(" ", 3);
-        if (parts.length < 2) {
-            throw new IOException("bad status line '" + status + "'");
-        }
-        return Integer.parseInt(parts[1]);
-    }
-
-    private String readLine() throws IOException {
-        StringBuilder line = new StringBuilder(64);
-        for (int c = input.read(); c != '\n'; c = input.read()) {
-            if (c < 0) {
-                throw new IOException("connection closed by the server");
-            }
-            if (c != '\r') {
-                line.append((char) c);
-            }
-        }
-        return line.toString();
-    }
-
-    private void closeSocket() {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // reconnects on the next POST
-            }
-            socket = null;
-        }
     }
 
     private void fail(String why) {

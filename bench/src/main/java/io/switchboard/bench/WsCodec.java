@@ -54,24 +54,40 @@ final class WsCodec {
 
     /** One final client frame: clients must mask every frame they send (RFC 6455 5.3). */
     static ByteBuffer frame(int opcode, byte[] payload) {
-        int length = payload.length;
-        int header = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
-        ByteBuffer frame = ByteBuffer.allocate(header + 4 + length);
-        frame.put((byte) (0x80 | opcode));
-        if (length < 126) {
-            frame.put((byte) (0x80 | length));
-        } else if (length <= 0xFFFF) {
-            frame.put((byte) (0x80 | 126)).putShort((short) length);
+        return ByteBuffer.wrap(encode(0x80 | opcode, payload.length, 0, payload, true));
+    }
+
+    /**
+     * Any frame, also one that breaks the rules (the frame fuzzer's): {@code firstByte} is FIN, the
+     * three RSV bits and the opcode as sent; {@code declaredLength} is the length written in the header,
+     * whatever {@code payload} holds; {@code lengthForm} forces the 16-bit (126) or 64-bit (127) length
+     * form, 0 picks the shortest; the payload is masked with a random key when {@code masked}.
+     */
+    static byte[] encode(int firstByte, long declaredLength, int lengthForm, byte[] payload, boolean masked) {
+        int form = lengthForm != 0 ? lengthForm
+                : declaredLength >= 0 && declaredLength < 126 ? 0 : declaredLength >= 0 && declaredLength <= 0xFFFF ? 126 : 127;
+        int header = form == 0 ? 2 : form == 126 ? 4 : 10;
+        ByteBuffer frame = ByteBuffer.allocate(header + (masked ? 4 : 0) + payload.length);
+        frame.put((byte) firstByte);
+        int maskBit = masked ? 0x80 : 0;
+        if (form == 0) {
+            frame.put((byte) (maskBit | (int) declaredLength));
+        } else if (form == 126) {
+            frame.put((byte) (maskBit | 126)).putShort((short) declaredLength);
         } else {
-            frame.put((byte) (0x80 | 127)).putLong(length);
+            frame.put((byte) (maskBit | 127)).putLong(declaredLength);
         }
-        byte[] mask = new byte[4];
-        ThreadLocalRandom.current().nextBytes(mask);
-        frame.put(mask);
-        for (int i = 0; i < length; i++) {
-            frame.put((byte) (payload[i] ^ mask[i & 3]));
+        if (masked) {
+            byte[] mask = new byte[4];
+            ThreadLocalRandom.current().nextBytes(mask);
+            frame.put(mask);
+            for (int i = 0; i < payload.length; i++) {
+                frame.put((byte) (payload[i] ^ mask[i & 3]));
+            }
+        } else {
+            frame.put(payload);
         }
-        return frame.flip();
+        return frame.array();
     }
 
     static ByteBuffer close(int code) {

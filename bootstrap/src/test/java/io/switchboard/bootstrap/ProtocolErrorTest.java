@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -90,6 +91,42 @@ class ProtocolErrorTest {
             assertEquals("pong", bystander.nextOfType("pong", WAIT).path("type").asText(), "everyone else is still served");
         }
         assertEquals(thrownBefore, log.thrown().size(), what + ": no stack trace logged: " + log.thrown());
+    }
+
+    /**
+     * A frame declaring more than the frame limit (8 GiB here) is answered with 1009 as the next frame and
+     * nothing after it, even with answers to earlier frames still on their way, and the hub counts the
+     * connection closed with 1009: Helidon's own check closed with 1009 while the hub counted 1006 and its
+     * writer could still send frames after the close frame.
+     */
+    @Test
+    void aFrameOverTheFrameLimitIsAnswered1009AndNothingAfter() throws Exception {
+        int thrownBefore = log.thrown().size();
+        try (RawWebSocket client = RawWebSocket.connect(hub.ws(), Map.of())) {
+            String connected = client.readText(WAIT);
+            String id = JsonWebSocket.json().readTree(connected).path("data").path("connectionId").asText();
+            ByteArrayOutputStream stream = new ByteArrayOutputStream();
+            for (int i = 0; i < 20; i++) {
+                stream.writeBytes(maskedFrame(0x80 | 0x9, new byte[] {'p'}));
+            }
+            stream.writeBytes(new byte[] {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 2, 0, 0, 0, 0, 1, 2, 3, 4});
+            client.sendRaw(stream.toByteArray());
+            RawWebSocket.Frame answer = client.readFrame(WAIT);
+            while (answer.isPong()) {
+                answer = client.readFrame(WAIT);
+            }
+            assertTrue(answer.isClose(), "a close frame after the pongs: " + answer);
+            assertEquals(1009, answer.closeCode(), answer.closeReason());
+            assertThrows(java.io.EOFException.class, () -> client.readFrame(WAIT), "nothing after the close frame");
+            String closedLine = "connection closed id=" + id + " ";
+            long deadline = System.nanoTime() + WAIT.toNanos();
+            while (log.lines().stream().noneMatch(l -> l.startsWith(closedLine)) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            String line = log.lines().stream().filter(l -> l.startsWith(closedLine)).findFirst().orElse("(no close line)");
+            assertTrue(line.endsWith(" code=1009"), line);
+        }
+        assertEquals(thrownBefore, log.thrown().size(), "no stack trace logged: " + log.thrown());
     }
 
     /** Well-formed but unusual: a control frame between the fragments of a message, a close with a UTF-8 reason. */

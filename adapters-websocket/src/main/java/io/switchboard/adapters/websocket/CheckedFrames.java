@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * The bytes an upgraded WebSocket connection reads, passed through {@link FrameRules} on their way to
- * Helidon's frame reader. At the first broken rule the client is told the RFC's close code (1002, or
- * 1007 for invalid UTF-8), the hub counts the connection closed with it, and the reader sees the end
+ * Helidon's frame reader. At the first broken rule the client is told the RFC's close code (1002, 1007
+ * for invalid UTF-8, 1009 for a frame over the frame limit), the hub counts the connection closed with it, and the reader sees the end
  * of the stream: Helidon never reads the broken frame, so it writes no HTTP error into the upgraded
  * stream and logs no stack trace. One log line per second at most says what was broken.
  *
@@ -25,7 +25,7 @@ final class CheckedFrames implements Supplier<byte[]>, FrameRules.TextFragments 
 
     private final DataReader source;
     private final String peer;
-    private final FrameRules rules = new FrameRules(this);
+    private final FrameRules rules;
     /** The bytes handed to Helidon from the current chunk once a text fragment was met in it (else the chunk as it is). */
     private byte[] out;
     private int outLength;
@@ -35,9 +35,11 @@ final class CheckedFrames implements Supplier<byte[]>, FrameRules.TextFragments 
     private WsSession session;
     private HubListener listener;
 
-    CheckedFrames(DataReader source, String peer) {
+    /** @param maxFrameLength the longest frame Helidon reads ({@code WsConfig.maxFrameLength()}) */
+    CheckedFrames(DataReader source, String peer, long maxFrameLength) {
         this.source = source;
         this.peer = peer;
+        this.rules = new FrameRules(this, maxFrameLength);
     }
 
     /** The session and listener told about a broken rule; set once the upgrade is answered, before the first read. */

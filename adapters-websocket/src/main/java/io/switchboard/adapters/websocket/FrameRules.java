@@ -4,14 +4,18 @@ package io.switchboard.adapters.websocket;
  * RFC 6455's rules for the frames a client sends, checked byte by byte as they arrive, before Helidon
  * reads them: Helidon 4.5.0 answers a reserved opcode with an HTTP 500 written into the upgraded
  * stream, a 1-byte close payload with 1011 and an internal message, and lets fragmented or oversized
- * control frames, stray continuations, interleaved messages and invalid UTF-8 through. The first
- * broken rule is reported with the close code the RFC gives it; the stream is not read further.
+ * control frames, stray continuations, interleaved messages and invalid UTF-8 through. A frame longer
+ * than its frame limit Helidon closes with 1009 from its reader, while the connection's writer may
+ * still send (frames after the close frame) and the hub, not told, counts 1006: here it is refused
+ * with 1009 like any broken rule. The first broken rule is reported with the close code the RFC gives
+ * it; the stream is not read further.
  *
  * <p>One instance per connection, used by its reader thread only.
  */
 final class FrameRules {
     static final int PROTOCOL_ERROR = 1002;
     static final int INVALID_DATA = 1007;
+    static final int TOO_BIG = 1009;
 
     private static final int OP_CONTINUATION = 0x0;
     private static final int OP_TEXT = 0x1;
@@ -51,13 +55,20 @@ final class FrameRules {
     private final TextFragments fragments;
     /** Whether the current frame belongs to a fragmented text message (told to {@link #fragments}). */
     private boolean textFragment;
+    private final long maxFrameLength;
 
+    /** Rules without a frame length limit of their own, telling no one of text fragments. */
     FrameRules() {
-        this(null);
+        this(null, Long.MAX_VALUE);
     }
 
-    FrameRules(TextFragments fragments) {
+    /**
+     * @param fragments      told the frames of fragmented text messages, or {@code null}
+     * @param maxFrameLength the longest payload one frame may declare (Helidon's {@code max-frame-length})
+     */
+    FrameRules(TextFragments fragments, long maxFrameLength) {
         this.fragments = fragments;
+        this.maxFrameLength = maxFrameLength;
     }
 
     /** The rule the stream broke, once it has; nothing after it is checked. */
@@ -140,6 +151,8 @@ final class FrameRules {
             fail(PROTOCOL_ERROR, "a payload length with its most significant bit set");
         } else if (opcode >= OP_CLOSE && payloadLength > 125) {
             fail(PROTOCOL_ERROR, "a control frame's payload is at most 125 bytes");
+        } else if (payloadLength > maxFrameLength) {
+            fail(TOO_BIG, "a frame of " + payloadLength + " bytes, over the limit of " + maxFrameLength);
         } else if (opcode == OP_CLOSE && payloadLength == 1) {
             fail(PROTOCOL_ERROR, "a close frame's payload is empty or starts with a 2-byte status code");
         } else {

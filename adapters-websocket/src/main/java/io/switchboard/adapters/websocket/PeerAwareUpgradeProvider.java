@@ -30,8 +30,9 @@ import java.time.Duration;
  *       runs) every Origin whose authority differs from {@code Host} when no origins are configured in
  *       Helidon, which would refuse the cross-origin browsers the hub's own allow-list admits, without
  *       an audit entry or a JSON body;</li>
- *   <li>it hands Helidon's WebSocket connection a reader that checks RFC 6455's frame rules first
- *       ({@link CheckedFrames}), through the public {@code ConnectionContext} it passes to the upgrade;</li>
+ *   <li>it hands Helidon's WebSocket connection a reader that checks RFC 6455's frame rules and the frame
+ *       length limit first ({@link CheckedFrames}), through the public {@code ConnectionContext} it passes
+ *       to the upgrade;</li>
  *   <li>it tells the listener when the connection's handling ends: Helidon does not call {@code onClose}
  *       when a client vanishes without a close frame or breaks its frame limit, and the hub must not keep
  *       counting it.</li>
@@ -49,8 +50,11 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
     }
 
     private static final class PeerAwareUpgrader extends WsUpgrader {
+        private final int maxFrameLength;
+
         PeerAwareUpgrader(WsConfig config) {
             super(config);
+            this.maxFrameLength = config.maxFrameLength();
         }
 
         /** Every Origin passes here; {@code UpgradeGate} checks it against the hub's allow-list. */
@@ -65,7 +69,7 @@ public class PeerAwareUpgradeProvider extends WsUpgradeProvider {
                     ctx.remotePeer().address() instanceof java.net.InetSocketAddress inet && inet.getAddress() != null
                             && inet.getAddress().isLoopbackAddress())));
             ServerConnection connection = null;
-            CheckedFrames frames = new CheckedFrames(ctx.dataReader(), ctx.remotePeer().host());
+            CheckedFrames frames = new CheckedFrames(ctx.dataReader(), ctx.remotePeer().host(), maxFrameLength);
             try {
                 connection = super.upgrade(new CheckedContext(ctx, frames), prologue, headers);
                 HubListener socket = UPGRADING.get();

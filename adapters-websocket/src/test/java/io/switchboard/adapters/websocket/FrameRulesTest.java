@@ -54,6 +54,27 @@ class FrameRulesTest {
         assertEquals("reserved opcode 0x3", rules.violation().reason());
     }
 
+    @Test
+    void aFrameDeclaringMoreThanTheFrameLimitIsRefusedWith1009BeforeItsPayload() {
+        FrameRules rules = new FrameRules(null, 1024);
+        byte[] header = {(byte) 0x81, (byte) (0x80 | 127), 0, 0, 0, 2, 0, 0, 0, 0}; // 8 GiB declared
+        int accepted = 0;
+        for (byte b : header) {
+            if (!rules.feed(b)) {
+                break;
+            }
+            accepted++;
+        }
+        assertEquals(header.length - 1, accepted, "refused at the length's last byte, before any mask or payload");
+        assertEquals(FrameRules.TOO_BIG, rules.violation().code());
+        assertEquals("a frame of 8589934592 bytes, over the limit of 1024", rules.violation().reason());
+
+        FrameRules atTheLimit = new FrameRules(null, 126);
+        for (byte b : frame(0x1, true, new byte[126])) {
+            assertTrue(atTheLimit.feed(b), () -> String.valueOf(atTheLimit.violation()));
+        }
+    }
+
     private static void assertInvalidUtf8(byte[] bytes) {
         FrameRules rules = new FrameRules();
         boolean ok = true;
