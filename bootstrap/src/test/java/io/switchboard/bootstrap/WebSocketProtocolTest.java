@@ -169,6 +169,29 @@ class WebSocketProtocolTest {
         }
     }
 
+    /**
+     * The hub's own close (here 1009) is followed through: a client that never answers the close frame has
+     * its socket cut after the close grace, so it holds no socket, reader or buffer of the hub's.
+     */
+    @Test
+    void aClientThatNeverAnswersTheHubsCloseIsCutAfterTheCloseGrace() throws Exception {
+        try (TestHub hub = TestHub.start(Map.of("hub.connection.close-grace", "1s"));
+             RawWebSocket client = rawConnected(hub)) {
+            client.sendText(paddedPing(5_000));
+            RawWebSocket.Frame close;
+            do {
+                close = client.readFrame(WAIT);
+            } while (!close.isClose());
+            assertEquals(1009, close.closeCode());
+            long cutAfter = System.nanoTime();
+            // no answer to the close: the hub must end the socket itself
+            IOException end = assertThrows(IOException.class, () -> client.readFrame(Duration.ofSeconds(5)),
+                    "the socket ends without the client's close frame");
+            assertFalse(end instanceof SocketTimeoutException, "the socket is still open 5 s after the hub's close");
+            assertTrue(System.nanoTime() - cutAfter < Duration.ofSeconds(4).toNanos(), "cut within the close grace and a tick");
+        }
+    }
+
     /** Three 2,000-byte fragments are each under the cap, but the message is not. */
     @Test
     void theSizeCapCountsAllFragmentsOfAMessage() throws Exception {

@@ -62,6 +62,8 @@ public final class Connection {
     private volatile int closeCode = 1006;
     private volatile Principal principal;
     private volatile Slot slot;
+    /** Set once the transport ends, whoever closed: after the hub's own close frame, the socket may outlive the connection. */
+    private volatile boolean transportEnded;
     /** The latest moment the client provably saw (see {@link Hub#startJoinsWhereSeen}); -1: not tracked. */
     private volatile long seenMoment = -1;
     /** The moment the outstanding ping was queued at, while {@link #seenMoment} is tracked. */
@@ -95,6 +97,9 @@ public final class Connection {
 
         /** Now, as a moment of the hub's hearing of events (see {@link Hub#startJoinsWhereSeen}). */
         long moment();
+
+        /** The hub's close frame was written; the transport has yet to end. */
+        void closeWritten(Connection connection);
     }
 
     /** The outcome of admitting one inbound client message. */
@@ -275,7 +280,32 @@ public final class Connection {
 
     /** The transport saw the connection end (the client closed, or the socket failed). */
     public void transportClosed(int code) {
+        transportEnded = true;
         markClosed(code);
+    }
+
+    /**
+     * The hub's close frame is written: the client should answer it and the transport end. Until it does
+     * (see {@link #transportEnded()}), the hub keeps an eye on the socket, which it cuts after the close grace.
+     */
+    void closeWritten() {
+        events.closeWritten(this);
+    }
+
+    /** Whether the transport told the hub it ended (the client answered the close, or the socket went away). */
+    boolean transportEnded() {
+        return transportEnded;
+    }
+
+    /** Cuts the socket of a client that never answered the hub's close frame. */
+    void cutLingeringSocket() {
+        if (!transportEnded) {
+            try {
+                sink.abort();
+            } catch (RuntimeException e) {
+                // gone already
+            }
+        }
     }
 
     /** Rate-limits one inbound client message (call from the transport's reader only). */

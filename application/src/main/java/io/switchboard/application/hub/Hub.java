@@ -50,6 +50,8 @@ public final class Hub implements EventBus.EventListener {
     private final Executor writers;
     private final Ticker ticker;
     private final Map<ConnectionId, Connection> connections = new ConcurrentHashMap<>();
+    /** Connections whose close frame the hub wrote, until their transport ends: the time their socket is cut. */
+    private final Map<Connection, Long> lingering = new ConcurrentHashMap<>();
     private final RoomRegistry rooms = new RoomRegistry();
     private final ReplayDeliveries replays = new ReplayDeliveries(16_384);
     private final DeliveryRules delivery;
@@ -537,6 +539,7 @@ public final class Hub implements EventBus.EventListener {
             nextSweepNanos = now + 1_000_000_000L;
             heard.sweep();
         }
+        cutLingering(now);
         Instant wallClock = clock.instant();
         for (Connection connection : connections.values()) {
             try {
@@ -616,6 +619,30 @@ public final class Hub implements EventBus.EventListener {
         @Override
         public long moment() {
             return heard.moment();
+        }
+
+        @Override
+        public void closeWritten(Connection connection) {
+            if (!connection.transportEnded()) {
+                lingering.put(connection, ticker.nanos() + settings.closeGrace().toNanos());
+            }
+        }
+    }
+
+    /**
+     * Cuts the sockets of clients that did not answer the hub's close frame within the close grace: the
+     * connection is over (counted, freed), but without this its socket, reader and buffers would stay until
+     * the client answered, if ever.
+     */
+    private void cutLingering(long now) {
+        for (Map.Entry<Connection, Long> entry : lingering.entrySet()) {
+            Connection connection = entry.getKey();
+            if (connection.transportEnded()) {
+                lingering.remove(connection);
+            } else if (now - entry.getValue() >= 0) {
+                connection.cutLingeringSocket();
+                lingering.remove(connection);
+            }
         }
     }
 

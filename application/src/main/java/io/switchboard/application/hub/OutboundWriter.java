@@ -180,6 +180,7 @@ final class OutboundWriter {
             connection.closeSending(close.code());
             sink.close(close.code(), close.reason());
             connection.markClosed(close.code());
+            connection.closeWritten();
             return false;
         } else {
             if (!stillInRoom(message)) {
