@@ -76,8 +76,7 @@ final class CheckedFrames implements Supplier<byte[]>, FrameRules.TextFragments 
             if (!rules.insideFrame()) {
                 frameStart = out == null ? i : outLength;
             } else if (rules.textFragment() && out == null) {
-                out = Arrays.copyOf(chunk, chunk.length + 16); // a held fragment goes on: it may end with this byte
-                outLength = i;
+                holdFrom(chunk, i); // a held fragment goes on: it may end with this byte
             }
             if (!rules.feed(chunk[i])) {
                 refuse(rules.violation());
@@ -87,14 +86,19 @@ final class CheckedFrames implements Supplier<byte[]>, FrameRules.TextFragments 
             }
             if (rules.textFragment()) {
                 if (out == null) {
-                    out = Arrays.copyOf(chunk, chunk.length + 16);
-                    outLength = i;
+                    holdFrom(chunk, i);
                 }
             } else if (out != null) {
                 append(chunk[i]);
             }
         }
         return out == null ? chunk : Arrays.copyOf(out, outLength);
+    }
+
+    /** From byte {@code i} of {@code chunk} on, the bytes handed on are built in {@link #out}; those before pass as they came. */
+    private void holdFrom(byte[] chunk, int i) {
+        out = Arrays.copyOf(chunk, chunk.length + 16);
+        outLength = i;
     }
 
     @Override

@@ -416,16 +416,8 @@ public final class Connection {
     }
 
     /**
-     * Keeps the writer from starting until the transport is open: a new client must not see
-     * {@code connected} before the rooms it is joined to on connect can hear events.
-     */
-    void hold() {
-        writer.hold();
-    }
-
-    /**
-     * The transport is open: the writer may send what was queued while {@link #hold() held} (for a
-     * WebSocket client registered before its upgrade was answered, once the {@code 101} is written).
+     * The transport is open: the writer, held since the connection was made, sends what was queued (for
+     * a WebSocket client registered before its upgrade was answered, once the {@code 101} is written).
      */
     public void transportOpened() {
         writer.start();

@@ -165,7 +165,6 @@ public final class Hub implements EventBus.EventListener {
                                 int roomLimit) {
         Connection connection = new Connection(spec, clock.instant(), sink, renderer, settings, metrics, writer, new Events(), delivery,
                 ticker);
-        connection.hold();
         connections.put(connection.id(), connection);
         audit.record("connection.opened", connection, "ok", null, spec.transport());
         LOG.log(System.Logger.Level.INFO, "connection opened id={0} ip={1} endpoint={2} transport={3}",

@@ -41,7 +41,9 @@ final class OutboundWriter {
     private final OutboundQueue queue = new OutboundQueue();
     // A plain field updated through a VarHandle rather than an AtomicBoolean: the fan-out reads it for
     // every subscriber, and a separate object was one more cache miss (and 16+ bytes) per connection.
-    private volatile boolean writing;
+    // It starts set: the writer is held until the transport is open ({@link #start()}), so that a new
+    // client does not see {@code connected} before the rooms it joins on connect can hear events.
+    private volatile boolean writing = true;
     private final AtomicLong droppedUnreported = new AtomicLong();
     /** Rooms whose {@code left} the writer has sent, until joined again; only the writer uses it (null: none). */
     private Set<String> leftRooms;
@@ -95,7 +97,7 @@ final class OutboundWriter {
         return queue.clear();
     }
 
-    /** Starts the writer unless it runs (or is {@link #hold() held}); call after queueing. */
+    /** Starts the writer unless it runs (or has not {@link #start() started}); call after queueing. */
     void wake() {
         // A plain read first: while the writer runs (most of the time under load) no locked instruction is needed.
         if (!writing && WRITING.compareAndSet(this, false, true)) {
@@ -103,12 +105,7 @@ final class OutboundWriter {
         }
     }
 
-    /** Keeps the writer from starting until {@link #start()}. */
-    void hold() {
-        writing = true;
-    }
-
-    /** Lets a {@link #hold() held} writer send what was queued meanwhile. */
+    /** The transport is open: the writer sends what was queued meanwhile. */
     void start() {
         executor.execute(this::drain);
     }
