@@ -32,7 +32,7 @@ import io.switchboard.application.bridge.DomainEventBridge;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.stats.StatsService;
 import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;

@@ -5,7 +5,7 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
 

@@ -7,15 +7,15 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
@@ -117,7 +117,7 @@ final class EventStream implements Handler {
      * @param opened joins the stream's rooms (or otherwise starts what it carries) once its connection is open
      */
     void stream(ServerRequest req, ServerResponse res, Principal principal, StreamPositions positions,
-                Consumer<Connection> opened, Slot slot) {
+                Consumer<Connection> opened, ConnectionSlot slot) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");

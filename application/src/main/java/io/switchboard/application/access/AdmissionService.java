@@ -2,9 +2,9 @@ package io.switchboard.application.access;
 
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.LimitCheck;

@@ -1,29 +1,31 @@
 package io.switchboard.application.access;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuthMode;
+
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.hub.NoHistory;
 import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.limits.ConnectionLimiter;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.LimitSettings;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
@@ -85,7 +87,7 @@ class AdmissionServiceTest {
     void aForeignOriginIsRefusedBeforeItsAttemptIsCounted() {
         AdmissionService admissions = service(limiter(0, 1)); // one attempt per minute
         ConnectRequest foreign = ConnectRequest.of("/ws", "10.0.0.1", "https://evil.example", List.of("https://app.example"),
-                EndpointAuthenticator.Mode.OPTIONAL, null);
+                AuthMode.OPTIONAL, null);
         Admission.Refused refused = assertRefused(admissions.admit(foreign), RefusalReason.ORIGIN_NOT_ALLOWED, "FORBIDDEN");
         assertTrue(refused.message().contains("https://evil.example"), "says which Origin: " + refused.message());
         assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)), "the attempt is still there to use");
@@ -158,7 +160,7 @@ class AdmissionServiceTest {
         ConnectRequest arrival = request(null);
         assertInstanceOf(Admission.Admitted.class, admissions.admit(arrival));
         Admission.Admitted named = assertInstanceOf(Admission.Admitted.class,
-                admissions.admit(arrival.later(EndpointAuthenticator.Mode.OPTIONAL, "alice")));
+                admissions.admit(arrival.later(AuthMode.OPTIONAL, "alice")));
         assertEquals("alice", named.principal().userId());
     }
 
@@ -172,16 +174,16 @@ class AdmissionServiceTest {
     }
 
     private static ConnectRequest request(String token) {
-        return ConnectRequest.of("/ws", "10.0.0.1", null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token);
+        return ConnectRequest.of("/ws", "10.0.0.1", null, List.of(), AuthMode.OPTIONAL, token);
     }
 
     private static ConnectRequest adminOnly(String token, boolean loopbackAdmin) {
-        return new ConnectRequest("/ws/audit", "127.0.0.1", loopbackAdmin, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token,
+        return new ConnectRequest("/ws/audit", "127.0.0.1", loopbackAdmin, null, List.of(), AuthMode.OPTIONAL, token,
                 true, Map.of(), List.of(), Map.of(), 0, true);
     }
 
     private static ConnectRequest bound(String token, String userIdInPath) {
-        return new ConnectRequest("/ws/dashboard/{userId}", "10.0.0.1", false, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL,
+        return new ConnectRequest("/ws/dashboard/{userId}", "10.0.0.1", false, null, List.of(), AuthMode.OPTIONAL,
                 token, false, Map.of("userId", "sub"), List.of(), Map.of("userId", userIdInPath), 0, true);
     }
 

@@ -1,7 +1,9 @@
 package io.switchboard.application.port.in;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 
 import java.util.List;
 import java.util.Map;
@@ -26,7 +28,7 @@ import java.util.Objects;
  *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
  */
 public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
-                             EndpointAuthenticator.Mode auth, String token, boolean adminOnly, Map<String, String> bound,
+                             AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
                              List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
     public ConnectRequest {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -42,13 +44,13 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
     }
 
     /** A client of {@code endpoint} with no rooms to join on connect, no bound path and nothing but its token to show. */
-    public static ConnectRequest of(String endpoint, String peer, String origin, List<String> origins, EndpointAuthenticator.Mode auth,
+    public static ConnectRequest of(String endpoint, String peer, String origin, List<String> origins, AuthMode auth,
                                     String token) {
         return new ConnectRequest(endpoint, peer, false, origin, origins, auth, token, false, Map.of(), List.of(), Map.of(), 0, true);
     }
 
     /** The same client naming its user after it was admitted: no new attempt, no Origin to check again. */
-    public ConnectRequest later(EndpointAuthenticator.Mode auth, String token) {
+    public ConnectRequest later(AuthMode auth, String token) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, null, List.of(), auth, token, adminOnly, bound, List.of(), parameters, 0, false);
     }
 
