@@ -130,7 +130,7 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
-        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, limiter, audit);
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
         AccessChanges accessChanges = new AccessChanges(storage.bus());

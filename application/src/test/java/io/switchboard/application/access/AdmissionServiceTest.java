@@ -5,6 +5,7 @@ import io.switchboard.application.port.AuthMode;
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
@@ -23,6 +24,7 @@ import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.hub.HubMetrics;
@@ -57,12 +59,15 @@ class AdmissionServiceTest {
     private final AuditTrail audit = new AuditTrail(new RecordingAudit(audited), Clock.systemUTC());
     private final Hub hub = new Hub(SETTINGS, new RoomAccess(Map.of("team", RoomPolicy.parse("authenticated")), Optional.empty()),
             new RoomRules(Set.of(), Map.of(), new NoRooms()), null, audit, new NoHistory(), Clock.systemUTC(), new HubMetrics(), Runnable::run);
-    private final EndpointAuthenticator auth = new EndpointAuthenticator(Optional.of(token -> switch (token) {
+    private final TokenVerifier tokens = token -> switch (token) {
         case "alice" -> new Principal("alice", Set.of(), List.of(), LATER);
         case "root" -> new Principal("root", Set.of("admin"), List.of(), LATER);
+        case "backend" -> new Principal("backend", Set.of("publisher"), List.of(), LATER);
         case "old" -> throw new TokenRejectedException(ErrorCode.AUTH_EXPIRED, "the token has expired");
         default -> throw new TokenRejectedException(ErrorCode.AUTH_INVALID, "the token's signature does not match");
-    }), "switchboard_token");
+    };
+    private final EndpointAuthenticator auth = new EndpointAuthenticator(Optional.of(tokens), "switchboard_token");
+    private ApiCredentials credentials = new ApiCredentials(List.of("key-1"), Optional.of(tokens));
 
     @Test
     void aClientWithNothingAgainstItIsAdmittedWithASlotAndItsRooms() {
@@ -116,6 +121,42 @@ class AdmissionServiceTest {
     }
 
     @Test
+    void theCommandStreamTakesAnApiKeyOrAPublishersToken() {
+        ConnectionLimiter limiter = limiter(0, 0);
+        AdmissionService admissions = service(limiter);
+        Admission.Admitted byKey = assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "key-1", false)));
+        assertEquals(1, limiter.held(), "a backend stream holds a place in the limits too");
+        byKey.slot().release();
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "backend", false)));
+        Admission.Refused none = assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, null, true)),
+                RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertTrue(none.message().contains("needs a credential"), none.message());
+        assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, "key-2", false)), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, "alice", false)), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertEquals(List.of("auth.failed", "auth.failed", "authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void theSseAuditStreamTakesAnAdministratorsTokenNeverAnApiKey() {
+        AdmissionService admissions = service(limiter(0, 0));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_ADMIN, "root", false)));
+        assertRefused(admissions.admit(backend(AuthMode.API_ADMIN, "key-1", false)), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertRefused(admissions.admit(backend(AuthMode.API_ADMIN, "backend", false)), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertEquals(List.of("auth.failed", "authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void withNoCredentialsConfiguredBackendStreamsAreForThisMachineOnly() {
+        credentials = new ApiCredentials(List.of(), Optional.empty());
+        AdmissionService admissions = service(limiter(0, 0));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_ADMIN, null, true)));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "anything", true)));
+        Admission.Refused remote = assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, null, false)),
+                RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertTrue(remote.message().contains("only loopback clients"), remote.message());
+    }
+
+    @Test
     void aBoundPathMustNameTheTokensUser() {
         AdmissionService admissions = service(limiter(0, 0));
         assertInstanceOf(Admission.Admitted.class, admissions.admit(bound("alice", "alice")));
@@ -165,7 +206,11 @@ class AdmissionServiceTest {
     }
 
     private AdmissionService service(ConnectionLimiter limiter) {
-        return new AdmissionService(hub, auth, limiter, audit);
+        return new AdmissionService(hub, auth, credentials, limiter, audit);
+    }
+
+    private static ConnectRequest backend(AuthMode mode, String credential, boolean loopbackAdmin) {
+        return ConnectRequest.backend("/api/v1/commands", "10.0.0.1", loopbackAdmin, mode, credential);
     }
 
     private ConnectionLimiter limiter(int perIp, int attemptsPerMinute) {
