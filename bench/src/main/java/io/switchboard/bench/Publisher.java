@@ -5,6 +5,7 @@ import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntPredicate;
 
 /**
  * Open-loop publisher: event {@code seq} is due at {@code start + seq / rate}, whatever happened
@@ -28,6 +29,7 @@ final class Publisher implements Runnable {
     private final int payloadBytes;
     private final int maxPerPost;
     private String idempotencyPrefix;
+    private IntPredicate accepted = status -> status == 202;
     private volatile long startNanos;
     private volatile boolean stop;
 
@@ -53,6 +55,12 @@ final class Publisher implements Runnable {
     /** Before {@link #start}: retry a failed POST (same body, {@code Idempotency-Key: prefix-<first seq>}) until it is taken. */
     Publisher retrying(String prefix) {
         this.idempotencyPrefix = prefix;
+        return this;
+    }
+
+    /** Before {@link #start}: which answers mean the server took the POST (202 unless said otherwise). */
+    Publisher accepting(IntPredicate statuses) {
+        this.accepted = statuses;
         return this;
     }
 
@@ -135,9 +143,10 @@ final class Publisher implements Runnable {
     private boolean post(String json, String extraHeaders) {
         try {
             long sent = System.nanoTime();
-            KeptAlive.Response response = http.postJson(uri.getRawPath(), json, extraHeaders);
+            KeptAlive.Response response = http.postJson(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                    json, extraHeaders);
             postMicros.recordValue(Math.min(ClientLoop.HIGHEST_LATENCY_MICROS, (System.nanoTime() - sent) / 1000));
-            if (response.status() == 202) {
+            if (accepted.test(response.status())) {
                 return true;
             }
             fail("HTTP " + response.status() + " " + response.body());
