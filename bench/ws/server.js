@@ -1,13 +1,15 @@
 // A plain `ws` broadcast server: the floor any hub is measured against (bench/run peers). A client
 // connects to ws://127.0.0.1:PORT/?room=NAME and is in that room until it closes. POST
 // /api/v1/events takes Switchboard's body (one event {room, type, data} or an array) and sends each
-// event, serialised once, to every socket of its room, as the `ws` README's broadcast example does.
-// No ids, no history, no SSE, no auth. Loopback only; it exits by itself after MAX_SECONDS.
+// event, serialised once, to every socket of its room, as the `ws` README's broadcast example does,
+// with the id and timestamp a Switchboard subscriber gets (so as many bytes). No history, no resume,
+// no SSE, no auth. Loopback only; it exits by itself after MAX_SECONDS.
 'use strict';
 const http = require('node:http');
 const { WebSocketServer } = require('ws');
 
 const rooms = new Map(); // room -> Set of sockets
+let nextId = Date.now() * 1000; // 16 digits, as Switchboard's ids
 const server = http.createServer((req, res) => {
   const chunks = [];
   req.on('data', (chunk) => chunks.push(chunk));
@@ -23,7 +25,8 @@ const server = http.createServer((req, res) => {
       return;
     }
     for (const event of events) {
-      const text = JSON.stringify(event);
+      const { room, type, data } = event;
+      const text = JSON.stringify({ type, room, id: String(nextId++), data, timestamp: new Date().toISOString() });
       for (const socket of rooms.get(event.room) || []) socket.send(text);
     }
     res.writeHead(202, { 'Content-Length': 0 }).end();

@@ -143,7 +143,7 @@ final class Fanout {
             }
 
             Publisher publisher = new Publisher(spec.publishUri(), spec.target().room(), spec.rate(), totalEvents,
-                    spec.payloadBytes(), spec.maxPerPost()).accepting(spec.target()::publishAccepted);
+                    spec.payloadBytes(), spec.maxPerPost()).servedBy(spec.target());
             if (spec.jfr() != null) {
                 jcmd(spec.hubPid(), "JFR.start", "name=bench", "settings=profile", "filename=" + spec.jfr().toAbsolutePath());
             }

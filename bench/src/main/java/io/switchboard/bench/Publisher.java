@@ -5,7 +5,6 @@ import org.HdrHistogram.Histogram;
 import java.io.IOException;
 import java.net.URI;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.IntPredicate;
 
 /**
  * Open-loop publisher: event {@code seq} is due at {@code start + seq / rate}, whatever happened
@@ -29,7 +28,8 @@ final class Publisher implements Runnable {
     private final int payloadBytes;
     private final int maxPerPost;
     private String idempotencyPrefix;
-    private IntPredicate accepted = status -> status == 202;
+    /** The server's protocol: which answers mean it took a POST, and what it needs in the body; Switchboard's by default. */
+    private Target server;
     private volatile long startNanos;
     private volatile boolean stop;
 
@@ -58,9 +58,9 @@ final class Publisher implements Runnable {
         return this;
     }
 
-    /** Before {@link #start}: which answers mean the server took the POST (202 unless said otherwise). */
-    Publisher accepting(IntPredicate statuses) {
-        this.accepted = statuses;
+    /** Before {@link #start}: publishes as {@code target}'s server wants (Nchan: 201 or 202, the envelope's fields in the body). */
+    Publisher servedBy(Target target) {
+        this.server = target;
         return this;
     }
 
@@ -137,7 +137,7 @@ final class Publisher implements Runnable {
         for (int i = head.length() + 2; i < payloadBytes; i++) {
             body.append('x');
         }
-        body.append("\"}}");
+        body.append("\"}").append(server == null ? "" : server.relayedEnvelopeFields(seq)).append('}');
     }
 
     private boolean post(String json, String extraHeaders) {
@@ -146,7 +146,7 @@ final class Publisher implements Runnable {
             KeptAlive.Response response = http.postJson(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
                     json, extraHeaders);
             postMicros.recordValue(Math.min(ClientLoop.HIGHEST_LATENCY_MICROS, (System.nanoTime() - sent) / 1000));
-            if (accepted.test(response.status())) {
+            if (server == null ? response.status() == 202 : server.publishAccepted(response.status())) {
                 return true;
             }
             fail("HTTP " + response.status() + " " + response.body());

@@ -275,7 +275,8 @@ final class Resume {
                 for (int n = 0; n < perPost && seq < from + count; n++, seq++) {
                     body.append(n == 0 ? "" : ",").append("{\"room\":\"").append(room).append("\",\"type\":\"r\",\"data\":");
                     String head = "{\"seq\":" + seq + ",\"sent\":" + System.nanoTime() + ",\"p\":\"";
-                    body.append(head).append("x".repeat(Math.max(0, spec.payloadBytes() - head.length() - 2))).append("\"}}");
+                    body.append(head).append("x".repeat(Math.max(0, spec.payloadBytes() - head.length() - 2))).append("\"}")
+                            .append(target.relayedEnvelopeFields(seq)).append('}');
                 }
                 HttpResponse<String> response = http.send(HttpRequest.newBuilder(spec.publishBase().resolve(target.publishPath(room)))
                                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(30))

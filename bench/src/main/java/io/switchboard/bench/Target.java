@@ -3,6 +3,9 @@ package io.switchboard.bench;
 import java.net.InetSocketAddress;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * What subscribers connect to: the transport, the server (loopback only) and the room to join
@@ -12,6 +15,10 @@ record Target(Transport transport, String host, int port, String room, boolean b
 
     /** The room an idle subscriber of a server that needs one (SSE, Nchan, the {@code ws} server) is in. */
     static final String IDLE_ROOM = "bench:idle";
+    /** Ids as long as Switchboard's (16 digits). */
+    private static final long RELAYED_ID_BASE = 1_000_000_000_000_000L;
+    private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'")
+            .withZone(ZoneOffset.UTC);
 
     enum Transport {
         /** Switchboard's canonical WebSocket protocol at {@code /ws}. */
@@ -110,6 +117,17 @@ record Target(Transport transport, String host, int port, String room, boolean b
     /** A publish succeeded: Nchan answers 201 (delivered to subscribers) or 202 (queued, none yet); the others 202. */
     boolean publishAccepted(int status) {
         return status == 202 || (transport.isNchan() && status == 201);
+    }
+
+    /**
+     * The fields to add to event {@code seq}'s published object so that a server which relays the body as it is
+     * (Nchan) delivers as many bytes as Switchboard, which adds an {@code id} and a {@code timestamp} to the envelope
+     * (the {@code ws} and Socket.IO servers add them themselves); empty for the others.
+     */
+    String relayedEnvelopeFields(long seq) {
+        return transport.isNchan()
+                ? ",\"id\":\"" + (RELAYED_ID_BASE + seq) + "\",\"timestamp\":\"" + TIMESTAMP.format(Instant.now()) + "\""
+                : "";
     }
 
     private static String encode(String s) {
