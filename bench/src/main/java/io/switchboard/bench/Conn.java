@@ -434,12 +434,14 @@ final class Conn {
         long sent = parseLong(a, t + SENT.length, to);
         received++;
         if (trackIds) {
-            int i = sseId != null ? -1 : indexOf(a, from, s, ID);
             if (sseId != null) {
                 lastId = sseId; // what an EventSource sends back as Last-Event-ID
-            } else if (i >= 0) {
-                int end = indexOf(a, i + ID.length, to, new byte[]{'"'});
-                lastId = new String(a, i + ID.length, Math.max(0, end - i - ID.length), StandardCharsets.US_ASCII);
+            } else {
+                int i = indexOf(a, from, s, ID);
+                if (i >= 0) {
+                    int end = indexOf(a, i + ID.length, to, new byte[]{'"'});
+                    lastId = new String(a, i + ID.length, Math.max(0, end - i - ID.length), StandardCharsets.US_ASCII);
+                }
             }
             if (!ready) {
                 eventsBeforeJoined++;
