@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -178,6 +179,8 @@ final class Switchboard {
                 })
                 .routing(http)
                 .addRouting(ws)
+                // with TLS the port speaks only TLS: https:// and wss://; a plain request fails its handshake
+                .update(builder -> settings.tls().ifPresent(context -> builder.tls(Tls.builder().sslContext(context).build())))
                 .build()
                 .start();
 
