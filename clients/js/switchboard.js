@@ -42,6 +42,20 @@ const CONNECTION_KINDS = new Set(["join", "leave", "ping", "refresh"]);
 const MAX_QUEUED = 1000;
 const JOIN_REF = "join:";
 
+/**
+ * The JSON body of a REST answer with the `expected` status; otherwise rejects with an Error
+ * carrying the `status` and the hub's `code`.
+ */
+async function answer(response, what, expected) {
+  const body = await response.json().catch(() => ({}));
+  if (response.status !== expected) {
+    const error = new Error(`${what} answered ${response.status}: ${body.message ?? ""}`);
+    Object.assign(error, { status: response.status, code: body.code });
+    throw error;
+  }
+  return body;
+}
+
 /** A room name as a URL path segment (`:` and `@` kept readable). */
 function roomPath(room) {
   return encodeURIComponent(room).replace(/%3A/gi, ":").replace(/%40/g, "@");
@@ -685,14 +699,7 @@ export class SwitchboardClient {
     if (options.limit != null) url.searchParams.set("limit", String(options.limit));
     const token = this._token ?? (await this._resolveToken());
     const headers = token ? { Authorization: `Bearer ${token}` } : {};
-    const response = await this._fetch(url.href, { headers });
-    const body = await response.json().catch(() => ({}));
-    if (response.status !== 200) {
-      const error = new Error(`history answered ${response.status}: ${body.message ?? ""}`);
-      Object.assign(error, { status: response.status, code: body.code });
-      throw error;
-    }
-    return body;
+    return answer(await this._fetch(url.href, { headers }), "history", 200);
   }
 
   /** @private A command from an SSE client: POST with the stream's connection id. */
@@ -708,13 +715,7 @@ export class SwitchboardClient {
       headers,
       body: JSON.stringify({ connectionId, name, data }),
     });
-    const body = await response.json().catch(() => ({}));
-    if (response.status !== 202) {
-      const error = new Error(`command answered ${response.status}: ${body.message ?? ""}`);
-      Object.assign(error, { status: response.status, code: body.code });
-      throw error;
-    }
-    return body;
+    return answer(response, "command", 202);
   }
 
   /** @private Resolves with the connection id at the next `connected`. */
