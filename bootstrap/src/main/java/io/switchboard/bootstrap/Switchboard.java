@@ -143,7 +143,8 @@ final class Switchboard {
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
                 settings.bodies(), bridge, accessChanges);
-        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth), credentials, auth);
+        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit),
+                credentials, auth);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,

@@ -137,6 +137,9 @@ class HistoryApiTest {
         JsonNode other = read("/api/v1/rooms/project:7/events", "Bearer " + AuthTest.token("alice", "", "project:8", TTL), 403);
         assertEquals("FORBIDDEN", other.path("code").asText());
         assertTrue(other.path("message").asText().contains("project:7"), other.toString());
+        JsonNode denied = audited("authz.denied", "alice", "project:7");
+        assertEquals("/api/v1/rooms/{room}/events", denied.path("endpoint").asText(), denied.toString());
+        assertEquals("denied", denied.path("outcome").asText());
         JsonNode forged = read("/api/v1/rooms/project:7/events", "Bearer not-a-token", 401);
         assertEquals("AUTH_INVALID", forged.path("code").asText());
         JsonNode expired = read("/api/v1/rooms/project:7/events", "Bearer " + AuthTest.token("alice", "", "project:7", TTL.negated()), 401);
@@ -162,6 +165,20 @@ class HistoryApiTest {
                 .header("Authorization", "Bearer " + KEY).PUT(HttpRequest.BodyPublishers.noBody()).build());
         assertEquals(201, declared.statusCode(), declared.body());
         assertEquals(0, read("/api/v1/rooms/box:1/events", null, 200).path("events").size());
+    }
+
+    /** The audit entry of {@code type} for {@code user} in {@code room}, once the trail has stored it. */
+    private static JsonNode audited(String type, String user, String room) throws Exception {
+        String admin = "Bearer " + AuthTest.token("auditor", "admin", TTL);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (true) {
+            JsonNode entries = read("/api/v1/audit?types=" + type + "&user=" + user + "&room=" + room, admin, 200).path("entries");
+            if (!entries.isEmpty() || System.nanoTime() > deadline) {
+                assertEquals(1, entries.size(), entries.toString());
+                return entries.get(0);
+            }
+            Thread.sleep(50);
+        }
     }
 
     private static void publish(String event) {

@@ -1,5 +1,6 @@
 package io.switchboard.adapters.eventbus;
 
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.history.HistoryService;
@@ -13,6 +14,7 @@ import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -37,9 +39,12 @@ interface HistoryReadContract {
     TestClock testClock();
 
     private static HistoryAnswer.Page read(EventStorage storage, String since, String limit) {
-        HistoryService history = new HistoryService(storage.log(), storage.states(), RoomAccess.open(),
-                new RoomRules(Set.of(), Map.of(), storage.rooms()), new EndpointAuthenticator(Optional.empty(), "token"));
-        return assertInstanceOf(HistoryAnswer.Page.class, history.read(new HistoryRequest(ROOM.value(), since, limit, null, true)));
+        try (AuditTrail audit = new AuditTrail(storage.audit(), Clock.systemUTC())) {
+            HistoryService history = new HistoryService(storage.log(), storage.states(), RoomAccess.open(),
+                    new RoomRules(Set.of(), Map.of(), storage.rooms()), new EndpointAuthenticator(Optional.empty(), "token"), audit);
+            return assertInstanceOf(HistoryAnswer.Page.class, history.read(new HistoryRequest(ROOM.value(), since, limit, null, true,
+                    "127.0.0.1", "/api/v1/rooms/{room}/events")));
+        }
     }
 
     private static List<EventId> ids(HistoryAnswer.Page page) {

@@ -25,6 +25,7 @@ import java.util.Optional;
  * parameter or cookie).
  */
 final class HistoryRoutes implements HttpService {
+    private static final String PATH = "/api/v1/rooms/{room}/events";
     private final ReadHistoryUseCase history;
     private final PublisherGate gate;
     private final EndpointAuthenticator auth;
@@ -37,7 +38,7 @@ final class HistoryRoutes implements HttpService {
 
     @Override
     public void routing(HttpRules rules) {
-        rules.get("/api/v1/rooms/{room}/events", this::read);
+        rules.get(PATH, this::read);
     }
 
     private void read(ServerRequest req, ServerResponse res) {
@@ -46,7 +47,8 @@ final class HistoryRoutes implements HttpService {
         String token = trusted ? null : auth.findToken(authorization, req.query().first("token").orElse(null),
                 req.headers().first(HeaderNames.COOKIE).orElse(null));
         HistoryAnswer answer = history.read(new HistoryRequest(req.path().pathParameters().get("room"),
-                req.query().first("since").orElse(null), req.query().first("limit").orElse(null), token, trusted));
+                req.query().first("since").orElse(null), req.query().first("limit").orElse(null), token, trusted,
+                req.remotePeer().host(), PATH));
         switch (answer) {
             case HistoryAnswer.Refused refused -> JsonBodies.sendError(res, status(refused.why()), refused.code(), refused.message());
             case HistoryAnswer.Page page -> JsonBodies.send(res, Status.OK_200, json(page));

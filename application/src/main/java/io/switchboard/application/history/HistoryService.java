@@ -1,5 +1,6 @@
 package io.switchboard.application.history;
 
+import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
@@ -35,13 +36,17 @@ public final class HistoryService implements ReadHistoryUseCase {
     private final RoomAccess access;
     private final RoomRules rules;
     private final EndpointAuthenticator tokens;
+    private final AuditTrail audit;
 
-    public HistoryService(EventLog log, StateStore states, RoomAccess access, RoomRules rules, EndpointAuthenticator tokens) {
+    /** Refused reads are audited as refused joins are: {@code auth.failed}, {@code authz.denied}. */
+    public HistoryService(EventLog log, StateStore states, RoomAccess access, RoomRules rules, EndpointAuthenticator tokens,
+                          AuditTrail audit) {
         this.log = log;
         this.states = states;
         this.access = access;
         this.rules = rules;
         this.tokens = tokens;
+        this.audit = audit;
     }
 
     @Override
@@ -64,7 +69,7 @@ public final class HistoryService implements ReadHistoryUseCase {
         if (room.reserved()) {
             return new HistoryAnswer.Refused(Why.FORBIDDEN, ErrorCode.FORBIDDEN.name(), "room " + room + " is reserved for the hub");
         }
-        HistoryAnswer.Refused refused = request.trusted() ? null : denial(request.token(), room);
+        HistoryAnswer.Refused refused = request.trusted() ? null : denial(request, room);
         if (refused != null) {
             return refused;
         }
@@ -75,18 +80,21 @@ public final class HistoryService implements ReadHistoryUseCase {
         return since == null ? newest(room, limit) : after(room, since, limit);
     }
 
-    /** Why the holder of {@code token} may not join {@code room}, as a join is refused; {@code null} when it may. */
-    private HistoryAnswer.Refused denial(String token, RoomName room) {
+    /** Why the caller's token does not let it join {@code room}, as a join is refused; {@code null} when it may. */
+    private HistoryAnswer.Refused denial(HistoryRequest request, RoomName room) {
         Principal principal;
         try {
-            principal = tokens.authenticate(EndpointAuthenticator.Mode.OPTIONAL, token);
+            principal = tokens.authenticate(EndpointAuthenticator.Mode.OPTIONAL, request.token());
         } catch (TokenRejectedException e) {
+            audit.record("auth.failed", null, null, request.peer(), request.endpoint(), e.code().name(), room.value(), e.getMessage());
             return new HistoryAnswer.Refused(Why.TOKEN_REJECTED, e.code().name(), e.getMessage());
         }
         String denial = access.denial(principal, room);
         if (denial == null) {
             return null;
         }
+        audit.record("authz.denied", null, principal == null ? null : principal.userId(), request.peer(), request.endpoint(), "denied",
+                room.value(), denial);
         return principal == null
                 ? new HistoryAnswer.Refused(Why.UNAUTHENTICATED, ErrorCode.AUTH_INVALID.name(), denial + ": send a token")
                 : new HistoryAnswer.Refused(Why.FORBIDDEN, ErrorCode.FORBIDDEN.name(), denial);

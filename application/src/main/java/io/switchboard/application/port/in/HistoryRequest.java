@@ -8,6 +8,8 @@ package io.switchboard.application.port.in;
  * @param limit     the most events wanted, as sent, or {@code null} for {@link ReadHistoryUseCase#DEFAULT_LIMIT}
  * @param token     the token the caller presented (a JWT), or {@code null} when anonymous
  * @param trusted   a publisher or an administrator: the room's policy does not apply
+ * @param peer      the caller's address, for the audit trail
+ * @param endpoint  the path asked, for the audit trail
  */
-public record HistoryRequest(String room, String since, String limit, String token, boolean trusted) {
+public record HistoryRequest(String room, String since, String limit, String token, boolean trusted, String peer, String endpoint) {
 }
