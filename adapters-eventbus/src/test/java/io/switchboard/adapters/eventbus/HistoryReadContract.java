@@ -8,7 +8,7 @@ import io.switchboard.application.port.in.HistoryAnswer;
 import io.switchboard.application.port.in.HistoryRequest;
 import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;

@@ -1,8 +1,10 @@
 package io.switchboard.application.history;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.in.HistoryAnswer;
@@ -84,7 +86,7 @@ public final class HistoryService implements ReadHistoryUseCase {
     private HistoryAnswer.Refused denial(HistoryRequest request, RoomName room) {
         Principal principal;
         try {
-            principal = tokens.authenticate(EndpointAuthenticator.Mode.OPTIONAL, request.token());
+            principal = tokens.authenticate(AuthMode.OPTIONAL, request.token());
         } catch (TokenRejectedException e) {
             audit.record("auth.failed", null, null, request.peer(), request.endpoint(), e.code().name(), room.value(), e.getMessage());
             return new HistoryAnswer.Refused(Why.TOKEN_REJECTED, e.code().name(), e.getMessage());

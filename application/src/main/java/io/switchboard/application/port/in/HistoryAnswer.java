@@ -1,6 +1,6 @@
 package io.switchboard.application.port.in;
 
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
