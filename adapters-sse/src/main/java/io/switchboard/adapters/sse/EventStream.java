@@ -88,14 +88,15 @@ final class EventStream implements Handler {
         int roomLimit = limiter.perRoom(settings.path(), hub.settings().maxConnectionsPerRoom());
         ConnectRequest request = ConnectRequest.of(settings.path(), req.remotePeer().host(),
                         req.headers().first(HeaderNames.ORIGIN).orElse(null), settings.origins(), settings.auth(), token)
-                .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), Map.of(), roomLimit);
+                .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), SseAdapter.pathParameters(req), roomLimit)
+                .through(new ConnectRequest.Door(req.path().path(), name -> req.headers().first(HeaderNames.create(name)).orElse(null)));
         switch (admissions.admit(request)) {
             case Admission.Refused refused -> refuse(res, STATUS.get(refused.reason()), refused.code(), refused.message());
             case Admission.Admitted admitted -> {
                 try {
                     stream(req, res, admitted.principal(), positions, connection -> {
-                        for (RoomName room : rooms) {
-                            hub.join(connection, room.value(), positions.since(room), null, roomLimit);
+                        for (String room : admitted.rooms()) { // the asked rooms, then any the connect hook added
+                            hub.join(connection, room, positions.since(new RoomName(room)), null, roomLimit);
                         }
                     }, admitted.slot());
                 } finally {

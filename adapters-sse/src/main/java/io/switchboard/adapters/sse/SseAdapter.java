@@ -35,7 +35,8 @@ public final class SseAdapter {
         routing.get("/api/v1/audit/stream", new AuditStream(streams, audit, credentials));
     }
 
-    private static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {
+    /** The request path's parameters, by name (also shown to a connect hook). */
+    static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {
         java.util.Map<String, String> values = new java.util.HashMap<>();
         var parameters = req.path().pathParameters();
         parameters.names().forEach(name -> values.put(name, parameters.first(name).orElse("")));

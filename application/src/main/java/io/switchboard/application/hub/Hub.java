@@ -3,6 +3,11 @@ package io.switchboard.application.hub;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.Principal;
 import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.hooks.Hook;
+import io.switchboard.application.hooks.HookDecision;
+import io.switchboard.application.hooks.HookGate;
+import io.switchboard.application.hooks.HookQuestions;
+import io.switchboard.application.hooks.NamespaceHooks;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
@@ -59,6 +64,8 @@ public final class Hub implements EventBus.EventListener {
     private final HeardRuns heard;
     private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
+    private volatile NamespaceHooks namespaceHooks = NamespaceHooks.NONE;
+    private volatile HookGate hookGate;
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
@@ -88,6 +95,12 @@ public final class Hub implements EventBus.EventListener {
         // A connection's seen moment is at most one ping interval plus two timeouts old while it is open
         // (see Connection#pongReceived); beyond that its heartbeat has failed anyway.
         this.heard = new HeardRuns(settings.heartbeatInterval().plus(settings.heartbeatTimeout().multipliedBy(2)).plusSeconds(5));
+    }
+
+    /** Asks the namespaces' subscribe hooks before a client's join or sync (SPEC 16); set once, while wiring. */
+    public void askHooks(NamespaceHooks hooks, HookGate gate) {
+        this.namespaceHooks = hooks;
+        this.hookGate = gate;
     }
 
     public HubSettings settings() {
@@ -174,13 +187,25 @@ public final class Hub implements EventBus.EventListener {
         if (!accepting) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
         }
+        joinOnConnect(connection, rooms, roomLimit);
+        return connection;
+    }
+
+    /**
+     * Joins {@code rooms} the way an endpoint's rooms are joined on connect: no {@code joined} each, live
+     * from now (a Socket.IO client's rooms from its connect hook, joined before its namespace connect answer).
+     */
+    public void joinOnConnect(Connection connection, List<String> rooms) {
+        joinOnConnect(connection, rooms, settings.maxConnectionsPerRoom());
+    }
+
+    private void joinOnConnect(Connection connection, List<String> rooms, int roomLimit) {
         for (String roomText : rooms) {
             RoomName room = admissible(connection, "join", roomText, null);
             if (room != null) {
                 subscribe(connection, room, null, null, false, true, roomLimit, -1);
             }
         }
-        return connection;
     }
 
     /**
@@ -222,6 +247,9 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
+        if (hookRefuses(connection, room, ref)) {
+            return;
+        }
         subscribe(connection, room, since, ref, false, false, roomLimit, connection.seenMoment());
     }
 
@@ -231,7 +259,7 @@ public final class Hub implements EventBus.EventListener {
      */
     public void sync(Connection connection, String roomText, String ref) {
         RoomName room = admissible(connection, "sync", roomText, ref);
-        if (room != null) {
+        if (room != null && !hookRefuses(connection, room, ref)) {
             subscribe(connection, room, null, ref, true, false, settings.maxConnectionsPerRoom(), -1);
         }
     }
@@ -243,6 +271,26 @@ public final class Hub implements EventBus.EventListener {
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
         subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false,
                 settings.maxConnectionsPerRoom(), -1);
+    }
+
+    /**
+     * Asks the subscribe hook of the room's namespace, if it has one, whether the client may join; a
+     * refusal is audited and answered with the hook's code and message (or, when the hook failed and
+     * fails closed, {@code SUBSCRIPTION_FAILED}).
+     */
+    private boolean hookRefuses(Connection connection, RoomName room, String ref) {
+        Optional<Hook> hook = namespaceHooks.subscribe(room);
+        if (hook.isEmpty() || connection.inRoom(room)) {
+            return false;
+        }
+        HookDecision decision = hookGate.decide(hook.get(), HookQuestions.subscribe(hook.get(), connection.spec().endpoint(),
+                connection.principal(), room.value(), connection.id().value()));
+        if (decision instanceof HookDecision.Refuse refusal) {
+            audit.record("authz.denied", connection, "denied", room.value(), "subscribe hook: " + refusal.code());
+            connection.send(new Outbound.Error(refusal.code(), refusal.message(), ref));
+            return true;
+        }
+        return false;
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
