@@ -30,6 +30,30 @@ final class ConfigSchema {
                     "Auth mode of the Socket.IO endpoint; the token comes from the connect `auth` payload (`{token}`), "
                             + "the `token` query parameter, the header or the cookie. A failure is a connect error."),
             new ConfigKey("hub.sse.origins", Kind.LIST, "", "Allowed `Origin` values of the SSE endpoint, as for WebSocket."),
+            new ConfigKey("hub.websocket.hooks.connect.url", Kind.TEXT, "",
+                    "Connect hook of the canonical WebSocket endpoint: the application's URL the hub POSTs each connection to before admitting it "
+                            + "([hooks.md](hooks.md)). Empty: no hook."),
+            new ConfigKey("hub.websocket.hooks.connect.headers", Kind.LIST, "",
+                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
+            new ConfigKey("hub.websocket.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
+            new ConfigKey("hub.websocket.hooks.connect.on-failure", Kind.CHOICE, "deny",
+                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
+            new ConfigKey("hub.sse.hooks.connect.url", Kind.TEXT, "",
+                    "Connect hook of the SSE endpoint: the application's URL the hub POSTs each connection to before admitting it "
+                            + "([hooks.md](hooks.md)). Empty: no hook."),
+            new ConfigKey("hub.sse.hooks.connect.headers", Kind.LIST, "",
+                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
+            new ConfigKey("hub.sse.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
+            new ConfigKey("hub.sse.hooks.connect.on-failure", Kind.CHOICE, "deny",
+                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
+            new ConfigKey("hub.socket-io.hooks.connect.url", Kind.TEXT, "",
+                    "Connect hook of the Socket.IO endpoint (asked at the namespace connect): the application's URL the hub POSTs each connection to before admitting it "
+                            + "([hooks.md](hooks.md)). Empty: no hook."),
+            new ConfigKey("hub.socket-io.hooks.connect.headers", Kind.LIST, "",
+                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
+            new ConfigKey("hub.socket-io.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
+            new ConfigKey("hub.socket-io.hooks.connect.on-failure", Kind.CHOICE, "deny",
+                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
             new ConfigKey("hub.limits.max-connections", Kind.INTEGER, "0", "Connections to this hub (per node, also on PostgreSQL); beyond: see `hub.limits.max-connections-policy`. 0: no limit."),
             new ConfigKey("hub.limits.per-ip", Kind.INTEGER, "0", "Connections from one IP address; cluster-wide on PostgreSQL. 0: no limit."),
             new ConfigKey("hub.limits.per-user", Kind.INTEGER, "0", "Connections of one authenticated user; cluster-wide on PostgreSQL. 0: no limit."),
@@ -140,7 +164,8 @@ final class ConfigSchema {
         }
         if (leaf.startsWith(NAMESPACES + ".")) {
             String[] parts = leaf.substring(NAMESPACES.length() + 1).split("\\.");
-            return parts.length == 2 && NAMESPACE_SETTINGS.contains(parts[1]);
+            return parts.length == 2 && NAMESPACE_SETTINGS.contains(parts[1])
+                    || parts.length > 1 && HookConfig.knownNamespaceKey(java.util.Arrays.copyOfRange(parts, 1, parts.length));
         }
         for (ConfigKey key : KEYS) {
             if (key.name().equals(leaf) || (key.kind() == Kind.LIST && leaf.startsWith(key.name() + "."))) {
