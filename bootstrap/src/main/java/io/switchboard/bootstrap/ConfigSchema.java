@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Every configuration key the hub understands; anything else in a config file is an error. */
 final class ConfigSchema {
-    static final List<ConfigKey> KEYS = List.of(
+    private static final List<ConfigKey> OWN_KEYS = List.of(
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
             new ConfigKey("hub.websocket.path", Kind.TEXT, "/ws", "Path of the canonical WebSocket endpoint."),
@@ -30,30 +30,6 @@ final class ConfigSchema {
                     "Auth mode of the Socket.IO endpoint; the token comes from the connect `auth` payload (`{token}`), "
                             + "the `token` query parameter, the header or the cookie. A failure is a connect error."),
             new ConfigKey("hub.sse.origins", Kind.LIST, "", "Allowed `Origin` values of the SSE endpoint, as for WebSocket."),
-            new ConfigKey("hub.websocket.hooks.connect.url", Kind.TEXT, "",
-                    "Connect hook of the canonical WebSocket endpoint: the application's URL the hub POSTs each connection to before admitting it "
-                            + "([hooks.md](hooks.md)). Empty: no hook."),
-            new ConfigKey("hub.websocket.hooks.connect.headers", Kind.LIST, "",
-                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
-            new ConfigKey("hub.websocket.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
-            new ConfigKey("hub.websocket.hooks.connect.on-failure", Kind.CHOICE, "deny",
-                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
-            new ConfigKey("hub.sse.hooks.connect.url", Kind.TEXT, "",
-                    "Connect hook of the SSE endpoint: the application's URL the hub POSTs each connection to before admitting it "
-                            + "([hooks.md](hooks.md)). Empty: no hook."),
-            new ConfigKey("hub.sse.hooks.connect.headers", Kind.LIST, "",
-                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
-            new ConfigKey("hub.sse.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
-            new ConfigKey("hub.sse.hooks.connect.on-failure", Kind.CHOICE, "deny",
-                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
-            new ConfigKey("hub.socket-io.hooks.connect.url", Kind.TEXT, "",
-                    "Connect hook of the Socket.IO endpoint (asked at the namespace connect): the application's URL the hub POSTs each connection to before admitting it "
-                            + "([hooks.md](hooks.md)). Empty: no hook."),
-            new ConfigKey("hub.socket-io.hooks.connect.headers", Kind.LIST, "",
-                    "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
-            new ConfigKey("hub.socket-io.hooks.connect.timeout", Kind.DURATION, "2s", "How long the connect hook may take to answer."),
-            new ConfigKey("hub.socket-io.hooks.connect.on-failure", Kind.CHOICE, "deny",
-                    "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`."),
             new ConfigKey("hub.limits.max-connections", Kind.INTEGER, "0", "Connections to this hub (per node, also on PostgreSQL); beyond: see `hub.limits.max-connections-policy`. 0: no limit."),
             new ConfigKey("hub.limits.per-ip", Kind.INTEGER, "0", "Connections from one IP address; cluster-wide on PostgreSQL. 0: no limit."),
             new ConfigKey("hub.limits.per-user", Kind.INTEGER, "0", "Connections of one authenticated user; cluster-wide on PostgreSQL. 0: no limit."),
@@ -145,6 +121,9 @@ final class ConfigSchema {
     static Optional<ConfigKey> find(String name) {
         return KEYS.stream().filter(k -> k.name().equals(name)).findFirst();
     }
+
+    /** Every key: the ones above, then the built-in endpoints' connect hooks ({@link HookConfig#connectKeys()}). */
+    static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(OWN_KEYS.stream(), HookConfig.connectKeys().stream()).toList();
 
     /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
     static final String NAMESPACES = "hub.namespaces";

@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The backend hooks (SPEC 16): {@code hooks.connect} of the built-in endpoints
@@ -29,6 +30,21 @@ record HookConfig(ConnectHooks connect, NamespaceHooks namespaces) {
     static final List<String> BUILT_IN = List.of("hub.websocket", "hub.sse", "hub.socket-io");
     private static final Set<String> SETTINGS = Set.of("url", "headers", "timeout", "on-failure");
     private static final Set<String> NAMESPACE_SETTINGS = Set.of("url", "timeout", "on-failure");
+
+    /** The keys of the built-in endpoints' connect hooks: {@code <prefix>.hooks.connect.url}, {@code .headers}, {@code .timeout}, {@code .on-failure}. */
+    static List<ConfigKey> connectKeys() {
+        Map<String, String> endpoints = Map.of("hub.websocket", "the canonical WebSocket endpoint", "hub.sse", "the SSE endpoint",
+                "hub.socket-io", "the Socket.IO endpoint (asked at the namespace connect)");
+        return BUILT_IN.stream().flatMap(prefix -> Stream.of(
+                new ConfigKey(prefix + ".hooks.connect.url", ConfigKey.Kind.TEXT, "", "Connect hook of " + endpoints.get(prefix)
+                        + ": the application's URL the hub POSTs each connection to before admitting it ([hooks.md](hooks.md)). Empty: no hook."),
+                new ConfigKey(prefix + ".hooks.connect.headers", ConfigKey.Kind.LIST, "",
+                        "Request headers of the client forwarded to the connect hook (`Authorization,Cookie`)."),
+                new ConfigKey(prefix + ".hooks.connect.timeout", ConfigKey.Kind.DURATION, "2s", "How long the connect hook may take to answer."),
+                new ConfigKey(prefix + ".hooks.connect.on-failure", ConfigKey.Kind.CHOICE, "deny",
+                        "When the connect hook fails (down, timeout, another status, bad JSON): `deny` (refuse the client) or `allow`.")))
+                .toList();
+    }
 
     /** Whether {@code parts} (a key under {@code hub.endpoints.<n>.}, split at dots, from {@code hooks} on) is a hook setting. */
     static boolean knownEndpointKey(String[] parts) {
