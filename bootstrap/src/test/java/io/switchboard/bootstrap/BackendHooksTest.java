@@ -223,6 +223,16 @@ class BackendHooksTest {
             JsonNode event = allowed.nextEvent("note", WAIT);
             assertEquals(3, event.path(1).path("n").asInt(), event.toString());
         }
+        try (EngineIoSocket joining = EngineIoSocket.open(hub.port(), "/socket.io/", "", scenario("allow"))) {
+            joining.connect(null, WAIT);
+            joining.nextEvent("connected", WAIT);
+            joining.emit("join", "{\"room\":\"proposal:secret\"}");
+            JsonNode error = joining.nextEvent("error", WAIT);
+            assertEquals("NOT_A_REVIEWER", error.path(1).path("code").asText(), "the subscribe hook on Socket.IO: " + error);
+            assertEquals(NOT_A_REVIEWER, error.path(1).path("message").asText());
+            joining.emit("join", "{\"room\":\"proposal:open\"}");
+            assertEquals("proposal:open", joining.nextEvent("joined", WAIT).path(1).path("room").asText());
+        }
     }
 
     // ---- subscribe ----
@@ -271,6 +281,17 @@ class BackendHooksTest {
             client.send("{\"type\":\"command\",\"data\":{\"room\":\"proposal:9\",\"name\":\"nothing\"}}");
             JsonNode empty = client.nextOfType("command_result", WAIT).path("data");
             assertTrue(empty.path("result").isNull() && !empty.has("ref"), empty.toString());
+            // The same command over HTTP (SPEC 5's route) is answered by the hook too.
+            String connectionId = client.history().stream().filter(m -> "connected".equals(m.path("type").asText())).findFirst()
+                    .orElseThrow().path("data").path("connectionId").asText();
+            HttpResponse<String> http = hub.post("/api/v1/rooms/proposal:9/commands",
+                    "{\"connectionId\":\"" + connectionId + "\",\"name\":\"estimate\",\"data\":{\"pages\":5}}", Map.of());
+            assertEquals(200, http.statusCode(), http.body());
+            assertEquals(5, JsonWebSocket.json().readTree(http.body()).path("result").path("asked").path("pages").asInt(), http.body());
+            HttpResponse<String> forbidden = hub.post("/api/v1/rooms/proposal:9/commands",
+                    "{\"connectionId\":\"" + connectionId + "\",\"name\":\"delete\"}", Map.of());
+            assertEquals(403, forbidden.statusCode(), forbidden.body());
+            assertEquals("NOT_ALLOWED", JsonWebSocket.json().readTree(forbidden.body()).path("code").asText(), forbidden.body());
             // A room without a command hook still queues: the first command publishers see is this one.
             client.join("other:1");
             client.nextOfType("joined", WAIT);
@@ -280,7 +301,9 @@ class BackendHooksTest {
         }
         JsonNode question = lastQuestion(q -> q.has("command") && "estimate".equals(q.path("command").path("name").asText()));
         assertEquals("proposal:9", question.path("room").asText(), question.toString());
-        assertEquals(3, question.path("command").path("data").path("pages").asInt());
+        assertEquals(5, question.path("command").path("data").path("pages").asInt(), "the last one came over HTTP: " + question);
+        assertEquals("/ws", question.path("endpoint").asText(), "the sender's endpoint: " + question);
+        assertEquals("alice", question.path("userId").asText(), question.toString());
     }
 
     // ---- stats, metrics, log ----
