@@ -19,6 +19,7 @@ import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.adapters.hooks.HttpBackendHooks;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.hooks.HookGate;
+import io.switchboard.application.hooks.SubscribeHooks;
 import io.switchboard.application.access.AdmissionService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
@@ -34,7 +35,7 @@ import io.switchboard.application.bridge.DomainEventBridge;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.stats.StatsService;
 import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;
@@ -125,7 +126,7 @@ final class Switchboard {
         StatsService stats = new StatsService(hub, metrics, clock);
 
         HookGate hooks = new HookGate(new HttpBackendHooks(), metrics.hooks(), System::nanoTime);
-        hub.askHooks(settings.hooks().namespaces(), hooks);
+        hub.checkJoinsWith(new SubscribeHooks(settings.hooks().namespaces(), hooks));
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes(), settings.hooks().namespaces(),
                 hooks);
         Optional<TokenVerifier> tokens = settings.auth().enabled()
@@ -135,7 +136,8 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
-        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, limiter, audit, settings.hooks().connect(), hooks);
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit, settings.hooks().connect(),
+                hooks);
 
         HttpRouting.Builder http = HttpRouting.builder();
         AccessChanges accessChanges = new AccessChanges(storage.bus());

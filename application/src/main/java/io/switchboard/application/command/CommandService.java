@@ -1,6 +1,6 @@
 package io.switchboard.application.command;
 
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 import io.switchboard.application.hooks.Hook;
 import io.switchboard.application.hooks.HookDecision;
 import io.switchboard.application.hooks.HookGate;

@@ -4,7 +4,7 @@ import io.switchboard.application.logging.OncePerSecond;
 import io.switchboard.application.port.out.BackendHooks;
 import io.switchboard.application.port.out.HookCall;
 import io.switchboard.application.port.out.HookReply;
-import io.switchboard.application.stats.HookStats;
+import io.switchboard.application.hub.HookStats;
 
 import java.util.EnumMap;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.switchboard.application.hooks;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.port.out.HookCall;
 
 import java.util.LinkedHashMap;

@@ -1,19 +1,13 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
-import io.switchboard.application.hooks.Hook;
-import io.switchboard.application.hooks.HookDecision;
-import io.switchboard.application.hooks.HookGate;
-import io.switchboard.application.hooks.HookQuestions;
-import io.switchboard.application.hooks.NamespaceHooks;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.rooms.RoomState;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.port.RoomState;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
@@ -48,7 +42,7 @@ public final class Hub implements EventBus.EventListener {
     private final RoomAccess access;
     private final RoomRules roomRules;
     private final StateStore states;
-    private final AuditTrail audit;
+    private final AuditRecorder audit;
     private final EventLog log;
     private final Clock clock;
     private final HubMetrics metrics;
@@ -64,10 +58,9 @@ public final class Hub implements EventBus.EventListener {
     private final HeardRuns heard;
     private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
-    private volatile NamespaceHooks namespaceHooks = NamespaceHooks.NONE;
-    private volatile HookGate hookGate;
+    private volatile JoinCheck joinCheck = JoinCheck.NONE;
 
-    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
         this(settings, access, roomRules, states, audit, log, clock, metrics, writers, DeliveryRules.defaults(), null, Ticker.SYSTEM);
     }
@@ -77,7 +70,7 @@ public final class Hub implements EventBus.EventListener {
      * @param timer    where throttle windows end; may be {@code null} when no namespace is throttled
      * @param ticker   the monotonic time of heartbeats, timeouts, rate limits and throttle windows
      */
-    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers, DeliveryRules delivery, ScheduledExecutorService timer,
                Ticker ticker) {
         this.delivery = delivery;
@@ -97,10 +90,9 @@ public final class Hub implements EventBus.EventListener {
         this.heard = new HeardRuns(settings.heartbeatInterval().plus(settings.heartbeatTimeout().multipliedBy(2)).plusSeconds(5));
     }
 
-    /** Asks the namespaces' subscribe hooks before a client's join or sync (SPEC 16); set once, while wiring. */
-    public void askHooks(NamespaceHooks hooks, HookGate gate) {
-        this.namespaceHooks = hooks;
-        this.hookGate = gate;
+    /** Asks {@code check} (the namespaces' subscribe hooks, SPEC 16) before a client's join or sync; set once, while wiring. */
+    public void checkJoinsWith(JoinCheck check) {
+        this.joinCheck = check;
     }
 
     public HubSettings settings() {
@@ -274,23 +266,20 @@ public final class Hub implements EventBus.EventListener {
     }
 
     /**
-     * Asks the subscribe hook of the room's namespace, if it has one, whether the client may join; a
-     * refusal is audited and answered with the hook's code and message (or, when the hook failed and
-     * fails closed, {@code SUBSCRIPTION_FAILED}).
+     * Asks the {@link JoinCheck} (the subscribe hook of the room's namespace) whether the client may join a
+     * room it is not in yet; a refusal is audited and answered with its code and message.
      */
     private boolean hookRefuses(Connection connection, RoomName room, String ref) {
-        Optional<Hook> hook = namespaceHooks.subscribe(room);
-        if (hook.isEmpty() || connection.inRoom(room)) {
+        if (connection.inRoom(room)) {
             return false;
         }
-        HookDecision decision = hookGate.decide(hook.get(), HookQuestions.subscribe(hook.get(), connection.spec().endpoint(),
-                connection.principal(), room.value(), connection.id().value()));
-        if (decision instanceof HookDecision.Refuse refusal) {
-            audit.record("authz.denied", connection, "denied", room.value(), "subscribe hook: " + refusal.code());
-            connection.send(new Outbound.Error(refusal.code(), refusal.message(), ref));
-            return true;
+        JoinCheck.Refusal refusal = joinCheck.refusal(connection, room);
+        if (refusal == null) {
+            return false;
         }
-        return false;
+        audit.record("authz.denied", connection, "denied", room.value(), "subscribe hook: " + refusal.code());
+        connection.send(new Outbound.Error(refusal.code(), refusal.message(), ref));
+        return true;
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */
@@ -661,6 +650,12 @@ public final class Hub implements EventBus.EventListener {
         @Override
         public void rateLimited(Connection connection, boolean closing) {
             audit.record("rate.limited", connection, closing ? "closed" : "refused", null, null);
+        }
+
+        @Override
+        public void evicted(Connection connection, String reason) {
+            audit.record("limit.evicted", connection, String.valueOf(CloseCode.EVICTED), null, reason);
+            connection.close(CloseCode.EVICTED, reason, false, null, true);
         }
 
         @Override

@@ -3,8 +3,8 @@ package io.switchboard.application.hooks;
 import io.switchboard.application.port.out.BackendHooks;
 import io.switchboard.application.port.out.HookCall;
 import io.switchboard.application.port.out.HookReply;
-import io.switchboard.application.stats.HookStats;
-import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.application.hub.HookStats;
+import io.switchboard.application.port.StatsSnapshot;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;

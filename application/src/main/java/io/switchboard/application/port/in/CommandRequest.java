@@ -1,6 +1,6 @@
 package io.switchboard.application.port.in;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 
 /**
  * A client's command for the publishers behind a room (SPEC 5), e.g. "cancel this iteration".
