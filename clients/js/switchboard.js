@@ -200,12 +200,14 @@ export class SwitchboardClient {
 
   /**
    * Sends a command to the publishers behind a room the client has joined. Over WebSocket the
-   * promise resolves once the message is written to the socket (errors come as `error` events);
-   * over SSE it is a `POST /api/v1/rooms/{room}/commands` and resolves with `{id}` on 202.
+   * promise resolves once the message is written to the socket (errors come as `error` events, and
+   * a namespace's command hook answers with a `command_result` event, docs/hooks.md); over SSE it is
+   * a `POST /api/v1/rooms/{room}/commands` and resolves with `{id}` on 202, or with the command
+   * hook's `{result}` on 200.
    * @param {string} room
    * @param {string} name
    * @param {any} [data]
-   * @returns {Promise<{id?: string}>}
+   * @returns {Promise<{id?: string, result?: any}>}
    */
   command(room, name, data) {
     if (this._state === "closed") return Promise.reject(new Error("the client is closed"));
@@ -678,7 +680,7 @@ export class SwitchboardClient {
       body: JSON.stringify({ connectionId, name, data }),
     });
     const body = await response.json().catch(() => ({}));
-    if (response.status !== 202) {
+    if (response.status !== 202 && response.status !== 200) {
       const error = new Error(`command answered ${response.status}: ${body.message ?? ""}`);
       Object.assign(error, { status: response.status, code: body.code });
       throw error;
