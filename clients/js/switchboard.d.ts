@@ -180,8 +180,8 @@ export declare class SwitchboardClient {
   sync(room: string): boolean;
   /** Publishes from the client where the hub allows it. False when the transport (SSE) cannot send it. */
   publish(room: string, type: string, data?: unknown): boolean;
-  /** Sends a command upstream; over SSE a POST that resolves with `{id}` on 202 and rejects with `status` and `code` otherwise. */
-  command(room: string, name: string, data?: unknown): Promise<{ id?: string }>;
+  /** Sends a command upstream; over SSE a POST that resolves with `{id}` on 202 (or a command hook's `{result}` on 200) and rejects with `status` and `code` otherwise. */
+  command(room: string, name: string, data?: unknown): Promise<{ id?: string; result?: unknown }>;
   /**
    * A room's recent events over HTTP (`GET /api/v1/rooms/{room}/events`), with the client's token.
    * Without `since` the newest `limit` (default 100, at most 1000); with it the events after it, or

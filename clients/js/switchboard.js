@@ -46,9 +46,9 @@ const JOIN_REF = "join:";
  * The JSON body of a REST answer with the `expected` status; otherwise rejects with an Error
  * carrying the `status` and the hub's `code`.
  */
-async function answer(response, what, expected) {
+async function answer(response, what, ...expected) {
   const body = await response.json().catch(() => ({}));
-  if (response.status !== expected) {
+  if (!expected.includes(response.status)) {
     const error = new Error(`${what} answered ${response.status}: ${body.message ?? ""}`);
     Object.assign(error, { status: response.status, code: body.code });
     throw error;
@@ -219,12 +219,14 @@ export class SwitchboardClient {
 
   /**
    * Sends a command to the publishers behind a room the client has joined. Over WebSocket the
-   * promise resolves once the message is written to the socket (errors come as `error` events);
-   * over SSE it is a `POST /api/v1/rooms/{room}/commands` and resolves with `{id}` on 202.
+   * promise resolves once the message is written to the socket (errors come as `error` events, and
+   * a namespace's command hook answers with a `command_result` event, docs/hooks.md); over SSE it is
+   * a `POST /api/v1/rooms/{room}/commands` and resolves with `{id}` on 202, or with the command
+   * hook's `{result}` on 200.
    * @param {string} room
    * @param {string} name
    * @param {any} [data]
-   * @returns {Promise<{id?: string}>}
+   * @returns {Promise<{id?: string, result?: any}>}
    */
   command(room, name, data) {
     if (this._state === "closed") return Promise.reject(new Error("the client is closed"));
@@ -715,7 +717,7 @@ export class SwitchboardClient {
       headers,
       body: JSON.stringify({ connectionId, name, data }),
     });
-    return answer(response, "command", 202);
+    return answer(response, "command", 202, 200); // 200: a command hook's {result}
   }
 
   /** @private Resolves with the connection id at the next `connected`. */

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /** Every configuration key the hub understands; anything else in a config file is an error. */
 final class ConfigSchema {
-    static final List<ConfigKey> KEYS = List.of(
+    private static final List<ConfigKey> OWN_KEYS = List.of(
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
             new ConfigKey(ServerTls.CHAIN, Kind.TEXT, "",
@@ -128,6 +128,9 @@ final class ConfigSchema {
         return KEYS.stream().filter(k -> k.name().equals(name)).findFirst();
     }
 
+    /** Every key: the ones above, then the built-in endpoints' connect hooks ({@link HookConfig#connectKeys()}). */
+    static final List<ConfigKey> KEYS = java.util.stream.Stream.concat(OWN_KEYS.stream(), HookConfig.connectKeys().stream()).toList();
+
     /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
     static final String NAMESPACES = "hub.namespaces";
     static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message",
@@ -146,7 +149,8 @@ final class ConfigSchema {
         }
         if (leaf.startsWith(NAMESPACES + ".")) {
             String[] parts = leaf.substring(NAMESPACES.length() + 1).split("\\.");
-            return parts.length == 2 && NAMESPACE_SETTINGS.contains(parts[1]);
+            return parts.length == 2 && NAMESPACE_SETTINGS.contains(parts[1])
+                    || parts.length > 1 && HookConfig.knownNamespaceKey(java.util.Arrays.copyOfRange(parts, 1, parts.length));
         }
         for (ConfigKey key : KEYS) {
             if (key.name().equals(leaf) || (key.kind() == Kind.LIST && leaf.startsWith(key.name() + "."))) {

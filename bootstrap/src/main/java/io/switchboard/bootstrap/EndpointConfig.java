@@ -59,6 +59,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
             case "bind" -> parts.length == 3;
             case "limits" -> parts.length == 3 && LIMIT_SETTINGS.contains(parts[2]);
             case "dialect" -> parts.length >= 3 && knownDialect(Arrays.copyOfRange(parts, 2, parts.length));
+            case "hooks" -> HookConfig.knownEndpointKey(Arrays.copyOfRange(parts, 1, parts.length));
             default -> false;
         };
     }

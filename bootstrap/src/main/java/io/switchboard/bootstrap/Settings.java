@@ -34,7 +34,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls, HookConfig hooks) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -229,11 +229,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
         Optional<SSLContext> tls = ServerTls.read(values);
+        HookConfig hooks = HookConfig.read(values, wsPath, ssePath, values.text("hub.socket-io.path"));
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls, hooks);
     }
 }

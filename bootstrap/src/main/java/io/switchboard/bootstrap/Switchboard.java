@@ -19,7 +19,10 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.history.HistoryService;
 import io.switchboard.application.port.out.TokenVerifier;
+import io.switchboard.adapters.hooks.HttpBackendHooks;
 import io.switchboard.application.command.CommandService;
+import io.switchboard.application.hooks.HookGate;
+import io.switchboard.application.hooks.SubscribeHooks;
 import io.switchboard.application.access.AdmissionService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
@@ -126,7 +129,10 @@ final class Switchboard {
         storage.bus().subscribe(intake);
         StatsService stats = new StatsService(hub, metrics, clock);
 
-        CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes());
+        HookGate hooks = new HookGate(new HttpBackendHooks(), metrics.hooks(), System::nanoTime);
+        hub.checkJoinsWith(new SubscribeHooks(settings.hooks().namespaces(), hooks));
+        CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes(), settings.hooks().namespaces(),
+                hooks);
         Optional<TokenVerifier> tokens = settings.auth().enabled()
                 ? Optional.of(SecurityAdapter.verifier(settings.auth().jwks(), settings.auth().rules(), clock))
                 : Optional.empty();
@@ -134,7 +140,8 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
-        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit);
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit, settings.hooks().connect(),
+                hooks);
 
         HttpRouting.Builder http = HttpRouting.builder();
         AccessChanges accessChanges = new AccessChanges(storage.bus());

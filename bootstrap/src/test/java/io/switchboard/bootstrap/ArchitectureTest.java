@@ -98,6 +98,15 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /** The hooks adapter only answers the core's questions (an outgoing port): it drives no use case and knows no hub internals. */
+    @Test
+    void theHooksAdapterIsOutboundOnly() {
+        noClasses().that().resideInAPackage("io.switchboard.adapters.hooks..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.switchboard.application.port.in..", "io.switchboard.application.hub..",
+                        "io.helidon..")
+                .check(classes);
+    }
+
     /**
      * The core decides and says why in its own words (e.g. {@code RefusalReason}); only transports know HTTP
      * statuses: nothing in the core has a member named for one.

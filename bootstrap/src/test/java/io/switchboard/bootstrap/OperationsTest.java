@@ -150,12 +150,14 @@ class OperationsTest {
     // ---- helpers ----
 
     /**
-     * SPEC 10's object plus the redaction, bridge and critical-ack counters and the socket counts (SPEC 15), exactly:
+     * SPEC 10's object plus the redaction, bridge and critical-ack counters, the socket counts (SPEC 15) and the
+     * backend hook calls by kind (SPEC 16; empty until a hook is called, see BackendHooksTest), exactly:
      * these fields and no others, numbers where numbers belong.
      */
     private static void assertStatsShape(JsonNode stats) {
-        assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs", "sockets"),
+        assertEquals(Set.of("timestamp", "uptimeSeconds", "connections", "rooms", "events", "rates", "latencyMs", "sockets", "hooks"),
                 fieldNames(stats), stats.toString());
+        assertTrue(stats.path("hooks").isObject(), stats.toString());
         assertTrue(WIRE_TIME.matcher(stats.path("timestamp").asText()).matches(), "ISO-8601 UTC with millis: " + stats);
         assertTrue(stats.path("uptimeSeconds").isIntegralNumber(), stats.toString());
         assertFields(stats.path("connections"), Set.of("total", "websocket", "sse"), Set.of("byEndpoint"));

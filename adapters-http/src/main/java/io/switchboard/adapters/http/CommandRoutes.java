@@ -10,6 +10,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.in.CommandOutcome;
 import io.switchboard.application.port.in.CommandRequest;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.Problem;
@@ -60,9 +61,16 @@ final class CommandRoutes implements HttpService {
         }
         JsonNode data = command.get("data");
         try {
-            String id = commands.send(new CommandRequest(room, command.path("name").asText(null),
-                    data == null ? null : data.toString(), sender.get().id().value(), sender.get().userId()));
-            JsonBodies.send(res, Status.ACCEPTED_202, JsonBodies.JSON.createObjectNode().put("id", id).toString());
+            CommandOutcome outcome = commands.send(new CommandRequest(room, command.path("name").asText(null),
+                    data == null ? null : data.toString(), sender.get().id().value(), sender.get().userId(), sender.get().spec().endpoint(),
+                    sender.get().principal()));
+            switch (outcome) {
+                case CommandOutcome.Queued queued ->
+                        JsonBodies.send(res, Status.ACCEPTED_202, JsonBodies.JSON.createObjectNode().put("id", queued.id()).toString());
+                case CommandOutcome.Answered answered -> JsonBodies.send(res, Status.OK_200,
+                        "{\"result\":" + (answered.result() == null ? "null" : answered.result()) + "}");
+                case CommandOutcome.Refused refused -> JsonBodies.sendError(res, Status.FORBIDDEN_403, refused.code(), refused.message());
+            }
         } catch (InvalidInputException e) {
             ObjectNode error = JsonBodies.error("MESSAGE_INVALID", "the command is not valid");
             ArrayNode problems = error.putArray("problems");

@@ -83,8 +83,30 @@ final class OperationsRoutes implements HttpService {
         gauge(out, "switchboard_delivery_latency_ms", "Publish-to-write latency over the last 10 to 20 seconds.");
         out.append("switchboard_delivery_latency_ms{quantile=\"0.5\"} ").append(s.latencyMs().p50()).append('\n');
         out.append("switchboard_delivery_latency_ms{quantile=\"0.99\"} ").append(s.latencyMs().p99()).append('\n');
+        hooks(out, s.hooks());
         res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
         res.send(out.toString());
+    }
+
+    /** Calls to the backend hooks by kind and outcome, and their latency (SPEC 16). */
+    private static void hooks(StringBuilder out, Map<String, StatsSnapshot.HookCalls> hooks) {
+        out.append("# HELP switchboard_hook_calls_total Calls to the application's backend hooks, by kind and outcome "
+                + "(failed: no usable answer).\n");
+        out.append("# TYPE switchboard_hook_calls_total counter\n");
+        hooks.forEach((kind, calls) -> {
+            hookLine(out, "switchboard_hook_calls_total", kind, "outcome=\"allowed\"", calls.allowed());
+            hookLine(out, "switchboard_hook_calls_total", kind, "outcome=\"refused\"", calls.refused());
+            hookLine(out, "switchboard_hook_calls_total", kind, "outcome=\"failed\"", calls.failed());
+        });
+        gauge(out, "switchboard_hook_latency_ms", "Backend hook answer latency over the last 10 to 20 seconds, by kind.");
+        hooks.forEach((kind, calls) -> {
+            hookLine(out, "switchboard_hook_latency_ms", kind, "quantile=\"0.5\"", calls.latencyMs().p50());
+            hookLine(out, "switchboard_hook_latency_ms", kind, "quantile=\"0.99\"", calls.latencyMs().p99());
+        });
+    }
+
+    private static void hookLine(StringBuilder out, String name, String kind, String label, Object value) {
+        out.append(name).append("{hook=\"").append(kind).append("\",").append(label).append("} ").append(value).append('\n');
     }
 
     private static void gauge(StringBuilder out, String name, String help) {

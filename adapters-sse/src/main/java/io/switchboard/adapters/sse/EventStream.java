@@ -32,6 +32,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -88,10 +89,11 @@ final class EventStream implements Handler {
         int roomLimit = limiter.perRoom(settings.path(), hub.settings().maxConnectionsPerRoom());
         ConnectRequest request = ConnectRequest.of(settings.path(), req.remotePeer().host(),
                         req.headers().first(HeaderNames.ORIGIN).orElse(null), settings.origins(), settings.auth(), token)
-                .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), Map.of(), roomLimit);
-        admitAndStream(req, res, request, positions, connection -> {
-            for (RoomName room : rooms) {
-                hub.join(connection, room.value(), positions.since(room), null, roomLimit);
+                .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), SseAdapter.pathParameters(req), roomLimit)
+                .through(new ConnectRequest.Door(req.path().path(), name -> req.headers().first(HeaderNames.create(name)).orElse(null)));
+        admitAndStream(req, res, request, positions, (connection, admittedRooms) -> {
+            for (String room : admittedRooms) { // the asked rooms, then any the connect hook added
+                hub.join(connection, room, positions.since(new RoomName(room)), null, roomLimit);
             }
         });
     }
@@ -102,11 +104,18 @@ final class EventStream implements Handler {
      */
     void admitAndStream(ServerRequest req, ServerResponse res, ConnectRequest request, StreamPositions positions,
                         Consumer<Connection> opened) {
+        admitAndStream(req, res, request, positions, (connection, rooms) -> opened.accept(connection));
+    }
+
+    /** As above; {@code opened} is also given the rooms the admission says the client joins. */
+    private void admitAndStream(ServerRequest req, ServerResponse res, ConnectRequest request, StreamPositions positions,
+                                BiConsumer<Connection, List<String>> opened) {
         switch (admissions.admit(request)) {
             case Admission.Refused refused -> refuse(res, STATUS.get(refused.reason()), refused.code(), refused.message());
             case Admission.Admitted admitted -> {
                 try {
-                    stream(req, res, admitted.principal(), positions, opened, admitted.slot());
+                    stream(req, res, admitted.principal(), positions, connection -> opened.accept(connection, admitted.rooms()),
+                            admitted.slot());
                 } finally {
                     admitted.slot().release();
                 }

@@ -36,7 +36,8 @@ public final class SseAdapter {
         routing.get(AuditStream.PATH, new AuditStream(streams, audit, callers));
     }
 
-    private static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {
+    /** The request path's parameters, by name (also shown to a connect hook). */
+    static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {
         java.util.Map<String, String> values = new java.util.HashMap<>();
         var parameters = req.path().pathParameters();
         parameters.names().forEach(name -> values.put(name, parameters.first(name).orElse("")));

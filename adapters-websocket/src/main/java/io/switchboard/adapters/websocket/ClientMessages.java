@@ -11,6 +11,7 @@ import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
+import io.switchboard.application.port.in.CommandOutcome;
 import io.switchboard.application.port.in.CommandRequest;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.SendCommandUseCase;
@@ -269,8 +270,14 @@ final class ClientMessages {
         }
         JsonNode payload = holder.get("data");
         try {
-            commands.send(new CommandRequest(room, field(holder, "name"),
-                    payload == null ? null : payload.toString(), connection.id().value(), connection.userId()));
+            switch (commands.send(new CommandRequest(room, field(holder, "name"), payload == null ? null : payload.toString(),
+                    connection.id().value(), connection.userId(), connection.spec().endpoint(), connection.principal()))) {
+                case CommandOutcome.Queued queued -> {
+                    // Publishers read it from $commands; the client is not answered.
+                }
+                case CommandOutcome.Answered answered -> connection.send(new Outbound.CommandResult(ref, answered.result()));
+                case CommandOutcome.Refused refused -> connection.send(new Outbound.Error(refused.code(), refused.message(), ref));
+            }
         } catch (InvalidInputException e) {
             malformed(connection, "command: " + e.problems().stream()
                     .map(p -> p.field() + ": " + p.message()).collect(Collectors.joining("; ")), ref);

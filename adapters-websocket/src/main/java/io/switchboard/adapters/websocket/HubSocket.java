@@ -92,7 +92,8 @@ final class HubSocket extends HubListener {
         boolean loopbackAdmin = loopbackAdmins && headers.first(PeerAwareUpgradeProvider.PEER_LOOPBACK).map("true"::equals).orElse(false);
         ConnectRequest request = new ConnectRequest(path, peer, loopbackAdmin, headers.first(HeaderNames.ORIGIN).orElse(null),
                 endpoint.origins(), endpoint.auth(), UpgradeGate.token(auth, prologue, headers), auditStream, endpoint.bind(),
-                endpoint.rooms(), parameters, roomLimit(), true);
+                endpoint.rooms(), parameters, roomLimit(), true)
+                .through(new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null)));
         Principal principal = null;
         List<String> rooms = List.of();
         switch (admissions.admit(request)) {
@@ -138,7 +139,7 @@ final class HubSocket extends HubListener {
         if (closeCode == 0) {
             throw UpgradeGate.refusal(refused);
         }
-        return new Refusal(ErrorCode.valueOf(refused.code()), refused.message(), closeCode,
+        return new Refusal(refused.code(), refused.message(), closeCode,
                 refused.reconnect() || closeCode == CloseCode.CONNECTION_LIMIT);
     }
 
@@ -162,7 +163,7 @@ final class HubSocket extends HubListener {
     }
 
     /** Why a client is turned away after the upgrade, and with which close code. */
-    private record Refusal(ErrorCode code, String reason, int closeCode, boolean reconnect) {
+    private record Refusal(String code, String reason, int closeCode, boolean reconnect) {
     }
 
     /**

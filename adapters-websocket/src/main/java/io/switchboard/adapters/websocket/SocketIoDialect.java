@@ -65,6 +65,7 @@ final class SocketIoDialect implements MessageRenderer {
             case Outbound.Left l -> answer("left", l.room(), canonicalData(message));
             case Outbound.State s -> answer("state", s.room(), canonicalData(message));
             case Outbound.Error e -> error(e);
+            case Outbound.CommandResult r -> SocketIoPacket.event("command_result", canonicalData(r));
             case Outbound.Disconnect d -> disconnect(d);
             case Outbound.StatsUpdate s -> SocketIoPacket.event("stats_update", CanonicalDialect.stats(s.stats()));
             case Outbound.Audit a -> SocketIoPacket.event("audit", CanonicalDialect.audit(a.entry()));
@@ -105,7 +106,7 @@ final class SocketIoDialect implements MessageRenderer {
             return SocketIoPacket.encode(SocketIoPacket.CONNECT_ERROR, ref.substring(NAMESPACE_REF.length()), null,
                     new JsonText(64).string("message", e.message()).close());
         }
-        JsonText fields = new JsonText(128).string("code", e.code().name()).string("message", e.message());
+        JsonText fields = new JsonText(128).string("code", e.code()).string("message", e.message());
         if (e.dropped() != null) {
             fields.number("dropped", e.dropped());
         }

@@ -18,7 +18,6 @@ import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
-import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
 
@@ -45,6 +44,8 @@ final class SocketIoSocket extends HubListener {
     private String upgradeToken;
     /** What the client was admitted with before the 101; asked again with its token at the namespace connect. */
     private ConnectRequest request;
+    /** The upgrade request, for the connect hook asked at the namespace connect. */
+    private ConnectRequest.Door door;
     private SocketIoDialect dialect;
     private boolean namespaceConnected;
 
@@ -75,6 +76,7 @@ final class SocketIoSocket extends HubListener {
         // The token is read at the namespace connect, where socket.io-client sends it: admitted here by address only.
         request = ConnectRequest.of(path, peer, headers.first(HeaderNames.ORIGIN).orElse(null), settings.origins(),
                 AuthMode.NONE, null);
+        door = new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null));
         switch (admissions.admit(request)) {
             case Admission.Admitted admitted -> slot = admitted.slot();
             case Admission.Refused refused -> throw UpgradeGate.refusal(refused);
@@ -163,21 +165,26 @@ final class SocketIoSocket extends HubListener {
                 ? packet.data().get("token").textValue() : upgradeToken;
         // The slot taken before the 101 knew only the address; the one taken now counts the user too.
         slot.release();
-        switch (admissions.admit(request.later(settings.auth(), token))) {
+        List<String> rooms = List.of();
+        switch (admissions.admit(request.later(settings.auth(), token).through(door))) {
             case Admission.Admitted admitted -> {
                 slot = admitted.slot();
                 connection.holdSlot(slot);
                 if (admitted.principal() != null) {
                     connection.refresh(admitted.principal());
                 }
+                rooms = admitted.rooms(); // the connect hook's
             }
             case Admission.Refused refused -> {
-                boolean badToken = refused.reason() == RefusalReason.TOKEN_REJECTED;
-                refuse(badToken ? ErrorCode.valueOf(refused.code()) : ErrorCode.CONNECTION_LIMIT, refused.message(),
-                        badToken ? CloseCode.UNAUTHORIZED : CloseCode.POLICY);
+                switch (refused.reason()) {
+                    case TOKEN_REJECTED -> refuse(refused.code(), refused.message(), CloseCode.UNAUTHORIZED);
+                    case FORBIDDEN -> refuse(refused.code(), refused.message(), CloseCode.FORBIDDEN);
+                    default -> refuse(ErrorCode.CONNECTION_LIMIT.name(), refused.message(), CloseCode.POLICY);
+                }
                 return;
             }
         }
+        hub.joinOnConnect(connection, rooms);
         namespaceConnected = true;
         // socket.io-client fires `connect` on the answer queued next, and a frontend joins its rooms
         // there: those joins start at this moment, not when the hub reads them (SPEC 13).
@@ -186,8 +193,8 @@ final class SocketIoSocket extends HubListener {
                 hub.settings().heartbeatInterval().toMillis(), hub.settings().heartbeatTimeout().toMillis()));
     }
 
-    private void refuse(ErrorCode code, String message, int closeCode) {
-        hub.reject(connection, code, message, SocketIoDialect.CONNECT_REF);
+    private void refuse(String code, String message, int closeCode) {
+        connection.send(new Outbound.Error(code, message, SocketIoDialect.CONNECT_REF));
         connection.close(closeCode, message, false, null, false);
     }
 

@@ -6,6 +6,11 @@ import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.Template;
+import io.switchboard.application.hooks.ConnectHooks;
+import io.switchboard.application.hooks.Hook;
+import io.switchboard.application.hooks.HookDecision;
+import io.switchboard.application.hooks.HookGate;
+import io.switchboard.application.hooks.HookQuestions;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.LimitCheck;
@@ -13,17 +18,22 @@ import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.application.port.in.RefusalReason;
+import io.switchboard.application.port.out.HookReply;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.RoomName;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The one admission decision for WebSocket, Socket.IO and SSE clients and the audit streams: each
  * check in the order SPEC 14 gives, the first failure answers. A refusal is audited and logged here,
- * once; the connection-limit slot is taken last, so a refused client holds none.
+ * once; the connection-limit slot is taken last, so a refused client holds none. The endpoint's connect
+ * hook, if it has one, is asked after the token and role checks and before the rooms (SPEC 16): it may
+ * refuse, name the user, add rooms and end the grant earlier.
  */
 public final class AdmissionService implements AdmitConnectionUseCase {
     private static final System.Logger LOG = System.getLogger(AdmissionService.class.getName());
@@ -33,14 +43,24 @@ public final class AdmissionService implements AdmitConnectionUseCase {
     private final ConnectionLimiter limiter;
     private final ApiCredentials credentials;
     private final AuditTrail audit;
+    private final ConnectHooks connectHooks;
+    private final HookGate hooks;
 
     public AdmissionService(Hub hub, EndpointAuthenticator auth, ApiCredentials credentials, ConnectionLimiter limiter,
                             AuditTrail audit) {
+        this(hub, auth, credentials, limiter, audit, ConnectHooks.NONE, null);
+    }
+
+    /** @param hooks asks the endpoints' connect hooks; may be {@code null} when {@code connectHooks} has none */
+    public AdmissionService(Hub hub, EndpointAuthenticator auth, ApiCredentials credentials, ConnectionLimiter limiter,
+                            AuditTrail audit, ConnectHooks connectHooks, HookGate hooks) {
         this.hub = hub;
         this.auth = auth;
         this.credentials = credentials;
         this.limiter = limiter;
         this.audit = audit;
+        this.connectHooks = connectHooks;
+        this.hooks = hooks;
     }
 
     @Override
@@ -72,12 +92,27 @@ public final class AdmissionService implements AdmitConnectionUseCase {
                 return refused(request, RefusalReason.TOKEN_REJECTED, e.code().name(), e.getMessage());
             }
         }
-        String userId = principal == null ? null : principal.userId();
         String forbidden = forbidden(request, principal);
         if (forbidden != null) {
-            audit.record("authz.denied", null, userId, request.peer(), request.endpoint(), "denied", null, forbidden);
+            audit.record("authz.denied", null, principal == null ? null : principal.userId(), request.peer(), request.endpoint(), "denied",
+                    null, forbidden);
             return refused(request, RefusalReason.FORBIDDEN, ErrorCode.FORBIDDEN.name(), forbidden);
         }
+        HookReply.Allowed granted = HookReply.Allowed.plain();
+        Hook hook = request.door() == null ? null : connectHooks.of(request.endpoint()).orElse(null);
+        if (hook != null) {
+            switch (hooks.decide(hook, HookQuestions.connect(hook, request.endpoint(), request.door().path(), request.parameters(),
+                    request.door().header(), principal))) {
+                case HookDecision.Refuse refusal -> {
+                    audit.record("authz.denied", null, principal == null ? null : principal.userId(), request.peer(), request.endpoint(),
+                            "denied", null, "connect hook: " + refusal.code());
+                    return refused(request, RefusalReason.FORBIDDEN, refusal.code(), refusal.message());
+                }
+                case HookDecision.Allow allow -> granted = allow.granted();
+            }
+            principal = granted(principal, granted);
+        }
+        String userId = principal == null ? null : principal.userId();
         List<String> rooms = new ArrayList<>();
         for (Template template : request.rooms()) {
             String room = template.expand(name -> request.parameters().containsKey(name) ? request.parameters().get(name) : userId);
@@ -91,6 +126,15 @@ public final class AdmissionService implements AdmitConnectionUseCase {
                 return refusal;
             }
             rooms.add(room);
+        }
+        for (String room : granted.rooms()) {
+            Admission.Refused refusal = rooms.contains(room) ? null : roomRefusal(request, principal, room);
+            if (refusal != null) {
+                return refusal;
+            }
+            if (!rooms.contains(room)) {
+                rooms.add(room);
+            }
         }
         LimitCheck limits = limiter.admit(request.peer(), userId, request.endpoint()); // audited there
         if (limits instanceof LimitCheck.Refused full) {
@@ -130,7 +174,21 @@ public final class AdmissionService implements AdmitConnectionUseCase {
         return null;
     }
 
-    /** A room joined on connect that refuses the client: invalid, reserved, denied by its policy, or full. */
+    /**
+     * The client as the connect hook's answer makes it: the hook's user (if it names one) and the hook's
+     * expiry (if it gives one; otherwise the token's, or none for a user only the hook named).
+     */
+    private static Principal granted(Principal principal, HookReply.Allowed granted) {
+        String userId = granted.userId() != null ? granted.userId() : principal == null ? null : principal.userId();
+        if (userId == null) {
+            return null;
+        }
+        Instant expiresAt = granted.expiresAt() != null ? granted.expiresAt() : principal == null ? Instant.MAX : principal.expiresAt();
+        return principal == null ? new Principal(userId, Set.of(), List.of(), expiresAt)
+                : new Principal(userId, principal.roles(), principal.rooms(), expiresAt);
+    }
+
+    /** A room joined on connect (the endpoint's or the connect hook's) that refuses the client: invalid, reserved, denied by its policy, or full. */
     private Admission.Refused roomRefusal(ConnectRequest request, Principal principal, String room) {
         String problem = RoomName.problemWith(room);
         if (problem != null) {

@@ -62,7 +62,11 @@ public final class CanonicalDialect implements MessageRenderer {
                     .string("lastId", st.lastId())
                     .close();
             case Outbound.Pong p -> p.data();
-            case Outbound.Error e -> error(e, e.code().name());
+            case Outbound.Error e -> error(e, e.code());
+            case Outbound.CommandResult r -> new JsonText(r.result() == null ? 48 : r.result().length() + 48)
+                    .string("ref", r.ref())
+                    .raw("result", r.result() == null ? "null" : r.result())
+                    .close();
             case Outbound.Disconnect d -> {
                 JsonText data = new JsonText(96)
                         .number("code", d.code())
@@ -104,6 +108,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.State st -> "state";
             case Outbound.Pong p -> "pong";
             case Outbound.Error e -> "error";
+            case Outbound.CommandResult r -> "command_result";
             case Outbound.Disconnect d -> "disconnect";
             case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Audit a -> "audit";
@@ -160,7 +165,20 @@ public final class CanonicalDialect implements MessageRenderer {
                         .number("open", s.sockets().open())
                         .number("refused", s.sockets().refused())
                         .number("handshakeTimeouts", s.sockets().handshakeTimeouts()).close())
+                .raw("hooks", hooks(s.hooks()))
                 .close();
+    }
+
+    /** {@code {"connect": {"allowed", "refused", "failed", "latencyMs": {p50, p99}}, ...}}: each hook kind called so far. */
+    private static String hooks(Map<String, StatsSnapshot.HookCalls> hooks) {
+        JsonText json = new JsonText(160 * hooks.size() + 2);
+        hooks.forEach((kind, calls) -> json.raw(kind, new JsonText(128)
+                .number("allowed", calls.allowed())
+                .number("refused", calls.refused())
+                .number("failed", calls.failed())
+                .raw("latencyMs", new JsonText(32).number("p50", calls.latencyMs().p50()).number("p99", calls.latencyMs().p99()).close())
+                .close()));
+        return json.close();
     }
 
     /** A room event in the canonical form (what {@link #render} gives for its delivery). */

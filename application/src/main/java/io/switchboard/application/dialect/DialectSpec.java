@@ -25,7 +25,7 @@ import java.util.Objects;
 public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<String, String> types, Map<String, Template> connected,
                           Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors) {
     /** The hub's own message types, which {@code types} may rename. */
-    public static final List<String> CONTROL_TYPES = List.of("connected", "joined", "left", "state", "pong", "error", "disconnect",
+    public static final List<String> CONTROL_TYPES = List.of("connected", "joined", "left", "state", "pong", "error", "command_result", "disconnect",
             "stats_update");
     /** The canonical protocol (SPEC 3.1): nothing renamed, no extra verbs. */
     public static final DialectSpec CANONICAL = new DialectSpec(Envelope.DATA, Envelope.DATA, Map.of(), Map.of(), null, null, null, Map.of());
@@ -75,5 +75,15 @@ public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<Strin
     /** The wire code of {@code code}. */
     public String error(ErrorCode code) {
         return errors.getOrDefault(code, code.name());
+    }
+
+    /** The wire code of {@code code}, one of the hub's codes or an application's (kept as it is). */
+    public String error(String code) {
+        for (Map.Entry<ErrorCode, String> renamed : errors.entrySet()) {
+            if (renamed.getKey().name().equals(code)) {
+                return renamed.getValue();
+            }
+        }
+        return code;
     }
 }

@@ -58,6 +58,7 @@ public final class Hub implements EventBus.EventListener {
     private final HeardRuns heard;
     private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
+    private volatile JoinCheck joinCheck = JoinCheck.NONE;
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
@@ -87,6 +88,11 @@ public final class Hub implements EventBus.EventListener {
         // A connection's seen moment is at most one ping interval plus two timeouts old while it is open
         // (see Connection#pongReceived); beyond that its heartbeat has failed anyway.
         this.heard = new HeardRuns(settings.heartbeatInterval().plus(settings.heartbeatTimeout().multipliedBy(2)).plusSeconds(5));
+    }
+
+    /** Asks {@code check} (the namespaces' subscribe hooks, SPEC 16) before a client's join or sync; set once, while wiring. */
+    public void checkJoinsWith(JoinCheck check) {
+        this.joinCheck = check;
     }
 
     public HubSettings settings() {
@@ -173,13 +179,25 @@ public final class Hub implements EventBus.EventListener {
         if (!accepting) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
         }
+        joinOnConnect(connection, rooms, roomLimit);
+        return connection;
+    }
+
+    /**
+     * Joins {@code rooms} the way an endpoint's rooms are joined on connect: no {@code joined} each, live
+     * from now (a Socket.IO client's rooms from its connect hook, joined before its namespace connect answer).
+     */
+    public void joinOnConnect(Connection connection, List<String> rooms) {
+        joinOnConnect(connection, rooms, settings.maxConnectionsPerRoom());
+    }
+
+    private void joinOnConnect(Connection connection, List<String> rooms, int roomLimit) {
         for (String roomText : rooms) {
             RoomName room = admissible(connection, "join", roomText, null);
             if (room != null) {
                 subscribe(connection, room, null, null, false, true, roomLimit, -1);
             }
         }
-        return connection;
     }
 
     /**
@@ -221,6 +239,9 @@ public final class Hub implements EventBus.EventListener {
                 return;
             }
         }
+        if (hookRefuses(connection, room, ref)) {
+            return;
+        }
         subscribe(connection, room, since, ref, false, false, roomLimit, connection.seenMoment());
     }
 
@@ -230,7 +251,7 @@ public final class Hub implements EventBus.EventListener {
      */
     public void sync(Connection connection, String roomText, String ref) {
         RoomName room = admissible(connection, "sync", roomText, ref);
-        if (room != null) {
+        if (room != null && !hookRefuses(connection, room, ref)) {
             subscribe(connection, room, null, ref, true, false, settings.maxConnectionsPerRoom(), -1);
         }
     }
@@ -242,6 +263,23 @@ public final class Hub implements EventBus.EventListener {
     public void joinReserved(Connection connection, RoomName room, String sinceText) {
         subscribe(connection, room, sinceText == null ? null : EventId.parse(sinceText), null, false, false,
                 settings.maxConnectionsPerRoom(), -1);
+    }
+
+    /**
+     * Asks the {@link JoinCheck} (the subscribe hook of the room's namespace) whether the client may join a
+     * room it is not in yet; a refusal is audited and answered with its code and message.
+     */
+    private boolean hookRefuses(Connection connection, RoomName room, String ref) {
+        if (connection.inRoom(room)) {
+            return false;
+        }
+        JoinCheck.Refusal refusal = joinCheck.refusal(connection, room);
+        if (refusal == null) {
+            return false;
+        }
+        audit.record("authz.denied", connection, "denied", room.value(), "subscribe hook: " + refusal.code());
+        connection.send(new Outbound.Error(refusal.code(), refusal.message(), ref));
+        return true;
     }
 
     /** The room named by a client, if it may enter it; otherwise tells the client why and returns {@code null}. */

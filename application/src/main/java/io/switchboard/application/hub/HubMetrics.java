@@ -30,6 +30,7 @@ public final class HubMetrics {
     private final LongAdder redacted = new LongAdder();
     private final Map<BridgeOutcome, LongAdder> bridged = new java.util.EnumMap<>(BridgeOutcome.class);
     private final LatencyHistogram latency = new LatencyHistogram();
+    private final HookStats hooks = new HookStats();
 
     /**
      * What became of one domain event posted to the bridge. {@code REJECTED}: an event of the intake
@@ -178,6 +179,11 @@ public final class HubMetrics {
         Map<String, Long> copy = new TreeMap<>();
         byType.forEach((type, count) -> copy.put(type, count.sum()));
         return copy;
+    }
+
+    /** Calls to the application's backend hooks. */
+    public HookStats hooks() {
+        return hooks;
     }
 
     public LatencyHistogram latency() {

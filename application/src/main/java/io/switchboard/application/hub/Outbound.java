@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */
 public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left, Outbound.State,
-        Outbound.Pong, Outbound.Error, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
+        Outbound.Pong, Outbound.Error, Outbound.CommandResult, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
 
     /** Whether the message counts against the connection's outbound bounds (events do; replies do not). */
     default boolean bounded() {
@@ -48,11 +48,32 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
     record Pong(String data) implements Outbound {
     }
 
-    /** @param ref the client's {@code ref} of the message this answers, or {@code null}; @param dropped for SLOW_CONSUMER */
-    record Error(ErrorCode code, String message, String ref, Long dropped) implements Outbound {
+    /**
+     * @param code    one of the hub's {@link ErrorCode}s, or the code an application's hook refused with
+     * @param ref     the client's {@code ref} of the message this answers, or {@code null}
+     * @param dropped for SLOW_CONSUMER
+     */
+    record Error(String code, String message, String ref, Long dropped) implements Outbound {
+        public Error(ErrorCode code, String message, String ref, Long dropped) {
+            this(code.name(), message, ref, dropped);
+        }
+
         public Error(ErrorCode code, String message, String ref) {
+            this(code.name(), message, ref, null);
+        }
+
+        public Error(String code, String message, String ref) {
             this(code, message, ref, null);
         }
+    }
+
+    /**
+     * The answer of the application's command hook to a client's command (SPEC 16).
+     *
+     * @param ref    the command's {@code ref}, or {@code null} when the client sent none
+     * @param result JSON text; {@code null} when the hook gave none
+     */
+    record CommandResult(String ref, String result) implements Outbound {
     }
 
     record Disconnect(int code, String reason, boolean reconnect, Long retryAfterMs) implements Outbound {

@@ -4,7 +4,7 @@ import java.util.Map;
 
 /** The shape of {@code GET /api/v1/stats} and of {@code stats_update} (SPEC 10). */
 public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections connections, Rooms rooms, Events events,
-                            Rates rates, LatencyMs latencyMs, Sockets sockets) {
+                            Rates rates, LatencyMs latencyMs, Sockets sockets, Map<String, HookCalls> hooks) {
 
     /**
      * @param open              sockets open now, upgraded or not
@@ -12,6 +12,15 @@ public record StatsSnapshot(String timestamp, long uptimeSeconds, Connections co
      * @param handshakeTimeouts sockets closed for not sending a complete request head in time
      */
     public record Sockets(long open, long refused, long handshakeTimeouts) {
+    }
+
+    /**
+     * Calls to one kind of backend hook (SPEC 16) and how they ended.
+     *
+     * @param failed    calls without a usable answer (refused connection, timeout, another status, bad JSON)
+     * @param latencyMs the answers' latency over the last 10 to 20 seconds
+     */
+    public record HookCalls(long allowed, long refused, long failed, LatencyMs latencyMs) {
     }
 
     public record Connections(long total, long websocket, long sse, Map<String, Long> byEndpoint) {

@@ -63,7 +63,8 @@ public final class StatsService implements StatsQuery {
                         java.util.Map.of("resent", metrics.criticalResent(), "unacknowledged", metrics.criticalUnacknowledged())),
                 new StatsSnapshot.Rates(rates[0], rates[1]),
                 new StatsSnapshot.LatencyMs(latency.percentileMillis(0.50), latency.percentileMillis(0.99)),
-                new StatsSnapshot.Sockets(metrics.openSockets(), metrics.socketsRefused(), metrics.handshakeTimeouts()));
+                new StatsSnapshot.Sockets(metrics.openSockets(), metrics.socketsRefused(), metrics.handshakeTimeouts()),
+                metrics.hooks().snapshot());
     }
 
     /** Records the counters for the per-second rates; call once a second. */
@@ -75,6 +76,7 @@ public final class StatsService implements StatsQuery {
         if (++samplesSinceRotation >= LATENCY_PERIOD_SAMPLES) {
             samplesSinceRotation = 0;
             metrics.latency().rotate();
+            metrics.hooks().rotate();
         }
     }
 

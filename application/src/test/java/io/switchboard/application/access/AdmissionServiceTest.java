@@ -13,6 +13,10 @@ import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.port.Template;
+import io.switchboard.application.hooks.ConnectHooks;
+import io.switchboard.application.hooks.Hook;
+import io.switchboard.application.hooks.HookGate;
+import io.switchboard.application.hooks.HookKind;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
@@ -28,10 +32,15 @@ import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.hub.HubMetrics;
+import io.switchboard.application.port.out.BackendHooks;
+import io.switchboard.application.port.out.HookCall;
+import io.switchboard.application.port.out.HookReply;
+import io.switchboard.application.hub.HookStats;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,6 +212,70 @@ class AdmissionServiceTest {
         Admission.Admitted named = assertInstanceOf(Admission.Admitted.class,
                 admissions.admit(arrival.later(AuthMode.OPTIONAL, "alice")));
         assertEquals("alice", named.principal().userId());
+    }
+
+    @Test
+    void theConnectHookIsAskedThroughTheDoorAfterTheTokenAndItsRefusalTakesNoSlot() {
+        List<HookCall> asked = new CopyOnWriteArrayList<>();
+        ConnectionLimiter limiter = limiter(0, 0);
+        AdmissionService admissions = hooked(limiter, call -> {
+            asked.add(call);
+            return new HookReply.Denied("USER_NOT_FOUND", "User ID in token does not exist");
+        });
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(request("alice")), "no door: the hook is not asked");
+        assertRefused(admissions.admit(request("forged").through(door())), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertEquals(0, asked.size(), "a bad token is refused before the hook is asked");
+        Admission.Refused refused = assertRefused(admissions.admit(request("alice").through(door())), RefusalReason.FORBIDDEN,
+                "USER_NOT_FOUND");
+        assertEquals("User ID in token does not exist", refused.message());
+        assertEquals(1, asked.size());
+        assertEquals(1, limiter.held(), "only the first, unhooked client holds a slot");
+        assertEquals(List.of("auth.failed", "authz.denied"), auditedTypes(), "the hook's refusal is audited once");
+        HookCall call = asked.getFirst();
+        assertEquals("/ws", call.endpoint());
+        assertEquals("/ws/lobby", call.path());
+        assertEquals(Map.of("authorization", "Bearer alice"), call.headers(), "only the headers the hook names, by lower-case name");
+        assertEquals("alice", call.userId());
+        assertEquals("alice", call.claims().get("sub"));
+        assertEquals(null, call.connectionId());
+    }
+
+    @Test
+    void theConnectHooksUserRoomsAndExpiryApplyToTheConnection() {
+        Instant soon = Instant.now().plusSeconds(60);
+        AdmissionService admissions = hooked(limiter(0, 0),
+                call -> new HookReply.Allowed("user-7", List.of("team:red", "news:1"), null, soon, null));
+        Admission.Admitted admitted = assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)
+                .joining(List.of(Template.of("user:{sub}")), Map.of(), 0).through(door())));
+        assertEquals("user-7", admitted.principal().userId(), "an anonymous client named by the application");
+        assertEquals(soon, admitted.principal().expiresAt());
+        assertEquals(List.of("user:user-7", "team:red", "news:1"), admitted.rooms(),
+                "the endpoint's rooms for the hook's user, then the hook's (team:red needs a user, which it now has)");
+        Admission.Refused reserved = assertRefused(hooked(limiter(0, 0), call -> new HookReply.Allowed(null, List.of("$audit"), null, null,
+                null)).admit(request("alice").through(door())), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertTrue(reserved.message().contains("reserved"), "the hook's rooms pass the same checks: " + reserved.message());
+    }
+
+    @Test
+    void aFailedConnectHookRefusesUnlessItFailsOpen() {
+        BackendHooks down = call -> new HookReply.Failed("could not connect");
+        assertRefused(hooked(limiter(0, 0), down).admit(request("alice").through(door())), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        AdmissionService open = new AdmissionService(hub, auth, credentials, limiter(0, 0), audit,
+                new ConnectHooks(Map.of("/ws", new Hook(HookKind.CONNECT, URI.create("http://app/hook"), List.of(), Duration.ofSeconds(2), true))),
+                new HookGate(down, new HookStats(), System::nanoTime));
+        Admission.Admitted admitted = assertInstanceOf(Admission.Admitted.class, open.admit(request("alice").through(door())));
+        assertEquals("alice", admitted.principal().userId(), "the token's user stays");
+    }
+
+    private AdmissionService hooked(ConnectionLimiter limiter, BackendHooks backend) {
+        Hook hook = new Hook(HookKind.CONNECT, URI.create("http://app/hook"), List.of("Authorization"), Duration.ofSeconds(2), false);
+        return new AdmissionService(hub, auth, credentials, limiter, audit, new ConnectHooks(Map.of("/ws", hook)),
+                new HookGate(backend, new HookStats(), System::nanoTime));
+    }
+
+    private static ConnectRequest.Door door() {
+        Map<String, String> headers = Map.of("authorization", "Bearer alice", "cookie", "session=1");
+        return new ConnectRequest.Door("/ws/lobby", name -> headers.get(name.toLowerCase(java.util.Locale.ROOT)));
     }
 
     private AdmissionService service(ConnectionLimiter limiter) {

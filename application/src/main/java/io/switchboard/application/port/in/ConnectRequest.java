@@ -6,6 +6,7 @@ import io.switchboard.application.port.Template;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Everything a transport knows about a client at the door, for {@link AdmitConnectionUseCase}.
@@ -24,10 +25,34 @@ import java.util.Objects;
  * @param roomLimit     how many members each of those rooms may have (0: no limit)
  * @param firstContact  whether this is the client's arrival (its attempt is counted, its Origin checked), not a
  *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
+ * @param door          the request the client connected with, for the endpoint's connect hook; {@code null} when this
+ *                      admission is not the one that asks it (a Socket.IO client's upgrade, before its namespace connect)
  */
 public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
                              AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
-                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
+                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact, Door door) {
+
+    /**
+     * What a connect hook is shown of the request the client connected with.
+     *
+     * @param path   the path it asked for
+     * @param header a request header's first value by name (any case), or {@code null}; read during the admission only
+     */
+    public record Door(String path, UnaryOperator<String> header) {
+        public Door {
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(header, "header");
+        }
+    }
+
+    /** A request without a {@link Door}: the endpoint's connect hook is not asked. */
+    public ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
+                          AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
+                          List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
+        this(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters, roomLimit, firstContact,
+                null);
+    }
+
     public ConnectRequest {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(peer, "peer");
@@ -64,9 +89,15 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
         return new ConnectRequest(endpoint, peer, loopbackAdmin, null, List.of(), auth, token, adminOnly, bound, List.of(), parameters, 0, false);
     }
 
+    /** This request, asking the endpoint's connect hook with what {@code door} shows. */
+    public ConnectRequest through(Door door) {
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
+                roomLimit, firstContact, door);
+    }
+
     /** This request, joining {@code rooms} (templates over {@code parameters}) with at most {@code roomLimit} members each. */
     public ConnectRequest joining(List<Template> rooms, Map<String, String> parameters, int roomLimit) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
-                roomLimit, firstContact);
+                roomLimit, firstContact, door);
     }
 }

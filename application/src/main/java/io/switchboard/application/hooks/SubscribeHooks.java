@@ -1,0 +1,25 @@
+package io.switchboard.application.hooks;
+
+import io.switchboard.application.hub.Connection;
+import io.switchboard.application.hub.JoinCheck;
+import io.switchboard.domain.RoomName;
+
+/** The namespaces' subscribe hooks as the hub's {@link JoinCheck}: a room whose namespace has one is asked about. */
+public final class SubscribeHooks implements JoinCheck {
+    private final NamespaceHooks hooks;
+    private final HookGate gate;
+
+    public SubscribeHooks(NamespaceHooks hooks, HookGate gate) {
+        this.hooks = hooks;
+        this.gate = gate;
+    }
+
+    @Override
+    public Refusal refusal(Connection connection, RoomName room) {
+        return hooks.subscribe(room)
+                .map(hook -> gate.decide(hook, HookQuestions.subscribe(hook, connection.spec().endpoint(), connection.principal(),
+                        room.value(), connection.id().value())))
+                .map(decision -> decision instanceof HookDecision.Refuse refuse ? new Refusal(refuse.code(), refuse.message()) : null)
+                .orElse(null);
+    }
+}
