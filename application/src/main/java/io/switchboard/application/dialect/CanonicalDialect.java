@@ -71,6 +71,7 @@ public final class CanonicalDialect implements MessageRenderer {
                 }
                 yield data.close();
             }
+            case Outbound.Status s -> new JsonText(96).string("status", s.status()).string("message", s.message()).close();
             case Outbound.StatsUpdate s -> stats(s.stats());
             case Outbound.Audit a -> audit(a.entry());
             case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
@@ -103,6 +104,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Pong p -> "pong";
             case Outbound.Error e -> "error";
             case Outbound.Disconnect d -> "disconnect";
+            case Outbound.Status s -> "connection_status";
             case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Audit a -> "audit";
             case Outbound.Ping p -> throw notText(p);

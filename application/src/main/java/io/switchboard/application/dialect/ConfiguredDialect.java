@@ -35,10 +35,35 @@ public final class ConfiguredDialect implements MessageRenderer {
         return render(message, name -> null);
     }
 
+    @Override
+    public boolean acks() {
+        return spec.acks();
+    }
+
+    @Override
+    public boolean statusMessages() {
+        return spec.status() != null;
+    }
+
     /** The renderer of one connection, whose {@code connected} templates may name its path parameters. */
     public MessageRenderer forConnection(Map<String, String> pathParameters) {
         Map<String, String> parameters = Map.copyOf(pathParameters);
-        return message -> render(message, parameters::get);
+        return new MessageRenderer() {
+            @Override
+            public String render(Outbound message) {
+                return ConfiguredDialect.this.render(message, parameters::get);
+            }
+
+            @Override
+            public boolean acks() {
+                return spec.acks();
+            }
+
+            @Override
+            public boolean statusMessages() {
+                return spec.status() != null;
+            }
+        };
     }
 
     private String render(Outbound message, Function<String, String> parameters) {
@@ -48,10 +73,28 @@ public final class ConfiguredDialect implements MessageRenderer {
         String data = switch (message) {
             case Outbound.Connected c when !spec.connected().isEmpty() -> connected(c, parameters);
             case Outbound.Error e -> CanonicalDialect.error(e, spec.error(e.code()));
+            case Outbound.Disconnect d when spec.status() != null -> status(d);
             default -> CanonicalDialect.data(message);
         };
-        return EnvelopeFrame.control(spec.controlEnvelope(), spec.type(CanonicalDialect.typeOf(message)), data,
-                Timestamps.format(clock.instant()));
+        String type = spec.status() != null && (message instanceof Outbound.Status || message instanceof Outbound.Disconnect)
+                ? spec.status() : spec.type(CanonicalDialect.typeOf(message));
+        return EnvelopeFrame.control(spec.controlEnvelope(), type, data, Timestamps.format(clock.instant()));
+    }
+
+    /**
+     * The {@code disconnect} notice as the dialect's status message: {@code reconnecting} when the client should
+     * come back (shutdown, heartbeat timeout, ...), {@code disconnected} when not; the notice's fields follow.
+     */
+    private static String status(Outbound.Disconnect d) {
+        JsonText data = new JsonText(128)
+                .string("status", d.reconnect() ? "reconnecting" : "disconnected")
+                .string("message", d.reason())
+                .number("code", d.code())
+                .bool("reconnect", d.reconnect());
+        if (d.retryAfterMs() != null) {
+            data.number("retryAfterMs", d.retryAfterMs());
+        }
+        return data.close();
     }
 
     /** The configured fields; a path parameter wins over {@code connectionId}, {@code userId} and {@code sub}. */
@@ -73,6 +116,6 @@ public final class ConfiguredDialect implements MessageRenderer {
     }
 
     private String renderEvent(Event event) {
-        return EnvelopeFrame.event(spec.envelope(), event.type(), event);
+        return EnvelopeFrame.event(spec.envelope(), event.type(), event, spec.acks());
     }
 }

@@ -24,10 +24,13 @@ import java.util.Objects;
  * @param roomLimit     how many members each of those rooms may have (0: no limit)
  * @param firstContact  whether this is the client's arrival (its attempt is counted, its Origin checked), not a
  *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
+ * @param originRequired a request without {@code Origin} is refused ({@link RefusalReason#ORIGIN_MISSING}): the endpoint
+ *                      serves browsers only (seed 001's {@code authenticate_ws})
  */
 public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
                              EndpointAuthenticator.Mode auth, String token, boolean adminOnly, Map<String, String> bound,
-                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
+                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact,
+                             boolean originRequired) {
     public ConnectRequest {
         Objects.requireNonNull(endpoint, "endpoint");
         Objects.requireNonNull(peer, "peer");
@@ -39,6 +42,19 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
         if (roomLimit < 0) {
             throw new IllegalArgumentException("roomLimit must be 0 (none) or more: " + roomLimit);
         }
+    }
+
+    /** A request that lets a client without {@code Origin} in (non-browser clients are welcome). */
+    public ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
+                          EndpointAuthenticator.Mode auth, String token, boolean adminOnly, Map<String, String> bound,
+                          List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
+        this(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters, roomLimit, firstContact, false);
+    }
+
+    /** This request, refusing a client without {@code Origin} when {@code required}. */
+    public ConnectRequest requiringOrigin(boolean required) {
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
+                roomLimit, firstContact, required);
     }
 
     /** A client of {@code endpoint} with no rooms to join on connect, no bound path and nothing but its token to show. */
@@ -55,6 +71,6 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
     /** This request, joining {@code rooms} (templates over {@code parameters}) with at most {@code roomLimit} members each. */
     public ConnectRequest joining(List<Template> rooms, Map<String, String> parameters, int roomLimit) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
-                roomLimit, firstContact);
+                roomLimit, firstContact, originRequired);
     }
 }
