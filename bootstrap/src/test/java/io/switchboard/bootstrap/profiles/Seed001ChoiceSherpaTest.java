@@ -212,7 +212,11 @@ class Seed001ChoiceSherpaTest {
         }
     }
 
-    /** Intervals shortened: ping every 300 ms, timeout 300 ms (the profile: 30 s / 60 s). */
+    /**
+     * Intervals shortened: ping every 300 ms, timeout 300 ms (the profile: 30 s / 60 s). The profile's {@code close-style:
+     * abrupt}: the silent client gets the {@code disconnect} notice (4011), then the TCP connection ends without a
+     * close frame, so a browser's useDashboardLive sees {@code wasClean: false} and reconnects.
+     */
     @Test
     @DisplayName(SEED + "Failure mode: Client ping timeout, server closes connection")
     void clientPingTimeout() throws Exception {
@@ -223,7 +227,20 @@ class Seed001ChoiceSherpaTest {
                 do {
                     frame = silent.readFrame(WAIT);
                 } while (!frame.isPing());
-                assertEquals(4011, silent.awaitClose(WAIT).closeCode());
+                JsonNode notice;
+                do {
+                    frame = silent.readFrame(WAIT);
+                    assertFalse(frame.isClose(), "no close handshake with close-style: abrupt: " + frame);
+                    notice = frame.isText() ? SeedHub.json(frame.text()) : null;
+                } while (notice == null || !notice.path("type").asText().equals("disconnect"));
+                assertEquals(4011, notice.path("code").asInt(), notice.toString());
+                assertTrue(notice.path("reconnect").asBoolean(), notice.toString());
+                assertThrows(java.io.EOFException.class, () -> {
+                    while (true) {
+                        RawWebSocket.Frame after = silent.readFrame(WAIT);
+                        assertFalse(after.isClose(), "no close frame: " + after);
+                    }
+                }, "the connection is dropped");
             }
         }
     }
