@@ -7,9 +7,9 @@ export { startHub, eventually } from "../node/hub.mjs";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-/** Launches Chromium; close it with `browser.close()`. */
-export function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: FLAGS, headless: true });
+/** Launches Chromium (with `extraArgs` after the usual flags); close it with `browser.close()`. */
+export function launch(extraArgs = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: [...FLAGS, ...extraArgs], headless: true });
 }
 
 /** Opens a page that fails the test on any uncaught error in it. */

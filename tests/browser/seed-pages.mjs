@@ -36,6 +36,13 @@ export async function asPublisher(hub, method, path, body) {
 }
 
 /**
+ * Chromium's flags for pages served by {@link servePages}: a page fulfilled by the test has no network address, so
+ * Chromium's Local Network Access checks would count it as public and block its WebSocket to the hub on 127.0.0.1
+ * (net::ERR_BLOCKED_BY_LOCAL_NETWORK_ACCESS_CHECKS); a frontend really served next to the hub has no such problem.
+ */
+export const SEED_PAGE_FLAGS = ["--disable-features=LocalNetworkAccessChecks,LocalNetworkAccessChecksWebSockets"];
+
+/**
  * Serves `files` (path → [content type, text]) to `page` under the hub's own address, so that the page's
  * `window.location` and `Origin` are the hub's, as for a frontend served next to it; WebSockets go to the real hub.
  */

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import ts from "typescript";
 import { launch, startHub } from "./browser.mjs";
-import { asPublisher, devToken, freePort, RECORD_SOCKETS, servePages } from "./seed-pages.mjs";
+import { asPublisher, devToken, freePort, RECORD_SOCKETS, SEED_PAGE_FLAGS, servePages } from "./seed-pages.mjs";
 
 const HOOK = readFileSync(new URL("./fixtures/seed001-use-dashboard-live.ts", import.meta.url), "utf8");
 
@@ -49,7 +49,7 @@ test("seed 001's useDashboardLive, verbatim: comes back by itself after a hub re
   // The page is served at the hub's address: its Origin must be on the endpoint's list (the profile's are the seed's hosts).
   const start = () => startHub({ profile: "choicesherpa", args: ["--data", data, "--port", String(port)], env: { HUB_WEBSOCKET_ORIGINS: base } });
   let hub = await start();
-  const browser = await launch();
+  const browser = await launch(SEED_PAGE_FLAGS);
   try {
     await asPublisher(hub, "PUT", "/api/v1/rooms/session:s-1/members/alice");
     const context = await browser.newContext();

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { launch, startHub } from "./browser.mjs";
-import { asPublisher, devToken, freePort, RECORD_SOCKETS, servePages } from "./seed-pages.mjs";
+import { asPublisher, devToken, freePort, RECORD_SOCKETS, SEED_PAGE_FLAGS, servePages } from "./seed-pages.mjs";
 
 const CLIENT = readFileSync(new URL("./fixtures/seed002-connect-websocket.js", import.meta.url), "utf8");
 
@@ -17,7 +17,7 @@ test("seed 002's connectWebSocket, verbatim: reconnects after a hub restart and 
   const base = `http://127.0.0.1:${port}`;
   const start = () => startHub({ profile: "task-dashboard", args: ["--data", data, "--port", String(port)] });
   let hub = await start();
-  const browser = await launch();
+  const browser = await launch(SEED_PAGE_FLAGS);
   try {
     const page = await browser.newPage();
     const errors = [];
@@ -29,7 +29,7 @@ test("seed 002's connectWebSocket, verbatim: reconnects after a hub restart and 
         <script>window.received = []; function handleWebSocketMessage(message) { window.received.push(message); }</script>
         <script src="/seed-pages/connect-websocket.js"></script>
         <script>connectWebSocket(1, ${JSON.stringify(token)});</script>`],
-      "/connect-websocket.js": ["text/javascript", CLIENT.replace("ws://localhost:8000", `ws://127.0.0.1:${port}`)],
+      "/connect-websocket.js": ["text/javascript", CLIENT.replaceAll("ws://localhost:8000", `ws://127.0.0.1:${port}`)],
     });
     await page.goto(`${base}/seed-pages/dashboard.html`);
     const received = (type, count) => page.waitForFunction(([t, n]) => window.received.filter((m) => m.type === t).length >= n,
