@@ -224,7 +224,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
         boolean acks = entry.choice("acks", List.of("true", "false"), "true").equals("true");
         String status = entry.has("connection-status") ? entry.text("connection-status", "").trim() : null;
         if (status != null && EventType.problemWith(status) != null) {
-            entry.values.problem(entry.key("connection-status") + ": " + EventType.problemWith(status));
+            entry.values.problem(entry.key("connection-status") + ": '" + status + "' is not a message type: " + EventType.problemWith(status));
         }
         try {
             return new DialectSpec(envelope, control, types, connected, join, leave, sync, errors, acks, status);
