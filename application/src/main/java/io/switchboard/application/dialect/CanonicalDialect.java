@@ -61,16 +61,7 @@ public final class CanonicalDialect implements MessageRenderer {
                     .close();
             case Outbound.Pong p -> p.data();
             case Outbound.Error e -> error(e, e.code().name());
-            case Outbound.Disconnect d -> {
-                JsonText data = new JsonText(96)
-                        .number("code", d.code())
-                        .string("reason", d.reason())
-                        .bool("reconnect", d.reconnect());
-                if (d.retryAfterMs() != null) {
-                    data.number("retryAfterMs", d.retryAfterMs());
-                }
-                yield data.close();
-            }
+            case Outbound.Disconnect d -> reconnectAdvice(new JsonText(96).number("code", d.code()).string("reason", d.reason()), d).close();
             case Outbound.Status s -> new JsonText(96).string("status", s.status()).string("message", s.message()).close();
             case Outbound.StatsUpdate s -> stats(s.stats());
             case Outbound.Audit a -> audit(a.entry());
@@ -79,6 +70,15 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);
         };
+    }
+
+    /** Appends a {@code disconnect} notice's {@code reconnect} and, when given, {@code retryAfterMs} to {@code json}. */
+    static JsonText reconnectAdvice(JsonText json, Outbound.Disconnect d) {
+        json.bool("reconnect", d.reconnect());
+        if (d.retryAfterMs() != null) {
+            json.number("retryAfterMs", d.retryAfterMs());
+        }
+        return json;
     }
 
     /** The data of an {@code error} whose code is written as {@code code}. */

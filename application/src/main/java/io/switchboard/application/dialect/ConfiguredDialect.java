@@ -19,11 +19,23 @@ import java.util.function.Function;
 public final class ConfiguredDialect implements MessageRenderer {
     private final DialectSpec spec;
     private final Clock clock;
-    private final Function<Event, String> eventRenderer = this::renderEvent;
+    /** The values of the connection's path parameters ({@code connected} templates name them); none for the endpoint's own instance. */
+    private final Function<String, String> parameters;
+    /** Shared by the endpoint's instance and every connection's, so a room event is rendered once for all. */
+    private final Function<Event, String> eventRenderer;
 
     public ConfiguredDialect(DialectSpec spec, Clock clock) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.clock = clock;
+        this.parameters = name -> null;
+        this.eventRenderer = this::renderEvent;
+    }
+
+    private ConfiguredDialect(ConfiguredDialect endpoint, Map<String, String> pathParameters) {
+        this.spec = endpoint.spec;
+        this.clock = endpoint.clock;
+        this.parameters = Map.copyOf(pathParameters)::get;
+        this.eventRenderer = endpoint.eventRenderer;
     }
 
     public DialectSpec spec() {
@@ -32,7 +44,7 @@ public final class ConfiguredDialect implements MessageRenderer {
 
     @Override
     public String render(Outbound message) {
-        return render(message, name -> null);
+        return render(message, parameters);
     }
 
     @Override
@@ -47,23 +59,7 @@ public final class ConfiguredDialect implements MessageRenderer {
 
     /** The renderer of one connection, whose {@code connected} templates may name its path parameters. */
     public MessageRenderer forConnection(Map<String, String> pathParameters) {
-        Map<String, String> parameters = Map.copyOf(pathParameters);
-        return new MessageRenderer() {
-            @Override
-            public String render(Outbound message) {
-                return ConfiguredDialect.this.render(message, parameters::get);
-            }
-
-            @Override
-            public boolean acks() {
-                return spec.acks();
-            }
-
-            @Override
-            public boolean statusMessages() {
-                return spec.status() != null;
-            }
-        };
+        return new ConfiguredDialect(this, pathParameters);
     }
 
     private String render(Outbound message, Function<String, String> parameters) {
@@ -86,15 +82,8 @@ public final class ConfiguredDialect implements MessageRenderer {
      * come back (shutdown, heartbeat timeout, ...), {@code disconnected} when not; the notice's fields follow.
      */
     private static String status(Outbound.Disconnect d) {
-        JsonText data = new JsonText(128)
-                .string("status", d.reconnect() ? "reconnecting" : "disconnected")
-                .string("message", d.reason())
-                .number("code", d.code())
-                .bool("reconnect", d.reconnect());
-        if (d.retryAfterMs() != null) {
-            data.number("retryAfterMs", d.retryAfterMs());
-        }
-        return data.close();
+        return CanonicalDialect.reconnectAdvice(new JsonText(128).string("status", d.reconnect() ? "reconnecting" : "disconnected")
+                .string("message", d.reason()).number("code", d.code()), d).close();
     }
 
     /** The configured fields; a path parameter wins over {@code connectionId}, {@code userId} and {@code sub}. */
