@@ -66,7 +66,7 @@ final class SocketIoDialect implements MessageRenderer {
             case Outbound.State s -> answer("state", s.room(), canonicalData(message));
             case Outbound.Error e -> error(e);
             case Outbound.Disconnect d -> disconnect(d);
-            case Outbound.Status s -> SocketIoPacket.event("connection_status", canonicalData(message));
+            case Outbound.ConnectionState s -> SocketIoPacket.event("connection_status", canonicalData(message));
             case Outbound.StatsUpdate s -> SocketIoPacket.event("stats_update", CanonicalDialect.stats(s.stats()));
             case Outbound.Audit a -> SocketIoPacket.event("audit", CanonicalDialect.audit(a.entry()));
             case Outbound.Pong p -> SocketIoPacket.event("pong", p.data());

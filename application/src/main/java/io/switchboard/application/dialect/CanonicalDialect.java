@@ -62,7 +62,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Pong p -> p.data();
             case Outbound.Error e -> error(e, e.code().name());
             case Outbound.Disconnect d -> reconnectAdvice(new JsonText(96).number("code", d.code()).string("reason", d.reason()), d).close();
-            case Outbound.Status s -> new JsonText(96).string("status", s.status()).string("message", s.message()).close();
+            case Outbound.ConnectionState s -> new JsonText(96).string("status", s.state()).string("message", s.message()).close();
             case Outbound.StatsUpdate s -> stats(s.stats());
             case Outbound.Audit a -> audit(a.entry());
             case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
@@ -104,7 +104,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Pong p -> "pong";
             case Outbound.Error e -> "error";
             case Outbound.Disconnect d -> "disconnect";
-            case Outbound.Status s -> "connection_status";
+            case Outbound.ConnectionState s -> "connection_status";
             case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Audit a -> "audit";
             case Outbound.Ping p -> throw notText(p);

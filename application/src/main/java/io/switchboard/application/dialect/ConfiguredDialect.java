@@ -53,8 +53,8 @@ public final class ConfiguredDialect implements MessageRenderer {
     }
 
     @Override
-    public boolean statusMessages() {
-        return spec.status() != null;
+    public boolean announcesConnectionState() {
+        return spec.connectionState() != null;
     }
 
     /** The renderer of one connection, whose {@code connected} templates may name its path parameters. */
@@ -69,11 +69,11 @@ public final class ConfiguredDialect implements MessageRenderer {
         String data = switch (message) {
             case Outbound.Connected c when !spec.connected().isEmpty() -> connected(c, parameters);
             case Outbound.Error e -> CanonicalDialect.error(e, spec.error(e.code()));
-            case Outbound.Disconnect d when spec.status() != null -> status(d);
+            case Outbound.Disconnect d when spec.connectionState() != null -> stateNotice(d);
             default -> CanonicalDialect.data(message);
         };
-        String type = spec.status() != null && (message instanceof Outbound.Status || message instanceof Outbound.Disconnect)
-                ? spec.status() : spec.type(CanonicalDialect.typeOf(message));
+        String type = spec.connectionState() != null && (message instanceof Outbound.ConnectionState || message instanceof Outbound.Disconnect)
+                ? spec.connectionState() : spec.type(CanonicalDialect.typeOf(message));
         return EnvelopeFrame.control(spec.controlEnvelope(), type, data, Timestamps.format(clock.instant()));
     }
 
@@ -81,7 +81,7 @@ public final class ConfiguredDialect implements MessageRenderer {
      * The {@code disconnect} notice as the dialect's status message: {@code reconnecting} when the client should
      * come back (shutdown, heartbeat timeout, ...), {@code disconnected} when not; the notice's fields follow.
      */
-    private static String status(Outbound.Disconnect d) {
+    private static String stateNotice(Outbound.Disconnect d) {
         return CanonicalDialect.reconnectAdvice(new JsonText(128).string("status", d.reconnect() ? "reconnecting" : "disconnected")
                 .string("message", d.reason()).number("code", d.code()), d).close();
     }

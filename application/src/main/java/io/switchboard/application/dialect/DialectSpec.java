@@ -21,12 +21,12 @@ import java.util.Objects;
  * @param errors          canonical error code → wire code
  * @param acks            whether the dialect has the client's {@code ack}: without it critical events go out once, without
  *                        {@code "ack": true}, and are never re-sent (seed 000's frontend has no ack)
- * @param status          the type of the dialect's connection status message ({@code connection_status}, seed 002), or
+ * @param connectionState the type of the dialect's connection status message ({@code connection_status}, seed 002), or
  *                        {@code null}: when set, {@code {status: "connected"}} follows {@code connected}, and the hub's
  *                        {@code disconnect} notice becomes {@code {status: "reconnecting" | "disconnected", message, code, ...}}
  */
 public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<String, String> types, Map<String, Template> connected,
-                          Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors, boolean acks, String status) {
+                          Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors, boolean acks, String connectionState) {
     /** The hub's own message types, which {@code types} may rename. */
     public static final List<String> CONTROL_TYPES = List.of("connected", "joined", "left", "state", "pong", "error", "disconnect",
             "stats_update");
@@ -65,7 +65,7 @@ public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<Strin
 
     public DialectSpec {
         Objects.requireNonNull(envelope, "envelope");
-        if (status != null && status.isBlank()) {
+        if (connectionState != null && connectionState.isBlank()) {
             throw new IllegalArgumentException("connection-status: the type of the status message must not be blank");
         }
         Objects.requireNonNull(controlEnvelope, "controlEnvelope");

@@ -10,8 +10,8 @@ public interface MessageRenderer {
         return true;
     }
 
-    /** Whether this dialect has a connection status message: then {@code connected} is followed by {@link Outbound.Status}. */
-    default boolean statusMessages() {
+    /** Whether this dialect has a connection status message: then {@code connected} is followed by {@link Outbound.ConnectionState}. */
+    default boolean announcesConnectionState() {
         return false;
     }
 }

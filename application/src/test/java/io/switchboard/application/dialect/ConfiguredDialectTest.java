@@ -107,14 +107,14 @@ class ConfiguredDialectTest {
         DialectSpec status = new DialectSpec(DialectSpec.Envelope.PAYLOAD, DialectSpec.Envelope.PAYLOAD, Map.of(), Map.of(), null, null,
                 null, Map.of(), true, "connection_status");
         ConfiguredDialect dialect = new ConfiguredDialect(status, CLOCK);
-        assertTrue(dialect.forConnection(Map.of()).statusMessages());
+        assertTrue(dialect.forConnection(Map.of()).announcesConnectionState());
         assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"connected\",\"message\":\"Connection established successfully\"},"
-                + TS + "}", dialect.render(new Outbound.Status("connected", "Connection established successfully")));
+                + TS + "}", dialect.render(new Outbound.ConnectionState("connected", "Connection established successfully")));
         assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"reconnecting\",\"message\":\"server shutting down\","
                 + "\"code\":1001,\"reconnect\":true,\"retryAfterMs\":250}," + TS + "}",
                 dialect.render(new Outbound.Disconnect(1001, "server shutting down", true, 250L)));
         assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"disconnected\",\"message\":\"kicked\","
                 + "\"code\":4500,\"reconnect\":false}," + TS + "}", dialect.render(new Outbound.Disconnect(4500, "kicked", false, null)));
-        assertFalse(new ConfiguredDialect(DialectSpec.CANONICAL, CLOCK).statusMessages());
+        assertFalse(new ConfiguredDialect(DialectSpec.CANONICAL, CLOCK).announcesConnectionState());
     }
 }
