@@ -1,8 +1,10 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.DialectSpec;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +32,7 @@ import java.util.Set;
  * @param originRequired      refuse an upgrade without an {@code Origin} header (as a forbidden client: 403 before the
  *                            101, or {@code error} + 4003 with {@code auth-failure: close})
  */
-public record WebSocketEndpoint(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
+public record WebSocketEndpoint(String path, AuthMode auth, boolean rejectBeforeUpgrade, List<String> origins,
                                 List<Template> rooms, Map<String, String> bind, Duration statsInterval, boolean closeOnMalformed,
                                 boolean closeOnLimit, DialectSpec dialect, CloseStyle closeStyle, boolean originRequired) {
     /** The claims a {@code bind} may name. */
