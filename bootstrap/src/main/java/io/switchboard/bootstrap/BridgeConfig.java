@@ -28,7 +28,9 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction, RoomName intake
     private static final Set<String> OTHER_HUB_ROOMS = Set.of("$stats", "$commands", "$audit");
     static final String REDACTION = "hub.redaction";
 
-    private static final Set<String> RULE_SCALARS = Set.of("aggregate-type", "room", "type", "critical", "key");
+    private static final Set<String> RULE_SCALARS = Set.of("aggregate-type", "room", "type", "critical", "key", "timestamp");
+    /** Where a rule's events take their timestamp from: the hub's time of publishing, or the domain event's occurredAt. */
+    private static final List<String> TIMESTAMPS = List.of("published", "occurredAt");
     private static final Set<String> REDACTION_SCALARS = Set.of();
     /** Settings holding a list of names, or a map of names to values. */
     private static final Set<String> LISTS = Set.of("event-types", "types", "drop");
@@ -142,11 +144,16 @@ record BridgeConfig(List<BridgeRule> rules, Redaction redaction, RoomName intake
         FieldEdits edits = edits(entry, key, values);
         boolean critical = flag(entry, "critical", key, values);
         Template coalescingKey = template(entry, "key", key, values, false);
+        String timestamp = scalar(entry, "timestamp", key, values);
+        if (timestamp != null && !TIMESTAMPS.contains(timestamp)) {
+            values.problem(key + ".timestamp: '" + timestamp + "' is not one of " + String.join(", ", TIMESTAMPS));
+        }
         if (values.problemCount() > before) {
             return null;
         }
         try {
-            return new BridgeRule(eventTypes, aggregateType, room, type, meta, edits, critical, coalescingKey);
+            return new BridgeRule(eventTypes, aggregateType, room, type, meta, edits, critical, coalescingKey,
+                    "occurredAt".equals(timestamp));
         } catch (IllegalArgumentException e) {
             values.problem(key + "." + e.getMessage());
             return null;

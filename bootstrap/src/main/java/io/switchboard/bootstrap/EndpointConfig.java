@@ -10,6 +10,7 @@ import io.switchboard.application.port.Template;
 import io.switchboard.application.port.EndpointLimits;
 import io.switchboard.application.port.LimitSettings;
 import io.switchboard.domain.ErrorCode;
+import io.switchboard.domain.EventType;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -33,13 +34,15 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
     static final List<String> ON_MALFORMED = List.of("error", "close");
     /** What a WebSocket endpoint answers a client over a connection limit: 503 before the 101, or error + close 4029 after it. */
     static final List<String> LIMIT_FAILURES = List.of("reject", "close");
+    /** How a WebSocket endpoint ends connections on shutdown and heartbeat timeout: with a close handshake, or dropping TCP. */
+    static final List<String> CLOSE_STYLES = List.of("clean", "abrupt");
     static final List<String> ENVELOPES = List.of("data", "payload", "flat");
     /** Settings of every endpoint, then those only a WebSocket endpoint has. */
     static final List<String> SETTINGS = List.of("path", "transport", "auth", "rooms", "limits");
     static final List<String> WEBSOCKET_SETTINGS = List.of("auth-failure", "limit-failure", "bind", "origins", "stats-interval", "on-malformed",
-            "dialect");
+            "dialect", "close-style", "require-origin");
     static final List<String> DIALECT_SETTINGS = List.of("envelope", "control-envelope", "types", "connected", "join", "leave", "sync",
-            "errors");
+            "errors", "acks", "connection-status");
     static final List<String> LIMIT_SETTINGS = List.of("per-ip", "per-ip-policy", "per-user", "per-user-policy", "max-connections",
             "max-connections-policy", "per-room");
     static final List<String> VERB_SETTINGS = List.of("verb", "field", "room");
@@ -54,7 +57,8 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
         }
         String setting = parts[1];
         return switch (setting) {
-            case "path", "transport", "auth", "auth-failure", "limit-failure", "stats-interval", "on-malformed" -> parts.length == 2;
+            case "path", "transport", "auth", "auth-failure", "limit-failure", "stats-interval", "on-malformed", "close-style",
+                 "require-origin" -> parts.length == 2;
             case "rooms", "origins" -> parts.length == 2 || (parts.length == 3 && parts[2].chars().allMatch(Character::isDigit));
             case "bind" -> parts.length == 3;
             case "limits" -> parts.length == 3 && LIMIT_SETTINGS.contains(parts[2]);
@@ -66,7 +70,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
 
     private static boolean knownDialect(String[] parts) {
         return switch (parts[0]) {
-            case "envelope", "control-envelope" -> parts.length == 1;
+            case "envelope", "control-envelope", "acks", "connection-status" -> parts.length == 1;
             case "types", "connected", "errors" -> parts.length == 2;
             case "join", "leave", "sync" -> parts.length == 2 && VERB_SETTINGS.contains(parts[1]);
             default -> false;
@@ -140,6 +144,9 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
         boolean reject = entry.choice("auth-failure", ConfigSchema.AUTH_FAILURES, "close").equals("reject");
         boolean closeOnMalformed = entry.choice("on-malformed", ON_MALFORMED, "error").equals("close");
         boolean closeOnLimit = entry.choice("limit-failure", LIMIT_FAILURES, "reject").equals("close");
+        WebSocketEndpoint.CloseStyle closeStyle = WebSocketEndpoint.CloseStyle.valueOf(
+                entry.choice("close-style", CLOSE_STYLES, "clean").toUpperCase(Locale.ROOT));
+        boolean originRequired = entry.choice("require-origin", List.of("false", "true"), "false").equals("true");
         List<Template> rooms = new ArrayList<>();
         for (String room : entry.list("rooms")) {
             Template template = Template.of(room);
@@ -173,7 +180,8 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
             return null;
         }
         try {
-            return new WebSocketEndpoint(path, mode, reject, origins, rooms, bind, statsInterval, closeOnMalformed, closeOnLimit, dialect);
+            return new WebSocketEndpoint(path, mode, reject, origins, rooms, bind, statsInterval, closeOnMalformed, closeOnLimit, dialect,
+                    closeStyle, originRequired);
         } catch (IllegalArgumentException e) {
             entry.values.problem(entry.key + ": " + e.getMessage());
             return null;
@@ -216,8 +224,13 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
                 entry.values.problem(entry.key + ": verb '" + verb.verb() + "' is used twice");
             }
         }
+        boolean acks = entry.choice("acks", List.of("true", "false"), "true").equals("true");
+        String status = entry.has("connection-status") ? entry.text("connection-status", "").trim() : null;
+        if (status != null && EventType.problemWith(status) != null) {
+            entry.values.problem(entry.key("connection-status") + ": '" + status + "' is not a message type: " + EventType.problemWith(status));
+        }
         try {
-            return new DialectSpec(envelope, control, types, connected, join, leave, sync, errors);
+            return new DialectSpec(envelope, control, types, connected, join, leave, sync, errors, acks, status);
         } catch (IllegalArgumentException e) {
             entry.values.problem(entry.key + ": " + e.getMessage());
             return DialectSpec.CANONICAL;

@@ -149,6 +149,15 @@ class BridgeConfigTest {
                 """, "hub.bridge.other: unknown config key");
     }
 
+    @Test
+    void aRuleTimestampIsPublishedOrOccurredAt() throws IOException {
+        String rule = "hub:\n  bridge:\n    rules:\n      - event-types: [ a.b ]\n        room: \"r:{aggregateId}\"\n        type: x.y\n";
+        assertTrue(load(rule + "        timestamp: occurredAt\n").bridge().rules().getFirst().timestampFromOccurredAt());
+        assertFalse(load(rule + "        timestamp: published\n").bridge().rules().getFirst().timestampFromOccurredAt());
+        assertFalse(load(rule).bridge().rules().getFirst().timestampFromOccurredAt());
+        assertFails(rule + "        timestamp: whenever\n", "hub.bridge.rules.0.timestamp", "'whenever' is not one of published, occurredAt");
+    }
+
     private Settings load(String yaml) throws IOException {
         Path file = Files.writeString(dir.resolve("config.yaml"), yaml);
         return Settings.load(CommandLine.parse("--config", file.toString()), Map.of());

@@ -401,6 +401,13 @@ class ConfiguredEndpointTest {
         assertStartFails(endpoint + "      dialect:\n        errors: { NOPE: X }\n", "hub.endpoints.0.dialect.errors.NOPE", "error code");
         assertStartFails(endpoint + "      on-malformed: explode\n", "hub.endpoints.0.on-malformed", "'explode'");
         assertStartFails(endpoint + "      stats-interval: soon\n", "hub.endpoints.0.stats-interval", "'soon'");
+        assertStartFails(endpoint + "      close-style: sideways\n", "hub.endpoints.0.close-style", "'sideways' is not one of clean, abrupt");
+        assertStartFails(endpoint + "      require-origin: maybe\n", "hub.endpoints.0.require-origin", "'maybe'");
+        assertStartFails(endpoint + "      dialect:\n        acks: sometimes\n", "hub.endpoints.0.dialect.acks", "'sometimes'");
+        assertStartFails(endpoint + "      dialect:\n        connection-status: \"has space\"\n", "hub.endpoints.0.dialect.connection-status",
+                "has space");
+        assertStartFails("hub:\n  endpoints:\n    - path: /e/{id}\n      transport: sse\n      rooms: [ \"p:{id}\" ]\n"
+                + "      close-style: abrupt\n", "hub.endpoints.0.close-style", "only WebSocket endpoints");
         assertStartFails(endpoint + "      bind: { id: sub }\n", "hub.endpoints.0.bind", "{id}");
         assertStartFails("hub:\n  endpoints:\n    - path: /ws\n      transport: websocket\n", "hub.endpoints.0.path", "already served");
         assertStartFails("hub:\n  endpoints:\n    - path: /x\n      transport: carrier-pigeon\n", "hub.endpoints.0.transport",

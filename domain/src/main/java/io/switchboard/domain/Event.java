@@ -20,8 +20,10 @@ public record Event(EventId id, RoomName room, String type, String data, Instant
         meta = meta == null ? Map.of() : meta;
     }
 
+    /** The event the log made of {@code draft}: stamped {@code timestamp}, unless the draft says when it occurred. */
     public static Event from(EventDraft draft, EventId id, Instant timestamp) {
-        return new Event(id, draft.room(), draft.type(), draft.data(), timestamp, draft.meta(), draft.critical(), draft.key());
+        Instant stamped = draft.occurredAt() != null ? draft.occurredAt() : timestamp;
+        return new Event(id, draft.room(), draft.type(), draft.data(), stamped, draft.meta(), draft.critical(), draft.key());
     }
 
     /** A rough size in bytes, used to bound outbound queues. */

@@ -1,5 +1,6 @@
 package io.switchboard.domain;
 
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 
@@ -9,8 +10,16 @@ import java.util.Objects;
  * @param data JSON text of the event's data (any JSON value)
  * @param meta extra top-level string fields a dialect needs ({@code updateType}, {@code correlationId})
  * @param key  coalescing key, or {@code null}
+ * @param occurredAt when it happened, as its source says (a bridged domain event's {@code occurredAt}), which becomes
+ *                   the event's timestamp; {@code null}: the log's time of appending it
  */
-public record EventDraft(RoomName room, String type, String data, Map<String, String> meta, boolean critical, String key) {
+public record EventDraft(RoomName room, String type, String data, Map<String, String> meta, boolean critical, String key,
+                         Instant occurredAt) {
+    /** A draft stamped when the log appends it. */
+    public EventDraft(RoomName room, String type, String data, Map<String, String> meta, boolean critical, String key) {
+        this(room, type, data, meta, critical, key, null);
+    }
+
     public EventDraft {
         Objects.requireNonNull(room, "room");
         String problem = EventType.problemWith(type);

@@ -47,6 +47,7 @@ final class EventStream implements Handler {
     private static final Map<RefusalReason, Status> STATUS = new EnumMap<>(Map.of(
             RefusalReason.UNAVAILABLE, Status.SERVICE_UNAVAILABLE_503, RefusalReason.ROOM_FULL, Status.SERVICE_UNAVAILABLE_503,
             RefusalReason.CONNECTION_LIMIT, Status.SERVICE_UNAVAILABLE_503, RefusalReason.ORIGIN_NOT_ALLOWED, Status.FORBIDDEN_403,
+            RefusalReason.ORIGIN_MISSING, Status.FORBIDDEN_403,
             RefusalReason.FORBIDDEN, Status.FORBIDDEN_403, RefusalReason.TOO_MANY_ATTEMPTS, Status.TOO_MANY_REQUESTS_429,
             RefusalReason.TOKEN_REJECTED, Status.UNAUTHORIZED_401, RefusalReason.INVALID, Status.BAD_REQUEST_400));
     private final Hub hub;

@@ -52,7 +52,7 @@ final class HubSocket extends HubListener {
     private MessageRenderer dialect;
     private ClientMessages.Scope scope = ClientMessages.Scope.NONE;
     private final InboundText inbound = new InboundText();
-    private final SessionSink sink = new SessionSink();
+    private final SessionSink sink;
     private ConnectionSpec spec;
     private Refusal refusal;
     private AuditFilter auditFilter;
@@ -80,6 +80,7 @@ final class HubSocket extends HubListener {
         this.dialects = dialects;
         this.dialect = dialects.apply(Map.of());
         this.messages = messages;
+        this.sink = new SessionSink(endpoint.closeStyle());
     }
 
     @Override
@@ -92,7 +93,7 @@ final class HubSocket extends HubListener {
         boolean loopbackAdmin = loopbackAdmins && headers.first(PeerAwareUpgradeProvider.PEER_LOOPBACK).map("true"::equals).orElse(false);
         ConnectRequest request = new ConnectRequest(path, peer, loopbackAdmin, headers.first(HeaderNames.ORIGIN).orElse(null),
                 endpoint.origins(), endpoint.auth(), UpgradeGate.token(auth, prologue, headers), auditStream, endpoint.bind(),
-                endpoint.rooms(), parameters, roomLimit(), true)
+                endpoint.rooms(), parameters, roomLimit(), true).requiringOrigin(endpoint.originRequired())
                 .through(new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null)));
         Principal principal = null;
         List<String> rooms = List.of();
@@ -132,7 +133,7 @@ final class HubSocket extends HubListener {
     private Refusal refusedAfterUpgrade(Admission.Refused refused) {
         int closeCode = switch (refused.reason()) {
             case TOKEN_REJECTED -> endpoint.rejectBeforeUpgrade() ? 0 : CloseCode.UNAUTHORIZED;
-            case FORBIDDEN -> endpoint.rejectBeforeUpgrade() ? 0 : CloseCode.FORBIDDEN;
+            case FORBIDDEN, ORIGIN_MISSING -> endpoint.rejectBeforeUpgrade() ? 0 : CloseCode.FORBIDDEN;
             case ROOM_FULL, CONNECTION_LIMIT -> endpoint.closeOnLimit() ? CloseCode.CONNECTION_LIMIT : 0;
             default -> 0;
         };

@@ -7,6 +7,7 @@ import io.helidon.webserver.spi.ServerConnection;
 import io.helidon.websocket.WsSession;
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
+import io.switchboard.domain.CloseCode;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -41,13 +42,21 @@ final class SessionSink implements FrameSink {
     /** Two or more frames gathered, copied into a {@link GatherBuffers} buffer; handed back at each flush. */
     private byte[] gathered;
     private int gatheredLength;
+    /** Shutdown and heartbeat-timeout closes drop the TCP connection instead of a close handshake. */
+    private final boolean abruptEnds;
 
     SessionSink(WsSession session) {
+        this.abruptEnds = false;
         attach(session);
     }
 
-    /** A sink for a connection registered before its upgrade is answered; {@link #attach} it once the session exists. */
-    SessionSink() {
+    /**
+     * A sink for a connection registered before its upgrade is answered; {@link #attach} it once the session exists.
+     *
+     * @param closeStyle how closes on shutdown and heartbeat timeout end the connection
+     */
+    SessionSink(WebSocketEndpoint.CloseStyle closeStyle) {
+        this.abruptEnds = closeStyle == WebSocketEndpoint.CloseStyle.ABRUPT;
     }
 
     /** The session this sink writes to, once the upgrade is answered; call before the connection's writer may run. */
@@ -139,9 +148,17 @@ final class SessionSink implements FrameSink {
         session.pong(BufferData.create(payload));
     }
 
+    /**
+     * Sends the close frame, or with {@code close-style: abrupt} on shutdown (1001) and heartbeat timeout (4011)
+     * drops the connection instead: what was queued before (the {@code disconnect} notice) is written first.
+     */
     @Override
     public void close(int code, String reason) {
         flush();
+        if (abruptEnds && (code == CloseCode.GOING_AWAY || code == CloseCode.HEARTBEAT_TIMEOUT)) {
+            abort();
+            return;
+        }
         session.close(code, fitReason(reason));
     }
 

@@ -67,6 +67,7 @@ final class SocketIoDialect implements MessageRenderer {
             case Outbound.Error e -> error(e);
             case Outbound.CommandResult r -> SocketIoPacket.event("command_result", canonicalData(r));
             case Outbound.Disconnect d -> disconnect(d);
+            case Outbound.ConnectionState s -> SocketIoPacket.event("connection_status", canonicalData(message));
             case Outbound.StatsUpdate s -> SocketIoPacket.event("stats_update", CanonicalDialect.stats(s.stats()));
             case Outbound.Audit a -> SocketIoPacket.event("audit", CanonicalDialect.audit(a.entry()));
             case Outbound.Pong p -> SocketIoPacket.event("pong", p.data());

@@ -49,7 +49,7 @@ final class UpgradeGate {
     static Status status(RefusalReason reason) {
         return switch (reason) {
             case UNAVAILABLE, ROOM_FULL, CONNECTION_LIMIT -> Status.SERVICE_UNAVAILABLE_503;
-            case ORIGIN_NOT_ALLOWED, FORBIDDEN -> Status.FORBIDDEN_403;
+            case ORIGIN_NOT_ALLOWED, ORIGIN_MISSING, FORBIDDEN -> Status.FORBIDDEN_403;
             case TOO_MANY_ATTEMPTS -> Status.TOO_MANY_REQUESTS_429;
             case TOKEN_REJECTED -> Status.UNAUTHORIZED_401;
             case INVALID -> Status.BAD_REQUEST_400;

@@ -49,7 +49,7 @@ public final class WebSocketAdapter {
 
     private static WebSocketEndpoint canonical(String path, WebSocketSettings settings) {
         return new WebSocketEndpoint(path, settings.auth(), settings.rejectBeforeUpgrade(), settings.origins(), List.of(), Map.of(),
-                null, false, false, DialectSpec.CANONICAL);
+                null, false, false, DialectSpec.CANONICAL, WebSocketEndpoint.CloseStyle.CLEAN, false);
     }
 
     /** The Socket.IO endpoint (SPEC 3.2), when {@code settings} enable it; the client asks for {@code <path>/}, so both forms match. */

@@ -27,17 +27,33 @@ import java.util.Set;
  * @param closeOnLimit        a connection limit (or a full auto-joined room) accepts the upgrade, then sends
  *                            {@code error CONNECTION_LIMIT} and closes 4029, instead of answering 503 before the 101
  * @param dialect             how the endpoint speaks
+ * @param closeStyle          how the hub ends a connection on shutdown (1001) and on heartbeat timeout (4011), after
+ *                            its {@code disconnect} notice: with a close handshake, or by dropping the TCP connection
+ * @param originRequired      refuse an upgrade without an {@code Origin} header (as a forbidden client: 403 before the
+ *                            101, or {@code error} + 4003 with {@code auth-failure: close})
  */
 public record WebSocketEndpoint(String path, AuthMode auth, boolean rejectBeforeUpgrade, List<String> origins,
                                 List<Template> rooms, Map<String, String> bind, Duration statsInterval, boolean closeOnMalformed,
-                                boolean closeOnLimit, DialectSpec dialect) {
+                                boolean closeOnLimit, DialectSpec dialect, CloseStyle closeStyle, boolean originRequired) {
     /** The claims a {@code bind} may name. */
     public static final Set<String> CLAIMS = Set.of("sub");
     /** Names a room template may use besides the path's parameters. */
     public static final Set<String> ROOM_VALUES = Set.of("sub");
 
+    /** How a connection the hub ends on shutdown or heartbeat timeout ends on the wire. */
+    public enum CloseStyle {
+        /** A close frame (1001 / 4011) and the close handshake: the browser sees {@code wasClean: true}. */
+        CLEAN,
+        /**
+         * The TCP connection dropped without a close frame: the browser sees {@code wasClean: false}, code 1006,
+         * which clients that reconnect only after an unclean close (seed 001's {@code useDashboardLive}) need.
+         */
+        ABRUPT
+    }
+
     public WebSocketEndpoint {
         Objects.requireNonNull(path, "path");
+        Objects.requireNonNull(closeStyle, "closeStyle");
         Objects.requireNonNull(auth, "auth");
         Objects.requireNonNull(dialect, "dialect");
         origins = List.copyOf(origins);

@@ -74,6 +74,11 @@ public final class AdmissionService implements AdmitConnectionUseCase {
             return refused(request, RefusalReason.ORIGIN_NOT_ALLOWED, ErrorCode.FORBIDDEN.name(),
                     "this Origin is not allowed on " + request.endpoint() + ": " + request.origin());
         }
+        if (request.originRequired() && request.firstContact() && (request.origin() == null || request.origin().isBlank())) {
+            audit.record("connection.rejected", null, null, request.peer(), request.endpoint(), "403", null, "Origin missing");
+            return refused(request, RefusalReason.ORIGIN_MISSING, ErrorCode.FORBIDDEN.name(),
+                    "an Origin header is required on " + request.endpoint() + " (browsers send it; other clients must too)");
+        }
         LimitCheck.Refused tooMany = request.firstContact() ? limiter.attempt(request.peer(), request.endpoint()) : null; // audited there
         if (tooMany != null) {
             return refused(request, RefusalReason.TOO_MANY_ATTEMPTS, tooMany.code(), tooMany.message());

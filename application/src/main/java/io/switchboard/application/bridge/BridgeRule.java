@@ -19,9 +19,17 @@ import java.util.Set;
  * @param aggregateType the aggregate type it takes, or {@code null} for any
  * @param meta          extra top-level string fields; one whose template has a missing value is left out
  * @param key           coalescing key template, or {@code null}
+ * @param timestampFromOccurredAt the event's timestamp is the domain event's {@code occurredAt} (required then), not the
+ *                      hub's time of publishing ({@code timestamp: occurredAt}; seed 001's bridge copies {@code occurred_at})
  */
 public record BridgeRule(Set<String> eventTypes, String aggregateType, Template room, String type,
-                         Map<String, Template> meta, FieldEdits edits, boolean critical, Template key) {
+                         Map<String, Template> meta, FieldEdits edits, boolean critical, Template key, boolean timestampFromOccurredAt) {
+    /** A rule whose events are stamped when published. */
+    public BridgeRule(Set<String> eventTypes, String aggregateType, Template room, String type, Map<String, Template> meta,
+                      FieldEdits edits, boolean critical, Template key) {
+        this(eventTypes, aggregateType, room, type, meta, edits, critical, key, false);
+    }
+
     public BridgeRule {
         eventTypes = Set.copyOf(eventTypes);
         if (eventTypes.isEmpty()) {

@@ -15,6 +15,10 @@ import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.hub.HubMetrics.BridgeOutcome;
 import io.switchboard.domain.RoomName;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -78,7 +82,13 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
         List<String> origins = new ArrayList<>();
         List<BridgeOutcome> outcomes = new ArrayList<>(envelopes.size());
         for (int i = 0; i < envelopes.size(); i++) {
-            outcomes.add(route(envelopes.get(i), command.batch() ? "[" + i + "]." : "", submissions, origins));
+            outcomes.add(route(envelopes.get(i), command.batch() ? "[" + i + "]." : "", submissions, origins, problems));
+        }
+        if (!problems.isEmpty()) {
+            if (countInvalid) {
+                metrics.invalidInput();
+            }
+            throw new InvalidInputException(problems);
         }
         Map<String, String> ids = new LinkedHashMap<>();
         if (!submissions.isEmpty()) {
@@ -132,7 +142,8 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
     }
 
     /** Adds one submission per rule that takes the envelope and resolves a room. */
-    private BridgeOutcome route(Envelope envelope, String at, List<EventSubmission> submissions, List<String> origins) {
+    private BridgeOutcome route(Envelope envelope, String at, List<EventSubmission> submissions, List<String> origins,
+                                List<Problem> problems) {
         boolean matched = false;
         boolean routed = false;
         for (int r = 0; r < rules.size(); r++) {
@@ -155,11 +166,42 @@ public final class DomainEventBridge implements PublishDomainEventsUseCase {
             });
             String payload = envelope.event().payload();
             String data = payload == null || envelope.payload() == null ? "null" : rule.edits().apply(payload);
+            Instant occurredAt = null;
+            if (rule.timestampFromOccurredAt()) {
+                occurredAt = occurredAt(envelope.event().occurredAt(), at, r, problems);
+                if (occurredAt == null) {
+                    continue;
+                }
+            }
             submissions.add(new EventSubmission(room, null, rule.type(), data, meta, rule.critical(),
-                    rule.key() == null ? null : rule.key().resolve(envelope)));
+                    rule.key() == null ? null : rule.key().resolve(envelope), occurredAt));
             origins.add(at + "rules[" + r + "]");
         }
         return routed ? BridgeOutcome.PUBLISHED : matched ? BridgeOutcome.UNROUTABLE : BridgeOutcome.UNMATCHED;
+    }
+
+    /**
+     * The domain event's {@code occurredAt} as the event's timestamp (rule {@code timestamp: occurredAt}): an ISO-8601
+     * instant with an offset ({@code 2026-01-07T10:00:00.123Z}, {@code ...+01:00}); missing or unreadable, a problem
+     * naming the field and the rule, and {@code null}.
+     */
+    private static Instant occurredAt(String text, String at, int rule, List<Problem> problems) {
+        String because = " (rules[" + rule + "] takes the event's timestamp from it: timestamp: occurredAt)";
+        if (text == null || text.isBlank()) {
+            problems.add(new Problem(at + "occurredAt", "occurredAt is required" + because));
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text.trim()).toInstant().truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            problems.add(new Problem(at + "occurredAt", "occurredAt '" + abbreviate(text) + "' is not an ISO-8601 instant with an offset, "
+                    + "e.g. 2026-01-07T10:00:00.123Z" + because));
+            return null;
+        }
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 40 ? text : text.substring(0, 40) + "…";
     }
 
     /** Names a publish problem after the envelope and rule it came from: {@code [0].room} -> {@code [2].rules[1].room}. */

@@ -67,16 +67,8 @@ public final class CanonicalDialect implements MessageRenderer {
                     .string("ref", r.ref())
                     .raw("result", r.result() == null ? "null" : r.result())
                     .close();
-            case Outbound.Disconnect d -> {
-                JsonText data = new JsonText(96)
-                        .number("code", d.code())
-                        .string("reason", d.reason())
-                        .bool("reconnect", d.reconnect());
-                if (d.retryAfterMs() != null) {
-                    data.number("retryAfterMs", d.retryAfterMs());
-                }
-                yield data.close();
-            }
+            case Outbound.Disconnect d -> reconnectAdvice(new JsonText(96).number("code", d.code()).string("reason", d.reason()), d).close();
+            case Outbound.ConnectionState s -> new JsonText(96).string("status", s.state()).string("message", s.message()).close();
             case Outbound.StatsUpdate s -> stats(s.stats());
             case Outbound.Audit a -> audit(a.entry());
             case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
@@ -84,6 +76,15 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);
         };
+    }
+
+    /** Appends a {@code disconnect} notice's {@code reconnect} and, when given, {@code retryAfterMs} to {@code json}. */
+    static JsonText reconnectAdvice(JsonText json, Outbound.Disconnect d) {
+        json.bool("reconnect", d.reconnect());
+        if (d.retryAfterMs() != null) {
+            json.number("retryAfterMs", d.retryAfterMs());
+        }
+        return json;
     }
 
     /** The data of an {@code error} whose code is written as {@code code}. */
@@ -110,6 +111,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.Error e -> "error";
             case Outbound.CommandResult r -> "command_result";
             case Outbound.Disconnect d -> "disconnect";
+            case Outbound.ConnectionState s -> "connection_status";
             case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Audit a -> "audit";
             case Outbound.Ping p -> throw notText(p);

@@ -21,11 +21,23 @@ import java.util.function.Function;
 public final class ConfiguredDialect implements MessageRenderer {
     private final DialectSpec spec;
     private final Clock clock;
-    private final Function<Event, String> eventRenderer = this::renderEvent;
+    /** The values of the connection's path parameters ({@code connected} templates name them); none for the endpoint's own instance. */
+    private final Function<String, String> parameters;
+    /** Shared by the endpoint's instance and every connection's, so a room event is rendered once for all. */
+    private final Function<Event, String> eventRenderer;
 
     public ConfiguredDialect(DialectSpec spec, Clock clock) {
         this.spec = Objects.requireNonNull(spec, "spec");
         this.clock = clock;
+        this.parameters = name -> null;
+        this.eventRenderer = this::renderEvent;
+    }
+
+    private ConfiguredDialect(ConfiguredDialect endpoint, Map<String, String> pathParameters) {
+        this.spec = endpoint.spec;
+        this.clock = endpoint.clock;
+        this.parameters = Map.copyOf(pathParameters)::get;
+        this.eventRenderer = endpoint.eventRenderer;
     }
 
     public DialectSpec spec() {
@@ -34,13 +46,22 @@ public final class ConfiguredDialect implements MessageRenderer {
 
     @Override
     public String render(Outbound message) {
-        return render(message, name -> null);
+        return render(message, parameters);
+    }
+
+    @Override
+    public boolean acks() {
+        return spec.acks();
+    }
+
+    @Override
+    public boolean announcesConnectionState() {
+        return spec.connectionState() != null;
     }
 
     /** The renderer of one connection, whose {@code connected} templates may name its path parameters. */
     public MessageRenderer forConnection(Map<String, String> pathParameters) {
-        Map<String, String> parameters = Map.copyOf(pathParameters);
-        return message -> render(message, parameters::get);
+        return new ConfiguredDialect(this, pathParameters);
     }
 
     private String render(Outbound message, Function<String, String> parameters) {
@@ -50,10 +71,21 @@ public final class ConfiguredDialect implements MessageRenderer {
         String data = switch (message) {
             case Outbound.Connected c when !spec.connected().isEmpty() -> connected(c, parameters);
             case Outbound.Error e -> CanonicalDialect.error(e, spec.error(e.code()));
+            case Outbound.Disconnect d when spec.connectionState() != null -> stateNotice(d);
             default -> CanonicalDialect.data(message);
         };
-        return EnvelopeFrame.control(spec.controlEnvelope(), spec.type(CanonicalDialect.typeOf(message)), data,
-                Timestamps.format(clock.instant()));
+        String type = spec.connectionState() != null && (message instanceof Outbound.ConnectionState || message instanceof Outbound.Disconnect)
+                ? spec.connectionState() : spec.type(CanonicalDialect.typeOf(message));
+        return EnvelopeFrame.control(spec.controlEnvelope(), type, data, Timestamps.format(clock.instant()));
+    }
+
+    /**
+     * The {@code disconnect} notice as the dialect's status message: {@code reconnecting} when the client should
+     * come back (shutdown, heartbeat timeout, ...), {@code disconnected} when not; the notice's fields follow.
+     */
+    private static String stateNotice(Outbound.Disconnect d) {
+        return CanonicalDialect.reconnectAdvice(new JsonText(128).string("status", d.reconnect() ? "reconnecting" : "disconnected")
+                .string("message", d.reason()).number("code", d.code()), d).close();
     }
 
     /** The configured fields; a path parameter wins over {@code connectionId}, {@code userId} and {@code sub}. */
@@ -75,6 +107,6 @@ public final class ConfiguredDialect implements MessageRenderer {
     }
 
     private String renderEvent(Event event) {
-        return EnvelopeFrame.event(spec.envelope(), event.type(), event);
+        return EnvelopeFrame.event(spec.envelope(), event.type(), event, spec.acks());
     }
 }

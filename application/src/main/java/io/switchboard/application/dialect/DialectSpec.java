@@ -21,9 +21,14 @@ import java.util.Objects;
  * @param leave           the client verb that leaves a room, or {@code null}
  * @param sync            the client verb that asks for a room's state, or {@code null}
  * @param errors          canonical error code → wire code
+ * @param acks            whether the dialect has the client's {@code ack}: without it critical events go out once, without
+ *                        {@code "ack": true}, and are never re-sent (seed 000's frontend has no ack)
+ * @param connectionState the type of the dialect's connection status message ({@code connection_status}, seed 002), or
+ *                        {@code null}: when set, {@code {status: "connected"}} follows {@code connected}, and the hub's
+ *                        {@code disconnect} notice becomes {@code {status: "reconnecting" | "disconnected", message, code, ...}}
  */
 public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<String, String> types, Map<String, Template> connected,
-                          Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors) {
+                          Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors, boolean acks, String connectionState) {
     /** The hub's own message types, which {@code types} may rename. */
     public static final List<String> CONTROL_TYPES = List.of("connected", "joined", "left", "state", "pong", "error", "command_result", "disconnect",
             "stats_update");
@@ -54,8 +59,17 @@ public record DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<Strin
         }
     }
 
+    /** A dialect with the client's {@code ack} and no connection status message. */
+    public DialectSpec(Envelope envelope, Envelope controlEnvelope, Map<String, String> types, Map<String, Template> connected,
+                       Verb join, Verb leave, Verb sync, Map<ErrorCode, String> errors) {
+        this(envelope, controlEnvelope, types, connected, join, leave, sync, errors, true, null);
+    }
+
     public DialectSpec {
         Objects.requireNonNull(envelope, "envelope");
+        if (connectionState != null && connectionState.isBlank()) {
+            throw new IllegalArgumentException("connection-status: the type of the status message must not be blank");
+        }
         Objects.requireNonNull(controlEnvelope, "controlEnvelope");
         types = Map.copyOf(types);
         connected = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(connected));

@@ -32,6 +32,11 @@ final class EnvelopeFrame {
      * fields (and meta) win over data fields of the same name. A critical event adds {@code "ack": true}.
      */
     static String event(Envelope envelope, String type, Event event) {
+        return event(envelope, type, event, true);
+    }
+
+    /** A room event; {@code "ack": true} on a critical one only where the dialect has {@code acks}. */
+    static String event(Envelope envelope, String type, Event event, boolean acks) {
         JsonText json = new JsonText(event.data().length() + 160).string("type", type);
         if (envelope == Envelope.FLAT) {
             Set<String> reserved = event.meta().isEmpty() ? EVENT_FIELDS : withMeta(event.meta());
@@ -48,7 +53,7 @@ final class EnvelopeFrame {
         for (Map.Entry<String, String> field : event.meta().entrySet()) {
             json.string(field.getKey(), field.getValue());
         }
-        if (event.critical()) {
+        if (event.critical() && acks) {
             json.bool("ack", true);
         }
         return json.close();

@@ -176,6 +176,9 @@ public final class Hub implements EventBus.EventListener {
                 connection.id(), spec.remoteIp(), spec.endpoint(), spec.transport());
         connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.copyOf(rooms),
                 settings.heartbeatInterval().toMillis(), settings.heartbeatTimeout().toMillis()));
+        if (renderer.announcesConnectionState()) {
+            connection.send(new Outbound.ConnectionState("connected", "Connection established successfully"));
+        }
         if (!accepting) {
             connection.close(CloseCode.GOING_AWAY, "server shutting down", true, retryAfterMs(), false);
         }

@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */
 public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left, Outbound.State,
-        Outbound.Pong, Outbound.Error, Outbound.CommandResult, Outbound.Disconnect, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
+        Outbound.Pong, Outbound.Error, Outbound.CommandResult, Outbound.Disconnect, Outbound.ConnectionState, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
 
     /** Whether the message counts against the connection's outbound bounds (events do; replies do not). */
     default boolean bounded() {
@@ -77,6 +77,13 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
     }
 
     record Disconnect(int code, String reason, boolean reconnect, Long retryAfterMs) implements Outbound {
+    }
+
+    /**
+     * The connection's status for a dialect that has a status message (seed 002's {@code connection_status}):
+     * {@code connected} after the hub's {@code connected}; the other statuses are its {@code disconnect} notice.
+     */
+    record ConnectionState(String state, String message) implements Outbound {
     }
 
     record StatsUpdate(StatsSnapshot stats) implements Outbound {

@@ -187,7 +187,7 @@ final class OutboundWriter {
             write(message instanceof Delivery delivery ? delivery.shared(text) : Frame.of(text), batch);
             if (message instanceof Delivery delivery) {
                 metrics.delivered(delivery);
-                if (delivery.event().critical()) {
+                if (delivery.event().critical() && renderer.acks()) {
                     connection.criticalWritten(delivery.event());
                 }
             }

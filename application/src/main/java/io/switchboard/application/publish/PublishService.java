@@ -145,7 +145,7 @@ public final class PublishService implements PublishEventsUseCase {
         }
         List<EventDraft> drafts = new ArrayList<>(rooms.size());
         for (RoomName room : rooms) {
-            drafts.add(new EventDraft(room, event.type(), event.data(), event.meta(), event.critical(), event.key()));
+            drafts.add(new EventDraft(room, event.type(), event.data(), event.meta(), event.critical(), event.key(), event.occurredAt()));
         }
         return drafts;
     }

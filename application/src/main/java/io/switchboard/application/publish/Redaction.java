@@ -38,6 +38,6 @@ public record Redaction(List<Rule> rules) {
             }
         }
         return data.equals(draft.data()) ? draft
-                : new EventDraft(draft.room(), draft.type(), data, draft.meta(), draft.critical(), draft.key());
+                : new EventDraft(draft.room(), draft.type(), data, draft.meta(), draft.critical(), draft.key(), draft.occurredAt());
     }
 }

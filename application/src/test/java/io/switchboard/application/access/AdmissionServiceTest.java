@@ -110,6 +110,20 @@ class AdmissionServiceTest {
     }
 
     @Test
+    void anEndpointThatRequiresOriginRefusesARequestWithoutOne() {
+        AdmissionService admissions = service(limiter(0, 0));
+        ConnectRequest noOrigin = ConnectRequest.of("/live", "10.0.0.1", null, List.of(), AuthMode.OPTIONAL, null)
+                .requiringOrigin(true);
+        Admission.Refused refused = assertRefused(admissions.admit(noOrigin), RefusalReason.ORIGIN_MISSING, "FORBIDDEN");
+        assertTrue(refused.message().contains("Origin"), refused.message());
+        assertEquals(List.of("connection.rejected"), auditedTypes());
+        ConnectRequest browser = ConnectRequest.of("/live", "10.0.0.1", "https://app.example", List.of(), AuthMode.OPTIONAL,
+                null).requiringOrigin(true);
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(browser));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(noOrigin.requiringOrigin(false)), "without the option: a non-browser client");
+    }
+
+    @Test
     void aRejectedTokenSaysWhyAndHoldsNoSlot() {
         ConnectionLimiter limiter = limiter(0, 0);
         Admission.Refused expired = assertRefused(service(limiter).admit(request("old")), RefusalReason.TOKEN_REJECTED, "AUTH_EXPIRED");

@@ -18,7 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Exact frames of each envelope, renames and connected templates; the canonical dialect as the reference. */
 class ConfiguredDialectTest {
@@ -89,5 +91,32 @@ class ConfiguredDialectTest {
     void onlyTheHubsOwnMessageTypesMayBeRenamed() {
         assertThrows(IllegalArgumentException.class, () -> new DialectSpec(DialectSpec.Envelope.DATA, DialectSpec.Envelope.DATA,
                 Map.of("task_update", "x"), Map.of(), null, null, null, Map.of()));
+    }
+
+    @Test
+    void aDialectWithoutAcksWritesCriticalEventsWithoutTheAckFlag() {
+        DialectSpec noAcks = new DialectSpec(DialectSpec.Envelope.DATA, DialectSpec.Envelope.DATA, Map.of(), Map.of(), null, null, null,
+                Map.of(), false, null);
+        Event critical = event("{\"a\":1}", Map.of(), true);
+        assertEquals("{\"type\":\"task_update\",\"room\":\"user:1\",\"id\":\"42\",\"data\":{\"a\":1}," + TS + "}", render(noAcks, critical));
+        assertFalse(new ConfiguredDialect(noAcks, CLOCK).acks());
+        assertFalse(new ConfiguredDialect(noAcks, CLOCK).forConnection(Map.of()).acks());
+        assertTrue(new ConfiguredDialect(spec(DialectSpec.Envelope.DATA, DialectSpec.Envelope.DATA), CLOCK).forConnection(Map.of()).acks());
+    }
+
+    @Test
+    void aStatusMessageFollowsConnectedAndCarriesTheDisconnectNotice() {
+        DialectSpec status = new DialectSpec(DialectSpec.Envelope.PAYLOAD, DialectSpec.Envelope.PAYLOAD, Map.of(), Map.of(), null, null,
+                null, Map.of(), true, "connection_status");
+        ConfiguredDialect dialect = new ConfiguredDialect(status, CLOCK);
+        assertTrue(dialect.forConnection(Map.of()).announcesConnectionState());
+        assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"connected\",\"message\":\"Connection established successfully\"},"
+                + TS + "}", dialect.render(new Outbound.ConnectionState("connected", "Connection established successfully")));
+        assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"reconnecting\",\"message\":\"server shutting down\","
+                + "\"code\":1001,\"reconnect\":true,\"retryAfterMs\":250}," + TS + "}",
+                dialect.render(new Outbound.Disconnect(1001, "server shutting down", true, 250L)));
+        assertEquals("{\"type\":\"connection_status\",\"payload\":{\"status\":\"disconnected\",\"message\":\"kicked\","
+                + "\"code\":4500,\"reconnect\":false}," + TS + "}", dialect.render(new Outbound.Disconnect(4500, "kicked", false, null)));
+        assertFalse(new ConfiguredDialect(DialectSpec.CANONICAL, CLOCK).announcesConnectionState());
     }
 }

@@ -288,6 +288,30 @@ class Seed000SqlChatDashboardTest {
         }
     }
 
+    /**
+     * The frontend has no ack message (its types: connection_ack, stats_update, ingestion_complete, query_complete, error):
+     * a critical broadcast arrives exactly once, without "ack": true, however long the client stays. Ack timeout and
+     * heartbeat (when overdue acks are re-sent) lowered to 200 ms, so a re-send would come within the wait many times over.
+     */
+    @Test
+    @DisplayName(SEED + "Rate limiting broadcasts: a critical broadcast arrives exactly once (the frontend has no ack)")
+    void criticalBroadcastArrivesOnce() throws Exception {
+        try (TestHub fast = TestHub.startWithProfile("sql-chat-dashboard", Map.of("hub.namespaces.dashboard.ack-timeout", "200ms",
+                "hub.heartbeat.interval", "200ms"));
+             JsonWebSocket client = JsonWebSocket.connect(SeedHub.ws(fast, "/ws/dashboard"), Map.of("Origin", ORIGIN))) {
+            client.nextOfType("connection_ack", WAIT);
+            assertEquals(202, fast.publish("{\"room\":\"dashboard:all\",\"type\":\"error\",\"critical\":true,"
+                    + "\"data\":{\"errorType\":\"disk\",\"severity\":\"critical\"}}").statusCode());
+            JsonNode first = client.nextOfType("error", WAIT);
+            assertFalse(first.has("ack"), "no ack asked of a frontend that cannot send one: " + first);
+            Thread.sleep(2_000); // ten ack timeouts and heartbeats
+            assertEquals(202, fast.publish("{\"room\":\"dashboard:all\",\"type\":\"query_complete\",\"data\":{\"queryType\":\"marker\"}}").statusCode());
+            client.nextOfType("query_complete", WAIT);
+            long errors = client.history().stream().filter(m -> m.path("type").asText().equals("error")).count();
+            assertEquals(1, errors, "exactly once: " + client.history());
+        }
+    }
+
     // ---- helpers ----
 
     private static JsonWebSocket dashboard() throws Exception {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,8 @@ class Seed001ChoiceSherpaTest {
     private static final String SEED = "001_ff8edeb8b40af0c2.txt — ";
     private static final Map<String, String> PUBLISHER = Map.of("Authorization", DevTokens.publisherBearer());
     private static final String ORIGIN = "https://app.choicesherpa.com";
+    /** The headers of the seed's frontend: the endpoint refuses an upgrade without Origin (authenticate_ws: MissingOrigin). */
+    private static final Map<String, String> BROWSER = Map.of("Origin", ORIGIN);
     private static TestHub hub;
 
     @BeforeAll
@@ -53,7 +56,7 @@ class Seed001ChoiceSherpaTest {
     @Test
     @DisplayName(SEED + "Integration test ConnectionFlow: connect, receive connected, disconnect")
     void connectionFlow() throws Exception {
-        JsonWebSocket client = JsonWebSocket.connect(live("s-1", "alice"));
+        JsonWebSocket client = JsonWebSocket.connect(live("s-1", "alice"), BROWSER);
         JsonNode connected = client.next(WAIT);
         assertEquals("connected", connected.path("type").asText());
         assertEquals("s-1", connected.path("sessionId").asText(), "flat: " + connected);
@@ -166,6 +169,34 @@ class Seed001ChoiceSherpaTest {
         }
     }
 
+    /** transform(): {@code timestamp: event.occurred_at} — the update carries when the domain event occurred, not when the hub published it. */
+    @Test
+    @DisplayName(SEED + "Message protocol: dashboard.update timestamp is the domain event's occurred_at")
+    void timestampIsOccurredAt() throws Exception {
+        try (JsonWebSocket client = connected("s-1", "alice")) {
+            String occurredAt = "2026-12-01T09:30:15.250+01:00";
+            var response = hub.post("/api/v1/domain-events", "{\"eventType\":\"cycle.created\",\"aggregateType\":\"Session\","
+                    + "\"aggregateId\":\"s-1\",\"payload\":{\"cycleId\":\"c-ts\"},\"occurredAt\":\"" + occurredAt + "\",\"metadata\":{}}", PUBLISHER);
+            assertEquals(202, response.statusCode(), response.body());
+            JsonNode update = client.nextOfType("dashboard.update", WAIT);
+            assertEquals("c-ts", update.path("data").path("cycleId").asText(), update.toString());
+            assertEquals("2026-12-01T08:30:15.250Z", update.path("timestamp").asText(), "occurredAt, in UTC: " + update);
+
+            var missing = hub.post("/api/v1/domain-events", "{\"eventType\":\"cycle.created\",\"aggregateType\":\"Session\","
+                    + "\"aggregateId\":\"s-1\",\"payload\":{},\"metadata\":{}}", PUBLISHER);
+            assertEquals(400, missing.statusCode(), missing.body());
+            assertTrue(missing.body().contains("occurredAt") && missing.body().contains("required"), missing.body());
+            var unreadable = hub.post("/api/v1/domain-events", "{\"eventType\":\"cycle.created\",\"aggregateType\":\"Session\","
+                    + "\"aggregateId\":\"s-1\",\"payload\":{},\"occurredAt\":\"yesterday\",\"metadata\":{}}", PUBLISHER);
+            assertEquals(400, unreadable.statusCode(), unreadable.body());
+            assertTrue(unreadable.body().contains("'yesterday' is not an ISO-8601 instant"), unreadable.body());
+
+            domainEvent("session.renamed", "Session", "s-1", "{\"title\":\"After the refusals\"}", "ts");
+            JsonNode next = client.nextOfType("dashboard.update", WAIT);
+            assertEquals("After the refusals", next.path("data").path("title").asText(), "nothing of the refused posts was published: " + next);
+        }
+    }
+
     @Test
     @DisplayName(SEED + "Failure mode: Event parsing fails, log and continue")
     void eventParsingFails() throws Exception {
@@ -181,18 +212,35 @@ class Seed001ChoiceSherpaTest {
         }
     }
 
-    /** Intervals shortened: ping every 300 ms, timeout 300 ms (the profile: 30 s / 60 s). */
+    /**
+     * Intervals shortened: ping every 300 ms, timeout 300 ms (the profile: 30 s / 60 s). The profile's {@code close-style:
+     * abrupt}: the silent client gets the {@code disconnect} notice (4011), then the TCP connection ends without a
+     * close frame, so a browser's useDashboardLive sees {@code wasClean: false} and reconnects.
+     */
     @Test
     @DisplayName(SEED + "Failure mode: Client ping timeout, server closes connection")
     void clientPingTimeout() throws Exception {
         try (TestHub fast = TestHub.startWithProfile("choicesherpa", Map.of("hub.heartbeat.interval", "300ms", "hub.heartbeat.timeout", "300ms"))) {
             SeedHub.put(fast, "/api/v1/rooms/session:s-1/members/alice", PUBLISHER);
-            try (RawWebSocket silent = RawWebSocket.connect(SeedHub.ws(fast, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")), Map.of())) {
+            try (RawWebSocket silent = RawWebSocket.connect(SeedHub.ws(fast, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")), BROWSER)) {
                 RawWebSocket.Frame frame;
                 do {
                     frame = silent.readFrame(WAIT);
                 } while (!frame.isPing());
-                assertEquals(4011, silent.awaitClose(WAIT).closeCode());
+                JsonNode notice;
+                do {
+                    frame = silent.readFrame(WAIT);
+                    assertFalse(frame.isClose(), "no close handshake with close-style: abrupt: " + frame);
+                    notice = frame.isText() ? SeedHub.json(frame.text()) : null;
+                } while (notice == null || !notice.path("type").asText().equals("disconnect"));
+                assertEquals(4011, notice.path("code").asInt(), notice.toString());
+                assertTrue(notice.path("reconnect").asBoolean(), notice.toString());
+                assertThrows(java.io.EOFException.class, () -> {
+                    while (true) {
+                        RawWebSocket.Frame after = silent.readFrame(WAIT);
+                        assertFalse(after.isClose(), "no close frame: " + after);
+                    }
+                }, "the connection is dropped");
             }
         }
     }
@@ -203,7 +251,7 @@ class Seed001ChoiceSherpaTest {
     void highMessageVolume() throws Exception {
         try (TestHub small = TestHub.startWithProfile("choicesherpa", Map.of("hub.connection.outbound-max-messages", "8"))) {
             SeedHub.put(small, "/api/v1/rooms/session:s-1/members/alice", PUBLISHER);
-            try (JsonWebSocket slow = JsonWebSocket.connect(SeedHub.ws(small, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")))) {
+            try (JsonWebSocket slow = JsonWebSocket.connect(SeedHub.ws(small, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")), BROWSER)) {
                 slow.nextOfType("connected", WAIT);
                 slow.pauseReading();
                 for (int batch = 0; batch < 2; batch++) {   // two batches of 1,000 (hub.publish.max-batch)
@@ -229,10 +277,10 @@ class Seed001ChoiceSherpaTest {
     @DisplayName(SEED + "Security: authentication required, token in query param or cookie, verified before accepting")
     void authenticationRequired() throws Exception {
         RawWebSocket.HandshakeRefused none = assertThrows(RawWebSocket.HandshakeRefused.class,
-                () -> RawWebSocket.connect(SeedHub.ws(hub, "/api/sessions/s-1/live"), Map.of()));
+                () -> RawWebSocket.connect(SeedHub.ws(hub, "/api/sessions/s-1/live"), BROWSER));
         assertEquals(401, none.status(), "refused before the 101");
         try (RawWebSocket cookie = RawWebSocket.connect(SeedHub.ws(hub, "/api/sessions/s-1/live"),
-                Map.of("Cookie", "switchboard_token=" + DevTokens.of("alice")))) {
+                Map.of("Cookie", "switchboard_token=" + DevTokens.of("alice"), "Origin", ORIGIN))) {
             assertEquals("connected", SeedHub.json(cookie.readText(WAIT)).path("type").asText());
         }
     }
@@ -241,7 +289,7 @@ class Seed001ChoiceSherpaTest {
     @DisplayName(SEED + "Security: user must own session or have share access")
     void authorizationModel() throws Exception {
         RawWebSocket.HandshakeRefused stranger = assertThrows(RawWebSocket.HandshakeRefused.class,
-                () -> RawWebSocket.connect(live("s-1", "mallory"), Map.of()));
+                () -> RawWebSocket.connect(live("s-1", "mallory"), BROWSER));
         assertEquals(403, stranger.status());
         try (JsonWebSocket shared = connected("s-1", "bob")) {
             assertFalse(shared.closeCode().isDone(), "shared access is enough");
@@ -254,10 +302,10 @@ class Seed001ChoiceSherpaTest {
         List<RawWebSocket> five = new ArrayList<>();
         try {
             for (int i = 0; i < 5; i++) {
-                five.add(RawWebSocket.connect(live("s-1", "alice"), Map.of()));
+                five.add(RawWebSocket.connect(live("s-1", "alice"), BROWSER));
             }
             RawWebSocket.HandshakeRefused sixth = assertThrows(RawWebSocket.HandshakeRefused.class,
-                    () -> RawWebSocket.connect(live("s-1", "alice"), Map.of()));
+                    () -> RawWebSocket.connect(live("s-1", "alice"), BROWSER));
             assertEquals(503, sixth.status(), "reject new connections if exceeded");
             assertEquals("CONNECTION_LIMIT", SeedHub.json(sixth.body()).path("code").asText());
         } finally {
@@ -267,7 +315,7 @@ class Seed001ChoiceSherpaTest {
             int refused = 0;
             for (int i = 0; i < 101; i++) {
                 try {
-                    RawWebSocket.connect(SeedHub.ws(fresh, "/api/sessions/s-1/live"), Map.of()).close();
+                    RawWebSocket.connect(SeedHub.ws(fresh, "/api/sessions/s-1/live"), BROWSER).close();
                 } catch (RawWebSocket.HandshakeRefused e) {
                     if (e.status() == 429) {
                         refused++;
@@ -282,7 +330,7 @@ class Seed001ChoiceSherpaTest {
     @DisplayName(SEED + "Security: audit logging of connection established/closed and authorization failures")
     void auditLogging() throws Exception {
         connected("s-1", "alice").close();
-        assertThrows(RawWebSocket.HandshakeRefused.class, () -> RawWebSocket.connect(live("s-1", "mallory"), Map.of()));
+        assertThrows(RawWebSocket.HandshakeRefused.class, () -> RawWebSocket.connect(live("s-1", "mallory"), BROWSER));
         Thread.sleep(300);
         var audit = TestHub.send(HttpRequest.newBuilder(hub.http("/api/v1/audit?types=connection.opened,connection.closed,authz.denied"))
                 .header("Authorization", "Bearer " + DevTokens.of("root", List.of("admin"), List.of(), Duration.ofMinutes(5))).GET().build());
@@ -303,10 +351,23 @@ class Seed001ChoiceSherpaTest {
         assertEquals(403, refused.status());
     }
 
+    /** authenticate_ws: {@code .ok_or(AuthError::MissingOrigin)?} — an upgrade without Origin is refused before the 101 (auth-failure: reject). */
+    @Test
+    @DisplayName(SEED + "Security: authenticate_ws refuses an upgrade without Origin (MissingOrigin)")
+    void missingOriginRefused() throws Exception {
+        RawWebSocket.HandshakeRefused refused = assertThrows(RawWebSocket.HandshakeRefused.class,
+                () -> RawWebSocket.connect(live("s-1", "alice"), Map.of()));
+        assertEquals(403, refused.status());
+        assertTrue(refused.body().contains("Origin"), refused.body());
+        try (RawWebSocket allowed = RawWebSocket.connect(live("s-1", "alice"), BROWSER)) {
+            assertEquals("connected", SeedHub.json(allowed.readText(WAIT)).path("type").asText(), "the hub keeps serving browsers");
+        }
+    }
+
     @Test
     @DisplayName(SEED + "Security: incoming messages capped at 4KB, close on oversized message")
     void messageSizeLimit() throws Exception {
-        try (RawWebSocket client = RawWebSocket.connect(live("s-1", "alice"), Map.of())) {
+        try (RawWebSocket client = RawWebSocket.connect(live("s-1", "alice"), BROWSER)) {
             client.readText(WAIT);
             client.sendText("{\"type\":\"ping\",\"data\":\"" + "x".repeat(4100) + "\"}");
             assertEquals(1009, client.awaitClose(WAIT).closeCode());
@@ -332,7 +393,7 @@ class Seed001ChoiceSherpaTest {
     void pingIntervalServerInitiated() throws Exception {
         try (TestHub fast = TestHub.startWithProfile("choicesherpa", Map.of("hub.heartbeat.interval", "300ms"))) {
             SeedHub.put(fast, "/api/v1/rooms/session:s-1/members/alice", PUBLISHER);
-            try (RawWebSocket client = RawWebSocket.connect(SeedHub.ws(fast, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")), Map.of())) {
+            try (RawWebSocket client = RawWebSocket.connect(SeedHub.ws(fast, "/api/sessions/s-1/live?token=" + DevTokens.of("alice")), BROWSER)) {
                 int pings = 0;
                 long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
                 while (pings < 3 && System.nanoTime() < deadline) {
@@ -401,14 +462,16 @@ class Seed001ChoiceSherpaTest {
     }
 
     private static JsonWebSocket connected(String session, String user) throws Exception {
-        JsonWebSocket client = JsonWebSocket.connect(live(session, user));
+        JsonWebSocket client = JsonWebSocket.connect(live(session, user), BROWSER);
         client.nextOfType("connected", WAIT);
         return client;
     }
 
+    /** A domain event that occurred a second ago (the profile's rules stamp updates with occurredAt; history ages from it). */
     private static void domainEvent(String type, String aggregateType, String aggregateId, String payload, String correlationId) {
         var response = hub.post("/api/v1/domain-events", "{\"eventType\":\"" + type + "\",\"aggregateType\":\"" + aggregateType
-                + "\",\"aggregateId\":\"" + aggregateId + "\",\"payload\":" + payload + ",\"occurredAt\":\"2026-01-07T10:00:00Z\","
+                + "\",\"aggregateId\":\"" + aggregateId + "\",\"payload\":" + payload + ",\"occurredAt\":\""
+                + Instant.now().minusSeconds(1) + "\","
                 + "\"metadata\":{\"correlationId\":\"" + correlationId + "\"}}", PUBLISHER);
         assertEquals(202, response.statusCode(), response.body());
     }

@@ -119,13 +119,54 @@ class Seed002TaskDashboardTest {
         }
     }
 
-    /** The hub's own status is connection_success and disconnect; a connection_status the application publishes reaches the user as any event. */
+    /**
+     * "Inform client of connection status changes", {status: connected | reconnecting | disconnected, message}: connected
+     * after connection_success; when the hub ends the connection, reconnecting where the client should come back
+     * (a restart: then 1001) and disconnected where not (kicked by an administrator: 4500). An application may
+     * still publish its own connection_status to the user's room.
+     */
     @Test
     @DisplayName(SEED + "Server-to-Client 4. Connection Status: connection_status")
     void connectionStatus() throws Exception {
-        try (JsonWebSocket client = connected("1")) {
-            publish("user:1", "connection_status", "{\"status\":\"reconnecting\",\"message\":\"Backend restarting\"}", null, false);
-            assertEquals("reconnecting", client.nextOfType("connection_status", WAIT).path("payload").path("status").asText());
+        TestHub own = TestHub.startWithProfile("task-dashboard", Map.of());
+        try (JsonWebSocket kicked = JsonWebSocket.connect(SeedHub.ws(own, "/ws/dashboard/1?token=" + DevTokens.of("1")));
+             JsonWebSocket restarted = JsonWebSocket.connect(SeedHub.ws(own, "/ws/dashboard/2?token=" + DevTokens.of("2")))) {
+            for (JsonWebSocket client : List.of(kicked, restarted)) {
+                assertEquals("connection_success", client.next(WAIT).path("type").asText());
+                JsonNode connected = client.next(WAIT);
+                assertEquals("connection_status", connected.path("type").asText(), connected.toString());
+                assertEquals("connected", connected.path("payload").path("status").asText(), connected.toString());
+                assertEquals("Connection established successfully", connected.path("payload").path("message").asText());
+                assertTrue(connected.path("timestamp").asText().endsWith("Z"), connected.toString());
+            }
+            SeedHub.publish(own, "{\"room\":\"user:1\",\"type\":\"connection_status\",\"data\":{\"status\":\"reconnecting\",\"message\":\"Backend restarting\"}}", PUBLISHER);
+            assertEquals("Backend restarting", kicked.nextOfType("connection_status", WAIT).path("payload").path("message").asText(),
+                    "an application's own connection_status reaches the user as any event");
+
+            String admin = "Bearer " + DevTokens.of("root", List.of("admin"), List.of(), Duration.ofMinutes(5));
+            JsonNode list = SeedHub.json(TestHub.send(java.net.http.HttpRequest.newBuilder(own.http("/api/v1/admin/connections"))
+                    .header("Authorization", admin).GET().build()).body());
+            String id = null;
+            for (JsonNode c : list.path("connections")) {
+                if ("1".equals(c.path("userId").asText())) {
+                    id = c.path("connectionId").asText();
+                }
+            }
+            assertEquals(202, TestHub.send(java.net.http.HttpRequest.newBuilder(own.http("/api/v1/admin/connections/" + id))
+                    .header("Authorization", admin).DELETE().build()).statusCode());
+            JsonNode gone = kicked.nextOfType("connection_status", WAIT);
+            assertEquals("disconnected", gone.path("payload").path("status").asText(), gone.toString());
+            assertFalse(gone.path("payload").path("message").asText().isEmpty(), gone.toString());
+            assertEquals(4500, kicked.closeCode().get(5, TimeUnit.SECONDS), "do not reconnect");
+
+            own.close();
+            JsonNode restarting = restarted.nextOfType("connection_status", WAIT);
+            assertEquals("reconnecting", restarting.path("payload").path("status").asText(), restarting.toString());
+            assertEquals(1001, restarted.closeCode().get(5, TimeUnit.SECONDS));
+            assertFalse(restarted.history().stream().anyMatch(m -> m.path("type").asText().equals("disconnect")),
+                    "the dialect's disconnect notice is connection_status: " + restarted.history());
+        } finally {
+            own.close();
         }
     }
 

@@ -25,12 +25,15 @@ import java.util.function.UnaryOperator;
  * @param roomLimit     how many members each of those rooms may have (0: no limit)
  * @param firstContact  whether this is the client's arrival (its attempt is counted, its Origin checked), not a
  *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
+ * @param originRequired a request without {@code Origin} is refused ({@link RefusalReason#ORIGIN_MISSING}): the endpoint
+ *                      serves browsers only (seed 001's {@code authenticate_ws})
  * @param door          the request the client connected with, for the endpoint's connect hook; {@code null} when this
  *                      admission is not the one that asks it (a Socket.IO client's upgrade, before its namespace connect)
  */
 public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
                              AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
-                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact, Door door) {
+                             List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact,
+                             boolean originRequired, Door door) {
 
     /**
      * What a connect hook is shown of the request the client connected with.
@@ -45,12 +48,15 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
         }
     }
 
-    /** A request without a {@link Door}: the endpoint's connect hook is not asked. */
+    /**
+     * A request that lets a client without {@code Origin} in (non-browser clients are welcome) and has no
+     * {@link Door}: the endpoint's connect hook is not asked.
+     */
     public ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
                           AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
                           List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
         this(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters, roomLimit, firstContact,
-                null);
+                false, null);
     }
 
     public ConnectRequest {
@@ -64,6 +70,12 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
         if (roomLimit < 0) {
             throw new IllegalArgumentException("roomLimit must be 0 (none) or more: " + roomLimit);
         }
+    }
+
+    /** This request, refusing a client without {@code Origin} when {@code required}. */
+    public ConnectRequest requiringOrigin(boolean required) {
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
+                roomLimit, firstContact, required, door);
     }
 
     /** A client of {@code endpoint} with no rooms to join on connect, no bound path and nothing but its token to show. */
@@ -92,12 +104,12 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
     /** This request, asking the endpoint's connect hook with what {@code door} shows. */
     public ConnectRequest through(Door door) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
-                roomLimit, firstContact, door);
+                roomLimit, firstContact, originRequired, door);
     }
 
     /** This request, joining {@code rooms} (templates over {@code parameters}) with at most {@code roomLimit} members each. */
     public ConnectRequest joining(List<Template> rooms, Map<String, String> parameters, int roomLimit) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, origin, origins, auth, token, adminOnly, bound, rooms, parameters,
-                roomLimit, firstContact, door);
+                roomLimit, firstContact, originRequired, door);
     }
 }

@@ -10,6 +10,8 @@ public enum RefusalReason {
     UNAVAILABLE,
     /** A browser's {@code Origin} the endpoint does not allow. */
     ORIGIN_NOT_ALLOWED,
+    /** No {@code Origin} at all, where the endpoint requires one (it serves browsers only). */
+    ORIGIN_MISSING,
     /** Too many connection attempts from the address. */
     TOO_MANY_ATTEMPTS,
     /** The token is invalid, expired, or missing where one is required. */
