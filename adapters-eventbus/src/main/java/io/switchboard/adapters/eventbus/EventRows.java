@@ -8,6 +8,8 @@ import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,9 @@ import java.util.Optional;
 /** The SQL of tables {@code events} and {@code rooms}; every statement names its room, the first key column. */
 final class EventRows {
     private static final String EVENT_COLUMNS = "id, event_type, data, meta, critical, event_key, created_at";
+
+    /** Rows one INSERT statement holds (8 parameters each; PostgreSQL allows 65,535 parameters a statement). */
+    static final int ROWS_PER_INSERT = 256;
 
     private final DbClient db;
 
@@ -37,10 +42,19 @@ final class EventRows {
         }
     }
 
-    void insert(DbExecute tx, Event event) {
-        tx.insert("INSERT INTO events (room, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                event.room().value(), event.id().value(), event.type(), event.data(), StoredJson.meta(event.meta()),
-                event.critical(), event.key(), Columns.timestamp(event.timestamp()));
+    /** Inserts {@code events} in as few statements as possible: rows of up to {@link #ROWS_PER_INSERT} per statement. */
+    void insertAll(DbExecute tx, List<Event> events) {
+        for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+            List<Event> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder("INSERT INTO events (room, " + EVENT_COLUMNS + ") VALUES ");
+            List<Object> parameters = new ArrayList<>(chunk.size() * 8);
+            for (Event event : chunk) {
+                sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+                parameters.addAll(Arrays.asList(event.room().value(), event.id().value(), event.type(), event.data(),
+                        StoredJson.meta(event.meta()), event.critical(), event.key(), Columns.timestamp(event.timestamp())));
+            }
+            tx.insert(sql.toString(), parameters.toArray());
+        }
     }
 
     /** The stored events after {@code position} up to {@code last}, in id order. */
