@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -115,10 +116,11 @@ class DurableStorageTest {
         CountDownLatch enough = new CountDownLatch(150);
         try (HubProcess hub = HubProcess.start(data.resolve("killed.log"), options)) {
             ExecutorService pool = Executors.newFixedThreadPool(publishers);
+            List<Future<?>> publishing = new ArrayList<>();
             try {
                 for (int p = 0; p < publishers; p++) {
                     int publisher = p;
-                    pool.submit(() -> {
+                    publishing.add(pool.submit(() -> {
                         String room = "crash:" + publisher % rooms;
                         for (int i = 0; i < maxEach; i++) {
                             String tag = publisher + "-" + i;
@@ -127,24 +129,27 @@ class DurableStorageTest {
                             try {
                                 response = hub.publish("{\"room\":\"" + room + "\",\"type\":\"tick\",\"data\":{\"tag\":\"" + tag + "\"}}");
                             } catch (RuntimeException killed) {
-                                return;
+                                return null;
                             }
                             if (response.statusCode() != 202) {
-                                return;
+                                return null;
                             }
                             long id = JsonWebSocket.json().readTree(response.body()).path("ids").path(room).asLong();
                             String earlier = acknowledged.computeIfAbsent(room, r -> new ConcurrentHashMap<>()).put(id, tag);
                             assertEquals(null, earlier, "id " + room + "/" + id + " acknowledged twice");
                             enough.countDown();
                         }
-                        return;
-                    });
+                        return null;
+                    }));
                 }
                 assertTrue(enough.await(60, TimeUnit.SECONDS), "150 events acknowledged before the kill");
                 hub.kill();
             } finally {
                 pool.shutdown();
                 assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS), "publishers stopped after the kill");
+            }
+            for (Future<?> publisher : publishing) {
+                publisher.get();
             }
         }
 
