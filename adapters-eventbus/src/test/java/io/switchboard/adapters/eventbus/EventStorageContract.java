@@ -402,6 +402,23 @@ abstract class EventStorageContract {
         assertEquals(Optional.of(later), storage.receipts().find("key-1"));
     }
 
+    /** The audit trail's writer stores what queued together: numbered in order, each once, read back as written. */
+    @Test
+    void auditEntriesAppendedTogetherAreNumberedInOrder() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        Instant t = Instant.parse("2026-11-23T09:00:00Z");
+        List<AuditEntry> written = List.of(
+                new AuditEntry(0, t, "event.published", null, "app", "127.0.0.1", "/api/v1/events", "accepted", "r:1", "1 event"),
+                new AuditEntry(0, t.plusMillis(1), "event.published", null, "app", "127.0.0.1", "/api/v1/events", "accepted", "r:2", null),
+                new AuditEntry(0, t.plusMillis(2), "ws.connected", "c-1", null, "10.0.0.1", "/ws", "ok", null, "x"));
+        List<AuditEntry> stored = storage.audit().appendAll(written);
+
+        assertEquals(3, stored.size());
+        assertTrue(stored.get(0).seq() > 0 && stored.get(0).seq() < stored.get(1).seq() && stored.get(1).seq() < stored.get(2).seq(),
+                stored.toString());
+        assertEquals(stored, storage.audit().query(t, AuditFilter.all(), 10));
+    }
+
     @Test
     void auditEntriesComeBackNumberedOldestFirstFilteredBySinceUserRoomAddressAndType() {
         EventStorage storage = openTracked(HistoryRetention.defaults());
