@@ -85,14 +85,27 @@ final class EventRows {
     }
 
     /**
-     * In {@code tx}: allocates {@code count} ids of the room and returns the last, holding the
-     * room row's lock until the transaction ends (PostgreSQL).
+     * In {@code tx}: allocates {@code counts} ids of each room (PostgreSQL) and returns each room's new
+     * last id, holding the room rows' locks until the transaction ends. One statement for all rooms,
+     * whose rows it takes in the order of {@code counts} (name order, so that appends cannot deadlock).
      */
-    long reserve(DbExecute tx, RoomName room, int count) {
-        tx.dml("INSERT INTO rooms (room, last_id) VALUES (?, 0) ON CONFLICT (room) DO NOTHING", room.value());
-        return tx.get("UPDATE rooms SET last_id = last_id + ? WHERE room = ? RETURNING last_id", count, room.value())
-                .map(row -> row.column("last_id").get(Long.class))
-                .orElseThrow(() -> new IllegalStateException("room row of " + room + " vanished"));
+    Map<RoomName, Long> reserve(DbExecute tx, java.util.SortedMap<RoomName, Integer> counts) {
+        StringBuilder sql = new StringBuilder("INSERT INTO rooms (room, last_id) VALUES ");
+        List<Object> parameters = new ArrayList<>(counts.size() * 2);
+        counts.forEach((room, count) -> {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?)");
+            parameters.add(room.value());
+            parameters.add((long) count);
+        });
+        sql.append(" ON CONFLICT (room) DO UPDATE SET last_id = rooms.last_id + EXCLUDED.last_id RETURNING room, last_id");
+        Map<RoomName, Long> lastIds = new HashMap<>();
+        try (var rows = tx.query(sql.toString(), parameters.toArray())) {
+            rows.forEach(row -> lastIds.put(new RoomName(row.column("room").get(String.class)), row.column("last_id").get(Long.class)));
+        }
+        if (lastIds.size() != counts.size()) {
+            throw new IllegalStateException("allocated ids for " + lastIds.keySet() + ", not for every room of " + counts.keySet());
+        }
+        return lastIds;
     }
 
     /** The lowest id at or above {@code from} stored no earlier than {@code notBefore}. */

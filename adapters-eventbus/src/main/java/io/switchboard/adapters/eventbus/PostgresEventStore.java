@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -91,7 +92,7 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
      */
     private Optional<List<List<Event>>> appendTogether(List<List<EventDraft>> requests, Predicate<DbTransaction> claim) {
         List<EventDraft> drafts = requests.size() == 1 ? requests.getFirst() : requests.stream().flatMap(List::stream).toList();
-        Map<RoomName, Integer> counts = new TreeMap<>();
+        SortedMap<RoomName, Integer> counts = new TreeMap<>();
         drafts.forEach(draft -> counts.merge(draft.room(), 1, Integer::sum));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Event> events = new ArrayList<>(drafts.size());
@@ -102,17 +103,14 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
                 return;
             }
             claimed[0] = true;
+            lastIds.putAll(rows.reserve(tx, counts));
             Map<RoomName, Long> assigned = new HashMap<>();
-            counts.forEach((room, count) -> {
-                long last = rows.reserve(tx, room, count);
-                lastIds.put(room, last);
-                assigned.put(room, last - count);
-            });
+            counts.forEach((room, count) -> assigned.put(room, lastIds.get(room) - count));
             for (EventDraft draft : drafts) {
                 events.add(Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now));
             }
             rows.insertAll(tx, events);
-            lastIds.forEach((room, last) -> tx.get("SELECT pg_notify(?, ?) IS NULL AS sent", channel, payload(room, last)));
+            notifyAll(tx, lastIds);
         });
         if (!claimed[0]) {
             return Optional.empty();
@@ -122,6 +120,18 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
         byRoom.forEach(feed::committed);
         counts.forEach((room, count) -> history.trimIfDue(room, lastIds.get(room) - count, lastIds.get(room)));
         return Optional.of(GroupCommit.perAppend(events, requests));
+    }
+
+    /** One statement for every room's notification (each leaves at commit). */
+    private void notifyAll(DbTransaction tx, Map<RoomName, Long> lastIds) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<Object> parameters = new ArrayList<>(lastIds.size() * 2);
+        lastIds.forEach((room, last) -> {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("pg_notify(?, ?) IS NULL AS sent").append(parameters.size() / 2);
+            parameters.add(channel);
+            parameters.add(payload(room, last));
+        });
+        tx.get(sql.toString(), parameters.toArray());
     }
 
     @Override
