@@ -8,7 +8,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -94,13 +93,7 @@ class DurableStorageTest {
         TestSchema.requireServer(DurableStorageTest.class);
         String schema = TestSchema.create("sb_kill", DurableStorageTest.class);
         try {
-            Path config = data.resolve("postgres.yaml");
-            Files.writeString(config, """
-                    hub:
-                      db:
-                        url: "%s?currentSchema=%s"
-                        user: %s
-                    """.formatted(TestSchema.SERVER, schema, TestSchema.USER));
+            Path config = TestSchema.hubConfig(data.resolve("postgres.yaml"), schema, "");
             killWhilePublishing("--config", config.toString());
         } finally {
             TestSchema.drop(schema);

@@ -207,32 +207,18 @@ abstract class EventStorageContract {
         storage.bus().subscribe(event ->
                 heard.computeIfAbsent(event.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(event.id().value()));
         List<Acknowledged> acknowledged = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < publishers; t++) {
-                int publisher = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < appendsEach; i++) {
-                        RoomName room = new RoomName("load:" + (publisher % rooms));
-                        RoomName other = new RoomName("load:" + ((publisher + 1 + i) % rooms));
-                        String data = "{\"p\":" + publisher + ",\"i\":" + i + "}";
-                        List<EventDraft> drafts = i % 2 == 0 || other.equals(room)
-                                ? List.of(new EventDraft(room, "single", data, Map.of(), false, null))
-                                : List.of(new EventDraft(room, "pair", data, Map.of(), false, null),
-                                new EventDraft(other, "pair", data, Map.of(), false, null));
-                        long started = System.nanoTime();
-                        List<Event> stored = storage.bus().append(drafts);
-                        acknowledged.add(new Acknowledged(started, System.nanoTime(), stored));
-                    }
-                }));
-            }
-            for (Future<?> future : done) {
-                future.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        runConcurrently(publishers, appendsEach, (publisher, i) -> {
+            RoomName room = new RoomName("load:" + (publisher % rooms));
+            RoomName other = new RoomName("load:" + ((publisher + 1 + i) % rooms));
+            String data = "{\"p\":" + publisher + ",\"i\":" + i + "}";
+            List<EventDraft> drafts = i % 2 == 0 || other.equals(room)
+                    ? List.of(new EventDraft(room, "single", data, Map.of(), false, null))
+                    : List.of(new EventDraft(room, "pair", data, Map.of(), false, null),
+                    new EventDraft(other, "pair", data, Map.of(), false, null));
+            long started = System.nanoTime();
+            List<Event> stored = storage.bus().append(drafts);
+            acknowledged.add(new Acknowledged(started, System.nanoTime(), stored));
+        });
 
         Map<RoomName, Map<Long, String>> expected = new java.util.TreeMap<>(java.util.Comparator.comparing(RoomName::value));
         for (Acknowledged ack : acknowledged) {
@@ -278,29 +264,15 @@ abstract class EventStorageContract {
         int publishers = 16;
         int appendsEach = 10;
         List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
-        ExecutorService pool = Executors.newFixedThreadPool(publishers);
-        try {
-            List<Future<?>> done = new ArrayList<>();
-            for (int t = 0; t < publishers; t++) {
-                int publisher = t;
-                done.add(pool.submit(() -> {
-                    for (int i = 0; i < appendsEach; i++) {
-                        boolean bad = (publisher + i) % 4 == 0;
-                        try {
-                            storage.bus().append(List.of(draft(ROOM_A, bad ? "poison" : "fine")));
-                            outcomes.add(bad ? "poison stored" : "fine");
-                        } catch (RuntimeException e) {
-                            outcomes.add(bad ? "poison refused" : "fine refused: " + e);
-                        }
-                    }
-                }));
+        runConcurrently(publishers, appendsEach, (publisher, i) -> {
+            boolean bad = (publisher + i) % 4 == 0;
+            try {
+                storage.bus().append(List.of(draft(ROOM_A, bad ? "poison" : "fine")));
+                outcomes.add(bad ? "poison stored" : "fine");
+            } catch (RuntimeException e) {
+                outcomes.add(bad ? "poison refused" : "fine refused: " + e);
             }
-            for (Future<?> future : done) {
-                future.get();
-            }
-        } finally {
-            pool.shutdownNow();
-        }
+        });
 
         long fine = outcomes.stream().filter("fine"::equals).count();
         assertEquals(publishers * appendsEach / 4, outcomes.stream().filter("poison refused"::equals).count(), outcomes.toString());
@@ -313,6 +285,32 @@ abstract class EventStorageContract {
     }
 
     private record Acknowledged(long startedAt, long acknowledgedAt, List<Event> events) {
+    }
+
+    /** What one publisher does the {@code i}-th time. */
+    private interface PublisherStep {
+        void run(int publisher, int i);
+    }
+
+    /** {@code publishers} threads at once, each running {@code step} {@code times} times; rethrows the first failure. */
+    private static void runConcurrently(int publishers, int times, PublisherStep step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(publishers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < publishers; t++) {
+                int publisher = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < times; i++) {
+                        step.run(publisher, i);
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

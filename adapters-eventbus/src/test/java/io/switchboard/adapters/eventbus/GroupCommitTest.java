@@ -83,9 +83,7 @@ class GroupCommitTest {
     @Test
     void appendsArrivingDuringACommitShareTheNextInArrivalOrderEachAnsweredWithItsOwnEvents() throws Exception {
         GroupCommit commit = new GroupCommit(this::commit, this::commitAlone, 100);
-        holdNextCommit();
-        Future<List<Event>> first = threads.submit(() -> commit.append(drafts("first", 1)));
-        assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+        Future<List<Event>> first = firstHeldInFlight(commit);
         List<Future<List<Event>>> later = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             later.add(submitQueued(commit, drafts("later" + i, 2)));
@@ -103,9 +101,7 @@ class GroupCommitTest {
     @Test
     void aGroupTakesAtMostTheMaximumOfEventsButAlwaysOneAppend() throws Exception {
         GroupCommit commit = new GroupCommit(this::commit, this::commitAlone, 4);
-        holdNextCommit();
-        Future<List<Event>> first = threads.submit(() -> commit.append(drafts("first", 1)));
-        assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+        Future<List<Event>> first = firstHeldInFlight(commit);
         List<Future<List<Event>>> later = new ArrayList<>();
         later.add(submitQueued(commit, drafts("x", 3)));
         later.add(submitQueued(commit, drafts("y", 2)));
@@ -123,9 +119,7 @@ class GroupCommitTest {
     @Test
     void aRowProblemFailsOnlyTheAppendAtFaultTheOthersAreCommittedAlone() throws Exception {
         GroupCommit commit = new GroupCommit(this::commit, this::commitAlone, 100);
-        holdNextCommit();
-        Future<List<Event>> first = threads.submit(() -> commit.append(drafts("first", 1)));
-        assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+        Future<List<Event>> first = firstHeldInFlight(commit);
         poison = "bad";
         Future<List<Event>> good1 = submitQueued(commit, drafts("good1", 1));
         Future<List<Event>> bad = submitQueued(commit, drafts("bad", 1));
@@ -147,9 +141,7 @@ class GroupCommitTest {
     @Test
     void aDatabaseFailureFailsEveryAppendOfTheGroupWithIt() throws Exception {
         GroupCommit commit = new GroupCommit(this::commit, this::commitAlone, 100);
-        holdNextCommit();
-        Future<List<Event>> first = threads.submit(() -> commit.append(drafts("first", 1)));
-        assertTrue(inFlight.await(10, TimeUnit.SECONDS));
+        Future<List<Event>> first = firstHeldInFlight(commit);
         RuntimeException down = new IllegalStateException("no database connection", new SQLException("refused", "08001"));
         Future<List<Event>> a = submitQueued(commit, drafts("a", 1));
         Future<List<Event>> b = submitQueued(commit, drafts("b", 1));
@@ -214,9 +206,13 @@ class GroupCommitTest {
         return future;
     }
 
-    private void holdNextCommit() {
+    /** Appends "first" and returns once its commit is in flight, held until {@link #release}. */
+    private Future<List<Event>> firstHeldInFlight(GroupCommit commit) throws InterruptedException {
         inFlight = new CountDownLatch(1);
         release = new CountDownLatch(1);
+        Future<List<Event>> first = threads.submit(() -> commit.append(drafts("first", 1)));
+        assertTrue(inFlight.await(10, TimeUnit.SECONDS), "commit in flight");
+        return first;
     }
 
     private static List<EventDraft> drafts(String type, int count) {
