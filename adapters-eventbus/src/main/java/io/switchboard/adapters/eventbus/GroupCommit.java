@@ -79,8 +79,14 @@ final class GroupCommit {
             lock.unlock();
         }
         if (!lead) {
+            // an interrupt does not end the wait (the events may be committing); it is kept for the caller
+            boolean interrupted = false;
             while (!mine.answered && !mine.leads) {
                 LockSupport.park(this);
+                interrupted |= Thread.interrupted();
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
         if (!mine.answered) {

@@ -110,7 +110,7 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
                 events.add(Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now));
             }
             rows.insertAll(tx, events);
-            notifyAll(tx, lastIds);
+            announce(tx, lastIds);
         });
         if (!claimed[0]) {
             return Optional.empty();
@@ -123,7 +123,7 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
     }
 
     /** One statement for every room's notification (each leaves at commit). */
-    private void notifyAll(DbTransaction tx, Map<RoomName, Long> lastIds) {
+    private void announce(DbTransaction tx, Map<RoomName, Long> lastIds) {
         StringBuilder sql = new StringBuilder("SELECT ");
         List<Object> parameters = new ArrayList<>(lastIds.size() * 2);
         lastIds.forEach((room, last) -> {
