@@ -47,6 +47,11 @@ public final class Bench {
                        --hub-pid PID (its RSS) --hub-log FILE (stack traces, close codes) --gc-log FILE (the hub's -Xlog:gc)
                        --samples FILE (CSV, one row a second)
                        exits 1 when an acceptance criterion fails
+              publish  POST /api/v1/events from --connections N (32) kept-alive connections, each its own publisher:
+                       closed loop, or open loop at --rate EVENTS_PER_S (over all connections; 0: closed loop)
+                       --per-request N (1: single events; more: a JSON array, an atomic batch) --rooms N (one per connection)
+                       --size BYTES (100) --warmup S (2) --seconds S (10) --label NAME (the store, for the table)
+                       acknowledged events/s and the 202's latency p50/p99/p99.9 (open loop: from when it fell due)
               plot     --csv FILE --png FILE: redraws a sweep's plot
             Common: --host 127.0.0.1 --port N (subscribers) --publish-port N (default: --port)
             """;
@@ -67,12 +72,21 @@ public final class Bench {
                         "clients", "rooms", "before", "missed", "opening", "timeout",
                         "silent", "slowloris", "slowloris-interval-ms", "drops", "stalled-sse", "stalled-ws", "stall-hold",
                         "fuzz-frames", "fuzzers", "seed", "handshake-timeout", "hub-log", "gc-log", "samples", "burst", "burst-seconds",
-                        "ballast-rate", "ballast-size"));
+                        "ballast-rate", "ballast-size", "per-request", "label"));
         switch (args[0]) {
             case "fanout" -> {
                 Fanout.Result result = Fanout.run(spec(o, o.integer("subscribers", 100), o.text("room", "bench:fanout")));
                 result.print();
                 System.out.println("CSV " + Fanout.Result.csvHeader());
+                System.out.println("CSV " + result.csvRow());
+            }
+            case "publish" -> {
+                int connections = o.integer("connections", 32);
+                PublishLoad.Result result = PublishLoad.run(new PublishLoad.Spec(o.text("host", "127.0.0.1"), o.integer("port", 0),
+                        o.text("label", "hub"), connections, o.integer("per-request", 1), o.decimal("rate", 0),
+                        o.integer("rooms", connections), o.integer("size", 100), o.decimal("warmup", 2), o.decimal("seconds", 10)));
+                result.print();
+                System.out.println("CSV " + PublishLoad.Result.csvHeader());
                 System.out.println("CSV " + result.csvRow());
             }
             case "sweep" -> sweep(o);

@@ -114,7 +114,10 @@ final class ConfigSchema {
                     "JDBC URL of a PostgreSQL database for the event log, e.g. `jdbc:postgresql://db:5432/switchboard`; "
                             + "several hubs on the same database are nodes of one cluster. Empty: H2 under `hub.data-dir`."),
             new ConfigKey("hub.db.user", Kind.TEXT, "", "User for `hub.db.url`."),
-            new ConfigKey("hub.db.password", Kind.TEXT, "", "Password for `hub.db.url`; prefer the environment variable."));
+            new ConfigKey("hub.db.password", Kind.TEXT, "", "Password for `hub.db.url`; prefer the environment variable."),
+            new ConfigKey("hub.db.max-group-events", Kind.INTEGER, "1000",
+                    "Most events one commit of the H2 or PostgreSQL event log takes from concurrent publishes (group commit); "
+                            + "a larger batch is still committed, alone."));
 
     static final List<String> OVERFLOW_POLICIES = List.of("disconnect", "drop-oldest");
     static final List<String> AUTH_MODES = List.of("none", "optional", "required");

@@ -57,15 +57,19 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         }
     }
 
-    /** The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}. */
-    record Database(String url, String user, String password) {
+    /**
+     * The shared database of several nodes: {@code hub.db.*}; an empty URL means H2 under {@code hub.data-dir}.
+     * {@code maxGroupEvents}: most events one commit takes from concurrent publishes (H2 and PostgreSQL).
+     */
+    record Database(String url, String user, String password, int maxGroupEvents) {
         boolean shared() {
             return !url.isEmpty();
         }
 
         @Override
         public String toString() {
-            return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***") + "]";
+            return "Database[url=" + url + ", user=" + user + ", password=" + (password.isEmpty() ? "" : "***")
+                    + ", maxGroupEvents=" + maxGroupEvents + "]";
         }
     }
 
@@ -217,7 +221,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         EndpointConfig endpoints = EndpointConfig.read(values, auth, Set.of(wsPath, auditPath), wsOrigins, limits);
         Duration statsInterval = values.duration("hub.stats-interval");
         Path dataDir = Path.of(values.text("hub.data-dir"));
-        Database database = new Database(values.text("hub.db.url"), values.text("hub.db.user"), values.text("hub.db.password"));
+        Database database = new Database(values.text("hub.db.url"), values.text("hub.db.user"), values.text("hub.db.password"),
+                values.integer("hub.db.max-group-events", 1, 100_000));
         if (database.shared() && !database.url().startsWith("jdbc:postgresql://")) {
             values.problem("hub.db.url: '" + database.url() + "' is not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/database)");
         }

@@ -87,8 +87,9 @@ final class Switchboard {
     static Switchboard start(Settings settings, Clock clock) {
         Settings.Database database = settings.database();
         EventStorage storage = settings.ephemeral() ? EventStorage.inMemory(settings.history(), clock)
-                : database.shared() ? EventStorage.postgres(database.url(), database.user(), database.password(), settings.history(), clock)
-                : EventStorage.h2(settings.dataDir(), settings.history(), clock);
+                : database.shared() ? EventStorage.postgres(database.url(), database.user(), database.password(), settings.history(), clock,
+                        database.maxGroupEvents())
+                : EventStorage.h2(settings.dataDir(), settings.history(), clock, database.maxGroupEvents());
         try {
             return start(settings, clock, storage);
         } catch (RuntimeException e) {

@@ -8,6 +8,8 @@ import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,9 @@ import java.util.Optional;
 /** The SQL of tables {@code events} and {@code rooms}; every statement names its room, the first key column. */
 final class EventRows {
     private static final String EVENT_COLUMNS = "id, event_type, data, meta, critical, event_key, created_at";
+
+    /** Rows one INSERT statement holds (8 parameters each; PostgreSQL allows 65,535 parameters a statement). */
+    static final int ROWS_PER_INSERT = 256;
 
     private final DbClient db;
 
@@ -37,10 +42,19 @@ final class EventRows {
         }
     }
 
-    void insert(DbExecute tx, Event event) {
-        tx.insert("INSERT INTO events (room, " + EVENT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                event.room().value(), event.id().value(), event.type(), event.data(), StoredJson.meta(event.meta()),
-                event.critical(), event.key(), Columns.timestamp(event.timestamp()));
+    /** Inserts {@code events} in as few statements as possible: rows of up to {@link #ROWS_PER_INSERT} per statement. */
+    void insertAll(DbExecute tx, List<Event> events) {
+        for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+            List<Event> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+            StringBuilder sql = new StringBuilder("INSERT INTO events (room, " + EVENT_COLUMNS + ") VALUES ");
+            List<Object> parameters = new ArrayList<>(chunk.size() * 8);
+            for (Event event : chunk) {
+                sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?)");
+                parameters.addAll(Arrays.asList(event.room().value(), event.id().value(), event.type(), event.data(),
+                        StoredJson.meta(event.meta()), event.critical(), event.key(), Columns.timestamp(event.timestamp())));
+            }
+            tx.insert(sql.toString(), parameters.toArray());
+        }
     }
 
     /** The stored events after {@code position} up to {@code last}, in id order. */
@@ -71,14 +85,27 @@ final class EventRows {
     }
 
     /**
-     * In {@code tx}: allocates {@code count} ids of the room and returns the last, holding the
-     * room row's lock until the transaction ends (PostgreSQL).
+     * In {@code tx}: allocates {@code counts} ids of each room (PostgreSQL) and returns each room's new
+     * last id, holding the room rows' locks until the transaction ends. One statement for all rooms,
+     * whose rows it takes in the order of {@code counts} (name order, so that appends cannot deadlock).
      */
-    long reserve(DbExecute tx, RoomName room, int count) {
-        tx.dml("INSERT INTO rooms (room, last_id) VALUES (?, 0) ON CONFLICT (room) DO NOTHING", room.value());
-        return tx.get("UPDATE rooms SET last_id = last_id + ? WHERE room = ? RETURNING last_id", count, room.value())
-                .map(row -> row.column("last_id").get(Long.class))
-                .orElseThrow(() -> new IllegalStateException("room row of " + room + " vanished"));
+    Map<RoomName, Long> reserve(DbExecute tx, java.util.SortedMap<RoomName, Integer> counts) {
+        StringBuilder sql = new StringBuilder("INSERT INTO rooms (room, last_id) VALUES ");
+        List<Object> parameters = new ArrayList<>(counts.size() * 2);
+        counts.forEach((room, count) -> {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?)");
+            parameters.add(room.value());
+            parameters.add((long) count);
+        });
+        sql.append(" ON CONFLICT (room) DO UPDATE SET last_id = rooms.last_id + EXCLUDED.last_id RETURNING room, last_id");
+        Map<RoomName, Long> lastIds = new HashMap<>();
+        try (var rows = tx.query(sql.toString(), parameters.toArray())) {
+            rows.forEach(row -> lastIds.put(new RoomName(row.column("room").get(String.class)), row.column("last_id").get(Long.class)));
+        }
+        if (lastIds.size() != counts.size()) {
+            throw new IllegalStateException("allocated ids for " + lastIds.keySet() + ", not for every room of " + counts.keySet());
+        }
+        return lastIds;
     }
 
     /** The lowest id at or above {@code from} stored no earlier than {@code notBefore}. */

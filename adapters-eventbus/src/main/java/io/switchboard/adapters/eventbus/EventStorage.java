@@ -39,6 +39,9 @@ public final class EventStorage implements AutoCloseable {
     /** How long a node's connections count against the cluster's per-IP and per-user limits after its last heartbeat. */
     public static final Duration NODE_EXPIRY = Duration.ofSeconds(15);
 
+    /** Most events one database commit takes from concurrent appends (group commit, SPEC 17), unless configured. */
+    public static final int MAX_GROUP_EVENTS = 1000;
+
     private final EventBus bus;
     private final EventLog log;
     private final PublishReceipts receipts;
@@ -95,10 +98,18 @@ public final class EventStorage implements AutoCloseable {
      * @throws UnavailableException when the database cannot be opened, e.g. another process uses it
      */
     public static EventStorage h2(Path dataDir, HistoryRetention retention, Clock clock) {
+        return h2(dataDir, retention, clock, MAX_GROUP_EVENTS);
+    }
+
+    /**
+     * {@link #h2(Path, HistoryRetention, Clock)} whose commits take at most {@code maxGroupEvents}
+     * events of concurrent appends together.
+     */
+    public static EventStorage h2(Path dataDir, HistoryRetention retention, Clock clock, int maxGroupEvents) {
         JdbcDatabase database = H2File.open(dataDir);
         try {
             SchemaMigrations.apply(database.client(), database.dialect(), clock);
-            JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock);
+            JdbcEventStore store = new JdbcEventStore(database.client(), retention, clock, maxGroupEvents);
             return inDatabase(store, database, new JdbcAuditLog(database.client(), database.dialect(), AUDIT_RETENTION, clock),
                     clock, "H2 file " + dataDir.resolve(H2File.FILE_NAME), database);
         } catch (RuntimeException e) {
@@ -115,6 +126,15 @@ public final class EventStorage implements AutoCloseable {
      * @throws UnavailableException when the database cannot be reached or prepared
      */
     public static EventStorage postgres(String url, String user, String password, HistoryRetention retention, Clock clock) {
+        return postgres(url, user, password, retention, clock, MAX_GROUP_EVENTS);
+    }
+
+    /**
+     * {@link #postgres(String, String, String, HistoryRetention, Clock)} whose commits take at most
+     * {@code maxGroupEvents} events of concurrent appends together.
+     */
+    public static EventStorage postgres(String url, String user, String password, HistoryRetention retention, Clock clock,
+                                        int maxGroupEvents) {
         String where = "PostgreSQL " + withoutParameters(url);
         Properties credentials = new Properties();
         if (user != null && !user.isEmpty()) {
@@ -136,7 +156,7 @@ public final class EventStorage implements AutoCloseable {
             CommittedFeed feed = new CommittedFeed(rows);
             String channel = PostgresNotifications.channel(schema);
             notifications = new PostgresNotifications(url, credentials, channel, "switchboard-pg-listen", feed);
-            PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel);
+            PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel, maxGroupEvents);
             PostgresNotifications listening = notifications;
             ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
                     NODE_EXPIRY);

@@ -63,21 +63,33 @@ final class JdbcAuditLog implements AuditLog {
 
     @Override
     public AuditEntry append(AuditEntry entry) {
-        List<Object> values = new ArrayList<>(Arrays.asList(Columns.timestamp(entry.time()), entry.type(),
-                entry.connectionId(), entry.userId(), entry.ip(), entry.endpoint(), entry.outcome(), entry.room(), entry.detail()));
-        if (channel != null) {
-            values.add(channel);
-        }
-        long seq = db.execute()
-                .get(insert, values.toArray())
-                .map(row -> row.column("seq").get(Long.class))
-                .orElseThrow();
-        if (appendsSinceSweep.incrementAndGet() >= SWEEP_EVERY) {
+        return appendAll(List.of(entry)).getFirst();
+    }
+
+    /** In one transaction: one commit for all of them. */
+    @Override
+    public List<AuditEntry> appendAll(List<AuditEntry> entries) {
+        List<AuditEntry> stored = new ArrayList<>(entries.size());
+        Transactions.run(db, tx -> {
+            for (AuditEntry entry : entries) {
+                List<Object> values = new ArrayList<>(Arrays.asList(Columns.timestamp(entry.time()), entry.type(),
+                        entry.connectionId(), entry.userId(), entry.ip(), entry.endpoint(), entry.outcome(), entry.room(),
+                        entry.detail()));
+                if (channel != null) {
+                    values.add(channel);
+                }
+                long seq = tx.get(insert, values.toArray())
+                        .map(row -> row.column("seq").get(Long.class))
+                        .orElseThrow();
+                stored.add(new AuditEntry(seq, entry.time(), entry.type(), entry.connectionId(), entry.userId(), entry.ip(),
+                        entry.endpoint(), entry.outcome(), entry.room(), entry.detail()));
+            }
+        });
+        if (appendsSinceSweep.addAndGet(entries.size()) >= SWEEP_EVERY) {
             appendsSinceSweep.set(0);
             db.execute().delete("DELETE FROM audit_log WHERE time < ?", Columns.timestamp(clock.instant().minus(retention)));
         }
-        return new AuditEntry(seq, entry.time(), entry.type(), entry.connectionId(), entry.userId(), entry.ip(),
-                entry.endpoint(), entry.outcome(), entry.room(), entry.detail());
+        return stored;
     }
 
     /** User, room, address and time are matched in SQL; types (and type prefixes) here. */

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
 /**
  * The bus and log of one process on a JDBC database. Ids are 1, 2, 3... per room, assigned in
  * the transaction that stores the events, so they are contiguous and survive restarts; a batch
- * is one transaction. Listeners hear events after commit, under the room's lock, in id order.
+ * is one transaction, and so are concurrent appends committed together ({@link GroupCommit}). Listeners hear events after commit, under the room's lock, in id order.
  * Resume answers and trimming: {@link RetainedHistory}.
  */
 final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
@@ -39,8 +39,12 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
     private final Clock clock;
     private final Map<RoomName, RoomSequence> sequences = new ConcurrentHashMap<>();
     private final List<EventListener> listeners = new CopyOnWriteArrayList<>();
+    private final GroupCommit groups;
 
-    JdbcEventStore(DbClient db, HistoryRetention retention, Clock clock) {
+    /** @param maxGroupEvents most events one commit takes from concurrent appends ({@link GroupCommit}) */
+    JdbcEventStore(DbClient db, HistoryRetention retention, Clock clock, int maxGroupEvents) {
+        this.groups = new GroupCommit(group -> appendTogether(group, tx -> true).orElseThrow(),
+                drafts -> append(drafts, tx -> true).orElseThrow(), maxGroupEvents);
         this.db = db;
         this.rows = new EventRows(db);
         this.history = new RetainedHistory(rows, retention, clock);
@@ -52,11 +56,20 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
         if (drafts.isEmpty()) {
             return List.of();
         }
-        return append(drafts, tx -> true).orElseThrow();
+        return groups.append(drafts);
     }
 
     @Override
     public Optional<List<Event>> append(List<EventDraft> drafts, Predicate<DbTransaction> claim) {
+        return appendTogether(List.of(drafts), claim).map(List::getFirst);
+    }
+
+    /**
+     * Appends several requests' drafts in one transaction that first runs {@code claim}, ids
+     * assigned in request order; their events, per request, or empty when the claim answered false.
+     */
+    private Optional<List<List<Event>>> appendTogether(List<List<EventDraft>> requests, Predicate<DbTransaction> claim) {
+        List<EventDraft> drafts = requests.size() == 1 ? requests.getFirst() : requests.stream().flatMap(List::stream).toList();
         List<RoomSequence> rooms = lockInNameOrder(drafts);
         try {
             Map<RoomName, Long> lastIds = new HashMap<>();
@@ -81,7 +94,7 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
             for (RoomSequence room : rooms) {
                 history.trimIfDue(room.room(), previous.get(room.room()), lastIds.get(room.room()));
             }
-            return Optional.of(events);
+            return Optional.of(GroupCommit.perAppend(events, requests));
         } finally {
             rooms.reversed().forEach(RoomSequence::unlock);
         }
@@ -136,9 +149,7 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
             for (RoomSequence room : rooms) {
                 rows.saveLastId(tx, room.room(), lastIds.get(room.room()), room.stored());
             }
-            for (Event event : events) {
-                rows.insert(tx, event);
-            }
+            rows.insertAll(tx, events);
         });
         return claimed[0];
     }

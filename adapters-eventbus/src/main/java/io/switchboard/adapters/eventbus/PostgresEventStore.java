@@ -12,6 +12,7 @@ import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -20,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
@@ -27,7 +29,8 @@ import java.util.function.Predicate;
  * The bus and log of one node of several sharing a PostgreSQL database. An append allocates
  * each room's ids in its transaction by updating the room's row, whose lock it holds until
  * commit (rooms in name order, so batches cannot deadlock): ids are 1, 2, 3... per room,
- * contiguous, and commit in id order on every node. The transaction also notifies channel
+ * contiguous, and commit in id order on every node. Concurrent appends of this node share
+ * transactions ({@link GroupCommit}): the rows of all rooms of a group are locked in name order. The transaction also notifies channel
  * {@link #channel} with each room's new last id; {@link CommittedFeed} delivers to this node's
  * listeners, after commit, what any node committed.
  */
@@ -38,14 +41,31 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
     private final Clock clock;
     private final CommittedFeed feed;
     private final String channel;
+    private final GroupCommit groups;
 
-    PostgresEventStore(DbClient db, HistoryRetention retention, Clock clock, CommittedFeed feed, String channel) {
+    /** @param maxGroupEvents most events one commit takes from concurrent appends ({@link GroupCommit}) */
+    PostgresEventStore(DbClient db, HistoryRetention retention, Clock clock, CommittedFeed feed, String channel, int maxGroupEvents) {
+        this.groups = new GroupCommit(group -> appendTogether(group, PostgresEventStore::boundLockWaits).orElseThrow(),
+                drafts -> append(drafts, tx -> true).orElseThrow(), maxGroupEvents);
         this.db = db;
         this.rows = new EventRows(db);
         this.history = new RetainedHistory(rows, retention, clock);
         this.clock = clock;
         this.feed = feed;
         this.channel = channel;
+    }
+
+    /**
+     * How long a group's transaction waits for a room row locked elsewhere before its appends are
+     * committed each on its own ({@link GroupCommit}). Well above a commit's time, so that only a lock
+     * held by a long transaction (an application's outbox, a stalled node) sets it off.
+     */
+    static final Duration GROUP_LOCK_WAIT = Duration.ofMillis(200);
+
+    /** As a group's first statement: waits for a lock at most {@link #GROUP_LOCK_WAIT} in this transaction; always true. */
+    private static boolean boundLockWaits(DbTransaction tx) {
+        tx.dml("SET LOCAL lock_timeout = '" + GROUP_LOCK_WAIT.toMillis() + "ms'");
+        return true;
     }
 
     /** The text a notification carries: the room's new last id and its name. */
@@ -58,12 +78,21 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
         if (drafts.isEmpty()) {
             return List.of();
         }
-        return append(drafts, tx -> true).orElseThrow();
+        return groups.append(drafts);
     }
 
     @Override
     public Optional<List<Event>> append(List<EventDraft> drafts, Predicate<DbTransaction> claim) {
-        Map<RoomName, Integer> counts = new TreeMap<>();
+        return appendTogether(List.of(drafts), claim).map(List::getFirst);
+    }
+
+    /**
+     * Appends several requests' drafts in one transaction that first runs {@code claim}, ids
+     * assigned in request order; their events, per request, or empty when the claim answered false.
+     */
+    private Optional<List<List<Event>>> appendTogether(List<List<EventDraft>> requests, Predicate<DbTransaction> claim) {
+        List<EventDraft> drafts = requests.size() == 1 ? requests.getFirst() : requests.stream().flatMap(List::stream).toList();
+        SortedMap<RoomName, Integer> counts = new TreeMap<>();
         drafts.forEach(draft -> counts.merge(draft.room(), 1, Integer::sum));
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Event> events = new ArrayList<>(drafts.size());
@@ -74,18 +103,14 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
                 return;
             }
             claimed[0] = true;
+            lastIds.putAll(rows.reserve(tx, counts));
             Map<RoomName, Long> assigned = new HashMap<>();
-            counts.forEach((room, count) -> {
-                long last = rows.reserve(tx, room, count);
-                lastIds.put(room, last);
-                assigned.put(room, last - count);
-            });
+            counts.forEach((room, count) -> assigned.put(room, lastIds.get(room) - count));
             for (EventDraft draft : drafts) {
-                Event event = Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now);
-                rows.insert(tx, event);
-                events.add(event);
+                events.add(Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now));
             }
-            lastIds.forEach((room, last) -> tx.get("SELECT pg_notify(?, ?) IS NULL AS sent", channel, payload(room, last)));
+            rows.insertAll(tx, events);
+            announce(tx, lastIds);
         });
         if (!claimed[0]) {
             return Optional.empty();
@@ -94,7 +119,19 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
         events.forEach(event -> byRoom.computeIfAbsent(event.room(), room -> new ArrayList<>()).add(event));
         byRoom.forEach(feed::committed);
         counts.forEach((room, count) -> history.trimIfDue(room, lastIds.get(room) - count, lastIds.get(room)));
-        return Optional.of(events);
+        return Optional.of(GroupCommit.perAppend(events, requests));
+    }
+
+    /** One statement for every room's notification (each leaves at commit). */
+    private void announce(DbTransaction tx, Map<RoomName, Long> lastIds) {
+        StringBuilder sql = new StringBuilder("SELECT ");
+        List<Object> parameters = new ArrayList<>(lastIds.size() * 2);
+        lastIds.forEach((room, last) -> {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("pg_notify(?, ?) IS NULL AS sent").append(parameters.size() / 2);
+            parameters.add(channel);
+            parameters.add(payload(room, last));
+        });
+        tx.get(sql.toString(), parameters.toArray());
     }
 
     @Override

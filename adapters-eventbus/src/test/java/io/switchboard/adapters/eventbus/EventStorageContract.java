@@ -197,6 +197,128 @@ abstract class EventStorageContract implements HistoryReadContract {
         assertEquals(heard.get(ROOM_A).getLast(), storage.log().lastId(ROOM_A).orElseThrow().value());
     }
 
+    /**
+     * SPEC 17 (group commit): 32 publishers append singles and two-room batches across 8 rooms at
+     * once. Every acknowledged event is stored once, with its own data; each room's ids are contiguous;
+     * an append acknowledged before another began has the lower id in every room they share; the
+     * listener hears each room's events once, in id order.
+     */
+    @Test
+    void concurrentPublishersAcrossRoomsGetEveryAcknowledgedEventStoredOnceInCommitOrder() throws Exception {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        int rooms = 8;
+        int publishers = 32;
+        int appendsEach = 20;
+        Map<RoomName, List<Long>> heard = new ConcurrentHashMap<>();
+        storage.bus().subscribe(event ->
+                heard.computeIfAbsent(event.room(), r -> Collections.synchronizedList(new ArrayList<>())).add(event.id().value()));
+        List<Acknowledged> acknowledged = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(publishers, appendsEach, (publisher, i) -> {
+            RoomName room = new RoomName("load:" + (publisher % rooms));
+            RoomName other = new RoomName("load:" + ((publisher + 1 + i) % rooms));
+            String data = "{\"p\":" + publisher + ",\"i\":" + i + "}";
+            List<EventDraft> drafts = i % 2 == 0 || other.equals(room)
+                    ? List.of(new EventDraft(room, "single", data, Map.of(), false, null))
+                    : List.of(new EventDraft(room, "pair", data, Map.of(), false, null),
+                    new EventDraft(other, "pair", data, Map.of(), false, null));
+            long started = System.nanoTime();
+            List<Event> stored = storage.bus().append(drafts);
+            acknowledged.add(new Acknowledged(started, System.nanoTime(), stored));
+        });
+
+        Map<RoomName, Map<Long, String>> expected = new java.util.TreeMap<>(java.util.Comparator.comparing(RoomName::value));
+        for (Acknowledged ack : acknowledged) {
+            for (Event event : ack.events()) {
+                String earlier = expected.computeIfAbsent(event.room(), r -> new java.util.TreeMap<>()).put(event.id().value(), event.data());
+                assertEquals(null, earlier, "id " + event.room() + "/" + event.id() + " acknowledged twice");
+            }
+        }
+        for (Map.Entry<RoomName, Map<Long, String>> room : expected.entrySet()) {
+            Map<Long, String> ids = room.getValue();
+            long first = ids.keySet().iterator().next();
+            assertEquals(LongStream.range(first, first + ids.size()).boxed().toList(), List.copyOf(ids.keySet()), "ids of " + room.getKey());
+            List<Event> stored = gap(storage.log().readSince(room.getKey(), new EventId(first - 1)));
+            assertEquals(List.copyOf(ids.values()), stored.stream().map(Event::data).toList(), "stored once, in id order: " + room.getKey());
+            assertEquals(List.copyOf(ids.keySet()), heard.get(room.getKey()), "heard once, in id order: " + room.getKey());
+        }
+        for (Acknowledged before : acknowledged) {
+            for (Acknowledged after : acknowledged) {
+                if (before.acknowledgedAt() < after.startedAt()) {
+                    for (Event a : before.events()) {
+                        for (Event b : after.events()) {
+                            assertTrue(!a.room().equals(b.room()) || a.id().value() < b.id().value(),
+                                    "acknowledged " + a.room() + "/" + a.id() + " before " + b.room() + "/" + b.id() + " was appended");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * A bad row fails only its own append, also when it shares a commit with others: concurrent
+     * appends of which some are rejected by the database; the others are stored and heard, and the
+     * rejected ones burn no id.
+     */
+    @Test
+    void aRejectedAppendAmongConcurrentOnesFailsAloneAndBurnsNoId() throws Exception {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        storage.bus().append(List.of(draft(ROOM_A, "before")));
+        assumeTrue(failAppendsOfType(storage, "poison"), "this storage has no way to fail an append");
+        List<Long> heard = Collections.synchronizedList(new ArrayList<>());
+        storage.bus().subscribe(event -> heard.add(event.id().value()));
+        int publishers = 16;
+        int appendsEach = 10;
+        List<String> outcomes = Collections.synchronizedList(new ArrayList<>());
+        runConcurrently(publishers, appendsEach, (publisher, i) -> {
+            boolean bad = (publisher + i) % 4 == 0;
+            try {
+                storage.bus().append(List.of(draft(ROOM_A, bad ? "poison" : "fine")));
+                outcomes.add(bad ? "poison stored" : "fine");
+            } catch (RuntimeException e) {
+                outcomes.add(bad ? "poison refused" : "fine refused: " + e);
+            }
+        });
+
+        long fine = outcomes.stream().filter("fine"::equals).count();
+        assertEquals(publishers * appendsEach / 4, outcomes.stream().filter("poison refused"::equals).count(), outcomes.toString());
+        assertEquals(publishers * appendsEach - publishers * appendsEach / 4, fine, outcomes.toString());
+        assertEquals(LongStream.rangeClosed(2, 1 + fine).boxed().toList(), heard.stream().sorted().toList());
+        assertEquals(Optional.of(new EventId(1 + fine)), storage.log().lastId(ROOM_A));
+        List<Event> stored = gap(storage.log().readSince(ROOM_A, new EventId(1)));
+        assertEquals(fine, stored.size());
+        assertTrue(stored.stream().allMatch(e -> e.type().equals("fine")), stored.toString());
+    }
+
+    private record Acknowledged(long startedAt, long acknowledgedAt, List<Event> events) {
+    }
+
+    /** What one publisher does the {@code i}-th time. */
+    private interface PublisherStep {
+        void run(int publisher, int i);
+    }
+
+    /** {@code publishers} threads at once, each running {@code step} {@code times} times; rethrows the first failure. */
+    private static void runConcurrently(int publishers, int times, PublisherStep step) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(publishers);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < publishers; t++) {
+                int publisher = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < times; i++) {
+                        step.run(publisher, i);
+                    }
+                }));
+            }
+            for (Future<?> future : done) {
+                future.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void readSinceReplaysExactlyTheEventsAfterIt() {
         EventStorage storage = openTracked(HistoryRetention.defaults());
@@ -282,6 +404,23 @@ abstract class EventStorageContract implements HistoryReadContract {
         PublishReceipt later = new PublishReceipt(List.of(Map.of("orders:1", "9")), false);
         storage.receipts().remember("key-1", later);
         assertEquals(Optional.of(later), storage.receipts().find("key-1"));
+    }
+
+    /** The audit trail's writer stores what queued together: numbered in order, each once, read back as written. */
+    @Test
+    void auditEntriesAppendedTogetherAreNumberedInOrder() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        Instant t = Instant.parse("2026-11-23T09:00:00Z");
+        List<AuditEntry> written = List.of(
+                new AuditEntry(0, t, "event.published", null, "app", "127.0.0.1", "/api/v1/events", "accepted", "r:1", "1 event"),
+                new AuditEntry(0, t.plusMillis(1), "event.published", null, "app", "127.0.0.1", "/api/v1/events", "accepted", "r:2", null),
+                new AuditEntry(0, t.plusMillis(2), "ws.connected", "c-1", null, "10.0.0.1", "/ws", "ok", null, "x"));
+        List<AuditEntry> stored = storage.audit().appendAll(written);
+
+        assertEquals(3, stored.size());
+        assertTrue(stored.get(0).seq() > 0 && stored.get(0).seq() < stored.get(1).seq() && stored.get(1).seq() < stored.get(2).seq(),
+                stored.toString());
+        assertEquals(stored, storage.audit().query(t, AuditFilter.all(), 10));
     }
 
     @Test

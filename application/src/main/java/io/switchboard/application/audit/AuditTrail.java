@@ -10,6 +10,8 @@ import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,8 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
     /** Entries waiting to be stored; beyond this, new ones are counted and dropped rather than stall the hub. */
     static final int MAX_PENDING = 100_000;
+    /** Most entries the writer stores in one go (one transaction on a database). */
+    static final int WRITE_BATCH = 256;
     private static final AuditEntry STOP = new AuditEntry(0, java.time.Instant.EPOCH, "stop", null, null, null, null, null, null, null);
 
     private final AuditLog log;
@@ -98,23 +102,31 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
     }
 
     private void write() {
+        List<AuditEntry> batch = new ArrayList<>(WRITE_BATCH);
         while (true) {
-            AuditEntry next;
+            batch.clear();
             try {
-                next = pending.take();
+                batch.add(pending.take());
             } catch (InterruptedException e) {
                 return;
             }
-            if (next == STOP) {
-                return;
-            }
-            try {
-                AuditEntry stored = log.append(next);
-                if (streamsOwnEntries) {
-                    publish(stored);
+            // whatever queued meanwhile goes in the same transaction
+            pending.drainTo(batch, WRITE_BATCH - 1);
+            int stop = batch.indexOf(STOP);
+            List<AuditEntry> entries = stop < 0 ? batch : batch.subList(0, stop);
+            if (!entries.isEmpty()) {
+                try {
+                    List<AuditEntry> stored = log.appendAll(entries);
+                    if (streamsOwnEntries) {
+                        stored.forEach(this::publish);
+                    }
+                } catch (RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "audit entries could not be stored: " + entries.size() + " from "
+                            + entries.getFirst().type(), e);
                 }
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.WARNING, "audit entry could not be stored: " + next.type(), e);
+            }
+            if (stop >= 0) {
+                return;
             }
         }
     }

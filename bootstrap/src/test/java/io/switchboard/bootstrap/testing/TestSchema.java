@@ -42,6 +42,16 @@ public final class TestSchema {
         return schema;
     }
 
+    /** A hub config file at {@code file} putting the event log in {@code schema}, with further keys under {@code hub:} (or empty). */
+    public static java.nio.file.Path hubConfig(java.nio.file.Path file, String schema, String moreHubYaml) throws java.io.IOException {
+        return java.nio.file.Files.writeString(file, """
+                hub:
+                  db:
+                    url: "%s?currentSchema=%s"
+                    user: %s
+                """.formatted(SERVER, schema, USER) + moreHubYaml);
+    }
+
     public static void sql(String statement) throws SQLException {
         try (Connection connection = DriverManager.getConnection(SERVER, USER, "");
              Statement sql = connection.createStatement()) {

@@ -1,6 +1,5 @@
 package io.switchboard.bootstrap.testing;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 
@@ -26,13 +25,7 @@ public final class TwoNodeCluster implements AutoCloseable {
     public static TwoNodeCluster start(Path dir, String schemaPrefix, Class<?> test, String moreHubYaml) throws Exception {
         TwoNodeCluster cluster = new TwoNodeCluster(TestSchema.create(schemaPrefix, test));
         try {
-            Path config = dir.resolve("cluster.yaml");
-            Files.writeString(config, """
-                    hub:
-                      db:
-                        url: "%s?currentSchema=%s"
-                        user: %s
-                    """.formatted(TestSchema.SERVER, cluster.schema, TestSchema.USER) + moreHubYaml);
+            Path config = TestSchema.hubConfig(dir.resolve("cluster.yaml"), cluster.schema, moreHubYaml);
             cluster.a = HubProcess.start(dir.resolve("a.log"), "--config", config.toString());
             cluster.b = HubProcess.start(dir.resolve("b.log"), "--config", config.toString());
             return cluster;
