@@ -30,7 +30,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, PresenceConfig presence) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -224,11 +224,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 hub.inboundMaxBytes(), webhooks.maxBodyBytes());
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
+        PresenceConfig presence = PresenceConfig.read(values);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, presence);
     }
 }
