@@ -101,7 +101,7 @@ final class ConfigSchema {
                             + "`POST /api/v1/events`); one of the hub's own `$` rooms, which clients cannot join."),
             new ConfigKey(PresenceConfig.NODE_EXPIRY, Kind.DURATION, "15s",
                     "On PostgreSQL, how long a node's presence members stay after its last heartbeat (each node beats every third of "
-                            + "this); a dead node's members leave, announced by `presence.leave`, within this plus a third. At most 22.5s."),
+                            + "this); a dead node's members leave, announced by `presence.leave`, within this plus a third. From 1500ms to 22s."),
             new ConfigKey("hub.shutdown-grace", Kind.DURATION, "10s",
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
             new ConfigKey("hub.data-dir", Kind.TEXT, "./data",

@@ -16,8 +16,13 @@ import java.util.TreeSet;
  */
 record PresenceConfig(PresenceSettings namespaces, Duration nodeExpiry) {
     static final String NODE_EXPIRY = "hub.presence.node-expiry";
-    /** The longest expiry that still removes a dead node's members within 30 s (SPEC 16): 22.5 s plus a beat of 7.5 s. */
-    static final Duration LONGEST_EXPIRY = Duration.ofMillis(22_500);
+    /**
+     * The longest expiry that still removes a dead node's members within 30 s (SPEC 16): 22 s, plus a beat
+     * of a third of it, plus the half second a beat may wait for the listening thread's poll.
+     */
+    static final Duration LONGEST_EXPIRY = Duration.ofSeconds(22);
+    /** The shortest: a node beats from a thread that wakes every 500 ms, so a third of the expiry must not be shorter. */
+    static final Duration SHORTEST_EXPIRY = Duration.ofMillis(1500);
 
     static PresenceConfig read(ConfigValues values) {
         Map<String, String> kept = values.perNamespace("presence");
@@ -39,9 +44,9 @@ record PresenceConfig(PresenceSettings namespaces, Duration nodeExpiry) {
             }
         }
         Duration expiry = values.duration(NODE_EXPIRY);
-        if (expiry.compareTo(Duration.ofMillis(300)) < 0 || expiry.compareTo(LONGEST_EXPIRY) > 0) {
-            values.problem(NODE_EXPIRY + ": '" + expiry.toMillis() + "ms' must be from 300ms to 22500ms, so that a dead node's"
-                    + " members leave within 30 s");
+        if (expiry.compareTo(SHORTEST_EXPIRY) < 0 || expiry.compareTo(LONGEST_EXPIRY) > 0) {
+            values.problem(NODE_EXPIRY + ": '" + expiry.toMillis() + "ms' must be from 1500ms to 22s (a node beats every third"
+                    + " of it, at most twice a second; a dead node's members must leave within 30 s)");
         }
         return new PresenceConfig(new PresenceSettings(namespaces), expiry);
     }

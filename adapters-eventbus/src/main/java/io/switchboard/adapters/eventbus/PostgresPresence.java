@@ -2,11 +2,7 @@ package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.domain.RoomName;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,15 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code NOTIFY} in the same statement's transaction, so every node (this one too) hears it once, after
  * it committed, in commit order.
  *
- * <p>Each node refreshes its row in {@code presence_nodes} every third of {@code expiry}. With the same
+ * <p>Each node refreshes its row in {@code presence_nodes} every third of {@code expiry} (from its listening
+ * thread, which polls every {@link PostgresNotifications#POLL_EVERY}). With the same
  * beat, it deletes the nodes whose row expired together with their members, announcing each leave:
  * whichever node's delete wins takes the rows, so each leave is announced once. A dead node's members
- * therefore leave at most {@code expiry} plus one beat after its last heartbeat, and are no longer
+ * therefore leave at most {@code expiry} plus one beat (and one poll) after its last heartbeat, and are no longer
  * listed from the moment its row expired. A node that finds its own row gone (it was paused longer than
  * the expiry) adds its members again, announcing their joins.
  */
 final class PostgresPresence implements PresenceStore, AutoCloseable {
-    private static final Duration RECONNECT_AFTER = Duration.ofSeconds(1);
     private static final int ROOM_LOCKS = 0x5350_5245;
     private static final System.Logger LOG = System.getLogger(PostgresPresence.class.getName());
     private static final String LIVE = " JOIN presence_nodes n ON n.node_id = m.node_id AND n.expires_at > now()";
@@ -42,18 +38,15 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
             + " || COALESCE('+' || user_id, '-'))";
 
     private final JdbcDatabase database;
-    private final String url;
-    private final Properties credentials;
     private final String channel;
     private final Duration expiry;
     private final Duration heartbeat;
     private final String nodeId = UUID.randomUUID().toString();
     /** This node's members, to add again should its row have been swept while it was paused. */
     private final Map<List<String>, Member> local = new ConcurrentHashMap<>();
-    private final Thread thread;
+    private final PostgresNotifications notifications;
     private volatile Listener listener;
-    private volatile boolean closed;
-    private volatile Connection listening;
+    private long nextBeat;
 
     /**
      * Registers this node and starts its heartbeat and its listening for joins and leaves.
@@ -63,14 +56,39 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
      */
     PostgresPresence(JdbcDatabase database, String url, Properties credentials, String channel, Duration expiry) throws SQLException {
         this.database = database;
-        this.url = url;
-        this.credentials = credentials;
         this.channel = channel;
         this.expiry = expiry;
         this.heartbeat = expiry.dividedBy(3);
-        this.listening = listen();
         beat();
-        this.thread = Thread.ofPlatform().name("switchboard-pg-presence").daemon().start(this::run);
+        this.notifications = new PostgresNotifications(url, credentials, channel, "switchboard-pg-presence", new Heartbeat());
+    }
+
+    /** The listening thread: hears joins and leaves, and beats when the heartbeat is due (it polls twice a second). */
+    private final class Heartbeat implements PostgresNotifications.Receiver {
+        @Override
+        public void start() {
+            nextBeat = System.nanoTime() + heartbeat.toNanos();
+        }
+
+        @Override
+        public void notified(String payload) {
+            hear(payload);
+        }
+
+        @Override
+        public void poll() {
+            long now = System.nanoTime();
+            if (now - nextBeat < 0) {
+                return;
+            }
+            nextBeat = now + heartbeat.toNanos();
+            try {
+                beat();
+            } catch (SQLException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "presence: this node's heartbeat failed, retrying in " + heartbeat.toMillis()
+                        + " ms: " + e.getMessage());
+            }
+        }
     }
 
     @Override
@@ -204,37 +222,6 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
         return counts;
     }
 
-    private void run() {
-        long nextBeat = System.nanoTime() + heartbeat.toNanos();
-        while (!closed) {
-            try {
-                if (listening == null) {
-                    listening = listen();
-                }
-                long now = System.nanoTime();
-                if (now - nextBeat >= 0) {
-                    beat();
-                    nextBeat = now + heartbeat.toNanos();
-                }
-                int wait = (int) Math.max(1, (nextBeat - now) / 1_000_000);
-                PGNotification[] notifications = listening.unwrap(PGConnection.class).getNotifications(wait);
-                if (notifications != null) {
-                    for (PGNotification notification : notifications) {
-                        hear(notification.getParameter());
-                    }
-                }
-            } catch (SQLException | RuntimeException e) {
-                if (closed) {
-                    return;
-                }
-                LOG.log(System.Logger.Level.WARNING, "presence: the node's link to PostgreSQL failed, retrying in "
-                        + RECONNECT_AFTER.toMillis() + " ms: " + e.getMessage());
-                closeListening();
-                pause();
-            }
-        }
-    }
-
     /** One join or leave: {@code j|l TAB room TAB connection TAB -|+user}. */
     private void hear(String payload) {
         String[] parts = payload.split("\t", 4);
@@ -283,17 +270,6 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
         }
     }
 
-    private Connection listen() throws SQLException {
-        Connection opened = DriverManager.getConnection(url, credentials);
-        try (Statement statement = opened.createStatement()) {
-            statement.execute("LISTEN \"" + channel.replace("\"", "\"\"") + "\"");
-            return opened;
-        } catch (SQLException e) {
-            opened.close();
-            throw e;
-        }
-    }
-
     private static List<String> key(RoomName room, String connectionId) {
         return List.of(room.value(), connectionId);
     }
@@ -301,14 +277,7 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
     /** Stops the node's thread and removes its remaining members, announcing their leaves, and its row. */
     @Override
     public void close() {
-        closed = true;
-        closeListening();
-        try {
-            thread.join(heartbeat.plusSeconds(1).toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeListening();
+        notifications.close();
         try (Connection c = database.connection();
              PreparedStatement members = c.prepareStatement("WITH gone AS (DELETE FROM presence_members WHERE node_id = ?"
                      + " RETURNING room, connection_id, user_id) SELECT " + LEAVE_NOTICE + " FROM gone");
@@ -321,26 +290,6 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
         } catch (SQLException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "presence: could not remove this node's members; they leave after "
                     + expiry.toSeconds() + " s: " + e.getMessage());
-        }
-    }
-
-    private void closeListening() {
-        Connection current = listening;
-        listening = null;
-        if (current != null) {
-            try {
-                current.close();
-            } catch (SQLException e) {
-                LOG.log(System.Logger.Level.DEBUG, "closing the presence listening connection failed", e);
-            }
-        }
-    }
-
-    private static void pause() {
-        try {
-            Thread.sleep(RECONNECT_AFTER);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

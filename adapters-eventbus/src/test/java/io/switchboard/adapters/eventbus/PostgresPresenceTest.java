@@ -68,8 +68,8 @@ class PostgresPresenceTest extends PresenceStoreContract {
         Heard onB = new Heard();
         Heard onC = new Heard();
         PresenceStore a = node(onA, LONG_EXPIRY);
-        node(onB, Duration.ofMillis(600)); // beats, and sweeps, every 200 ms
-        node(onC, Duration.ofMillis(600));
+        node(onB, Duration.ofMillis(1500)); // beats, and sweeps, every 500 ms
+        node(onC, Duration.ofMillis(1500));
         a.add(new Member(ROOM, "a1", "alice", null), 0);
         a.add(new Member(ROOM, "a2", null, null), 0);
         // A stops beating, as a killed node does: its row expires (A itself would beat again only in 20 s)

@@ -14,7 +14,6 @@ import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.presence.PresenceService;
-import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.domain.Timestamps;
 
 import java.time.Instant;
@@ -129,23 +128,23 @@ final class AdminRoutes implements HttpService {
         ObjectNode body = JsonBodies.JSON.createObjectNode();
         ArrayNode list = body.putArray("rooms");
         // presence totals are the cluster's; a presence room with no subscriber on this node is listed too
-        java.util.Map<String, PresenceStore.RoomCount> present = new java.util.TreeMap<>();
+        java.util.Map<String, PresenceService.RoomTotals> present = new java.util.TreeMap<>();
         if (presence.enabled()) {
-            presence.counts().forEach(count -> present.put(count.room().value(), count));
+            presence.totals().forEach(totals -> present.put(totals.room(), totals));
         }
         for (Hub.RoomView room : hub.rooms()) {
             ObjectNode item = list.addObject().put("room", room.room()).put("subscribers", room.subscribers()).put("lastId", room.lastId());
             presenceOf(item, present.remove(room.room()));
         }
-        present.values().forEach(count -> presenceOf(list.addObject().put("room", count.room().value()).put("subscribers", 0)
-                .putNull("lastId"), count));
+        present.values().forEach(totals -> presenceOf(list.addObject().put("room", totals.room()).put("subscribers", 0)
+                .putNull("lastId"), totals));
         JsonBodies.send(res, Status.OK_200, body.toString());
     }
 
     /** {@code presence: {users, connections}} for a room whose namespace keeps presence and has members. */
-    private static void presenceOf(ObjectNode item, PresenceStore.RoomCount count) {
-        if (count != null) {
-            item.putObject("presence").put("users", count.users()).put("connections", count.connections());
+    private static void presenceOf(ObjectNode item, PresenceService.RoomTotals totals) {
+        if (totals != null) {
+            item.putObject("presence").put("users", totals.users()).put("connections", totals.connections());
         }
     }
 }

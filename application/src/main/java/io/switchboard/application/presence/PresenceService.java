@@ -123,9 +123,13 @@ public final class PresenceService implements PresenceQuery, Hub.MemberWatch, Pr
         }
     }
 
-    /** Totals per room with members, for the admin page. */
-    public List<PresenceStore.RoomCount> counts() {
-        return store.counts();
+    /** A room's members in total, for the admin page. */
+    public record RoomTotals(String room, long users, long connections) {
+    }
+
+    /** Totals per room with members, in room order, for the admin page. */
+    public List<RoomTotals> totals() {
+        return store.counts().stream().map(c -> new RoomTotals(c.room().value(), c.users(), c.connections())).toList();
     }
 
     /** Whether any namespace keeps presence. */
