@@ -1,5 +1,7 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.adapters.http.BodyLimits;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
@@ -8,7 +10,7 @@ import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.adapters.websocket.SocketIoSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
@@ -104,10 +106,10 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
-    static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
-        EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
+    static AuthMode mode(ConfigValues values, String key, AuthSettings auth) {
+        AuthMode mode = AuthMode.valueOf(
                 values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
-        if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
+        if (mode == AuthMode.REQUIRED && !auth.enabled()) {
             values.problem(key + ": 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
         }
         return mode;
@@ -199,9 +201,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 limitPolicy(values, "hub.limits.per-ip-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
                 limitPolicy(values, "hub.limits.per-user-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
                 values.integer("hub.limits.attempts-per-ip-per-minute", 0, 10_000_000));
-        EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
+        AuthMode wsAuth = mode(values, "hub.websocket.auth", auth);
         boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");
-        EndpointAuthenticator.Mode sseAuth = mode(values, "hub.sse.auth", auth);
+        AuthMode sseAuth = mode(values, "hub.sse.auth", auth);
         String ssePath = values.text("hub.sse.path");
         if (!ssePath.startsWith("/")) {
             values.problem("hub.sse.path: '" + ssePath + "' must start with /");

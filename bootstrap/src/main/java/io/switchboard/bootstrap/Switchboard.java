@@ -33,7 +33,7 @@ import io.switchboard.application.bridge.DomainEventBridge;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.stats.StatsService;
 import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;
@@ -134,7 +134,7 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
-        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, limiter, audit);
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
         AccessChanges accessChanges = new AccessChanges(storage.bus());

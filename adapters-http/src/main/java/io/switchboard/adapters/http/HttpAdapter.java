@@ -16,7 +16,7 @@ import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.application.port.in.StatsQuery;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 
 import java.util.function.BooleanSupplier;
 

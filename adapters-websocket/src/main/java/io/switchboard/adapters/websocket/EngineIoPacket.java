@@ -1,6 +1,6 @@
 package io.switchboard.adapters.websocket;
 
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 
 /**
  * Engine.IO v4 packets over the WebSocket transport: one packet per text frame, its type a digit

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.Headers;
@@ -72,7 +74,7 @@ final class SocketIoSocket extends HubListener {
         upgradeToken = UpgradeGate.token(auth, prologue, headers);
         // The token is read at the namespace connect, where socket.io-client sends it: admitted here by address only.
         request = ConnectRequest.of(path, peer, headers.first(HeaderNames.ORIGIN).orElse(null), settings.origins(),
-                EndpointAuthenticator.Mode.NONE, null);
+                AuthMode.NONE, null);
         switch (admissions.admit(request)) {
             case Admission.Admitted admitted -> slot = admitted.slot();
             case Admission.Refused refused -> throw UpgradeGate.refusal(refused);
