@@ -1,6 +1,6 @@
 package io.switchboard.application.presence;
 
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.PresencePage;
 import io.switchboard.application.port.out.PresenceStore;
