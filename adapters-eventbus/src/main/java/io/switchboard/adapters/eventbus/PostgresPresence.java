@@ -98,21 +98,12 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
 
     @Override
     public boolean add(Member member, int limit) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                boolean added = add(c, member, limit);
-                c.commit();
-                if (added) {
-                    local.put(key(member.room(), member.connectionId()), member);
-                }
-                return added;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        try {
+            boolean added = database.inTransaction(c -> add(c, member, limit));
+            if (added) {
+                local.put(key(member.room(), member.connectionId()), member);
             }
+            return added;
         } catch (SQLException e) {
             throw new IllegalStateException("presence: adding a member failed on PostgreSQL: " + e.getMessage(), e);
         }
