@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.bootstrap.testing.EngineIoSocket;
 import io.switchboard.bootstrap.testing.JsonWebSocket;
 import io.switchboard.bootstrap.testing.SseClient;
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,8 @@ class PresenceTest {
     private static final Duration WAIT = Duration.ofSeconds(5);
     private static final String HUB_YAML = """
             hub:
+              socket-io:
+                path: /socket.io/
               namespaces:
                 chat:
                   presence: true
@@ -206,6 +209,31 @@ class PresenceTest {
                 assertEquals("tick", replayed.path("type").asText(), replayed.toString());
                 assertEquals(marker, replayed.path("id").asText(), "only the marker follows 'before' in the history: " + replayed);
             }
+        }
+    }
+
+    @Test
+    void aSocketIoClientIsAMemberAndHearsTheOthers() throws Exception {
+        try (TestHub hub = hub(); JsonWebSocket alice = member(hub, "alice", "chat:7");
+             EngineIoSocket socketIo = EngineIoSocket.open(hub.port(), "/socket.io/", "", Map.of())) {
+            socketIo.connect(null, WAIT);
+            String sid = socketIo.nextEvent("connected", WAIT).path(1).path("connectionId").asText();
+            socketIo.emit("join", "\"chat:7\"");
+            assertEquals("chat:7", socketIo.nextEvent("joined", WAIT).path(1).path("room").asText());
+            assertNotice(alice.nextOfType("presence.join", WAIT), "presence.join", "chat:7", sid, null);
+            assertEquals(Map.of(id(alice), "alice", sid, "null"), clients(presence(hub, "chat:7", "")));
+
+            JsonWebSocket bob = member(hub, "bob", "chat:7");
+            JsonNode heard = socketIo.nextEvent("presence.join", WAIT);
+            assertEquals(Map.of("room", "chat:7", "connectionId", id(bob), "userId", "bob"),
+                    Map.of("room", heard.path(1).path("room").asText(), "connectionId", heard.path(1).path("connectionId").asText(),
+                            "userId", heard.path(1).path("userId").asText()), heard.toString());
+            bob.close();
+            assertEquals(id(bob), socketIo.nextEvent("presence.leave", WAIT).path(1).path("connectionId").asText());
+            socketIo.close();
+            assertNotice(alice.nextOfType("presence.join", WAIT), "presence.join", "chat:7", id(bob), "bob");
+            assertNotice(alice.nextOfType("presence.leave", WAIT), "presence.leave", "chat:7", id(bob), "bob");
+            assertNotice(alice.nextOfType("presence.leave", WAIT), "presence.leave", "chat:7", sid, null);
         }
     }
 
