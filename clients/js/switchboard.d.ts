@@ -136,6 +136,9 @@ export interface ClientEvents {
   pong: ServerMessage;
   stats_update: ServerMessage;
   state: ServerMessage<{ room: string; state: unknown; lastId?: string }>;
+  presence: ServerMessage<PresencePage>;
+  "presence.join": ServerMessage<{ room: string; connectionId: string; userId: string | null }>;
+  "presence.leave": ServerMessage<{ room: string; connectionId: string; userId: string | null }>;
   disconnect: { type: "disconnect"; data: DisconnectData };
   reconnecting: { type: "reconnecting"; data: ReconnectingData };
   connect_error: { type: "connect_error"; data: ConnectErrorData };

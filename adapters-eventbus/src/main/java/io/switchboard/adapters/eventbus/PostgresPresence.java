@@ -98,14 +98,19 @@ final class PostgresPresence implements PresenceStore, AutoCloseable {
 
     @Override
     public boolean add(Member member, int limit) {
+        List<String> key = key(member.room(), member.connectionId());
+        // noted before the insert: a remove racing with this add then forgets it after, not before
+        Member previous = local.put(key, member);
+        boolean added = false;
         try {
-            boolean added = database.inTransaction(c -> add(c, member, limit));
-            if (added) {
-                local.put(key(member.room(), member.connectionId()), member);
-            }
+            added = database.inTransaction(c -> add(c, member, limit));
             return added;
         } catch (SQLException e) {
             throw new IllegalStateException("presence: adding a member failed on PostgreSQL: " + e.getMessage(), e);
+        } finally {
+            if (!added && previous == null) {
+                local.remove(key, member);
+            }
         }
     }
 

@@ -136,15 +136,4 @@ public final class PresenceService implements PresenceQuery, Hub.MemberWatch, Pr
     public boolean enabled() {
         return settings.any();
     }
-
-    /** Whether {@code room}'s namespace keeps presence. */
-    public boolean kept(RoomName room) {
-        return settings.of(room) != null;
-    }
-
-    /** For logs: nothing is kept when no namespace asks for presence. */
-    @Override
-    public String toString() {
-        return "presence in " + settings.namespaces().keySet();
-    }
 }
