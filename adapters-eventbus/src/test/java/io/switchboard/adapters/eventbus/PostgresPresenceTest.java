@@ -7,11 +7,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -22,8 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class PostgresPresenceTest extends PresenceStoreContract {
     private static final Duration LONG_EXPIRY = Duration.ofMinutes(1);
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private String schema;
+    private final NodesOnOneSchema nodes = new NodesOnOneSchema("sb_presence");
 
     @BeforeAll
     static void requireServer() {
@@ -32,12 +28,7 @@ class PostgresPresenceTest extends PresenceStoreContract {
 
     @AfterEach
     void closeNodesAndDropSchema() throws Exception {
-        for (AutoCloseable closeable : opened.reversed()) {
-            closeable.close();
-        }
-        if (schema != null) {
-            sql(PostgresEventStorageTest.SERVER, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        nodes.close();
     }
 
     @Override
@@ -73,7 +64,7 @@ class PostgresPresenceTest extends PresenceStoreContract {
         a.add(new Member(ROOM, "a1", "alice", null), 0);
         a.add(new Member(ROOM, "a2", null, null), 0);
         // A stops beating, as a killed node does: its row expires (A itself would beat again only in 20 s)
-        sql(url(), "UPDATE presence_nodes SET expires_at = now() - INTERVAL '1 second'"
+        nodes.sql("UPDATE presence_nodes SET expires_at = now() - INTERVAL '1 second'"
                 + " WHERE expires_at > now() + INTERVAL '10 seconds'");
         await(() -> onB.changes.size() >= 4 && onC.changes.size() >= 4);
         List<String> expected = List.of("+chat:1/a1/alice", "+chat:1/a2/null", "-chat:1/a1/alice", "-chat:1/a2/null");
@@ -83,38 +74,13 @@ class PostgresPresenceTest extends PresenceStoreContract {
     }
 
     private PresenceStore node(Heard heard, Duration expiry) {
-        Properties credentials = new Properties();
-        credentials.setProperty("user", PostgresEventStorageTest.USER);
-        JdbcDatabase database = PostgresDatabase.open(url(), credentials);
-        opened.add(database);
-        SchemaMigrations.apply(database.client(), database.dialect(), Clock.systemUTC());
         try {
-            PostgresPresence store = new PostgresPresence(database, url(), credentials,
-                    PostgresNotifications.channel("switchboard_presence:", schema), expiry);
-            opened.add(store);
+            PostgresPresence store = nodes.keep(new PostgresPresence(nodes.database(), nodes.url(), nodes.credentials(),
+                    PostgresNotifications.channel("switchboard_presence:", nodes.schema()), expiry));
             store.listen(heard);
             return store;
         } catch (SQLException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private String url() {
-        if (schema == null) {
-            schema = "sb_presence_" + Long.toHexString(System.nanoTime());
-            try {
-                sql(PostgresEventStorageTest.SERVER, "CREATE SCHEMA " + schema);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-        return PostgresEventStorageTest.SERVER + "?currentSchema=" + schema;
-    }
-
-    private static void sql(String url, String statement) throws SQLException {
-        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, PostgresEventStorageTest.USER, "");
-             java.sql.Statement sql = connection.createStatement()) {
-            sql.execute(statement);
         }
     }
 }
