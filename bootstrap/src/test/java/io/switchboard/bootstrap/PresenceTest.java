@@ -238,6 +238,26 @@ class PresenceTest {
     }
 
     @Test
+    void theTokensInfoClaimIsTheMembersInfo() throws Exception {
+        String info = "{\"name\":\"Alice A.\",\"color\":\"#f80\"}";
+        try (TestHub hub = hub();
+             JsonWebSocket alice = memberWithToken(hub, tokenWithInfo("alice", info), "chat:8");
+             JsonWebSocket bob = member(hub, "bob", "chat:8");
+             JsonWebSocket huge = memberWithToken(hub, tokenWithInfo("carl", "\"" + "x".repeat(2000) + "\""), "chat:8")) {
+            JsonNode page = presence(hub, "chat:8", "");
+            for (JsonNode client : page.path("clients")) {
+                String user = client.path("userId").asText();
+                if (user.equals("alice")) {
+                    assertEquals(JsonWebSocket.json().readTree(info), client.path("info"), page.toString());
+                } else {
+                    assertFalse(client.has("info"), "no info (none, or over 1 KiB): " + client);
+                }
+            }
+            assertEquals(Set.of(id(alice), id(bob), id(huge)), clients(page).keySet());
+        }
+    }
+
+    @Test
     void aRevokedMemberLeavesOnce() throws Exception {
         try (TestHub hub = hub()) {
             addMember(hub, "team:1", "frank");
@@ -332,6 +352,27 @@ class PresenceTest {
         JsonNode joined = client.nextOfType("joined", WAIT);
         assertEquals(room, joined.path("data").path("room").asText(), joined.toString());
         return client;
+    }
+
+    private static JsonWebSocket memberWithToken(TestHub hub, String token, String room) throws Exception {
+        JsonWebSocket client = JsonWebSocket.connect(hub.ws(), Map.of("Authorization", "Bearer " + token));
+        client.nextOfType("connected", WAIT);
+        client.join(room);
+        client.nextOfType("joined", WAIT);
+        return client;
+    }
+
+    /** An HS256 token of {@link AuthTest#JWKS}'s key with an {@code info} claim, as an application's backend would sign it. */
+    private static String tokenWithInfo(String user, String infoJson) throws Exception {
+        java.util.Base64.Encoder b64 = java.util.Base64.getUrlEncoder().withoutPadding();
+        String header = b64.encodeToString("{\"alg\":\"HS256\",\"typ\":\"JWT\",\"kid\":\"dev\"}".getBytes());
+        long exp = java.time.Instant.now().plus(TTL).getEpochSecond();
+        String payload = b64.encodeToString(("{\"sub\":\"" + user + "\",\"exp\":" + exp + ",\"info\":" + infoJson + "}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        byte[] key = java.util.Base64.getUrlDecoder().decode(JsonWebSocket.json().readTree(AuthTest.JWKS).path("keys").get(0).path("k").asText());
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+        return header + "." + payload + "." + b64.encodeToString(mac.doFinal((header + "." + payload).getBytes()));
     }
 
     static String id(JsonWebSocket client) {

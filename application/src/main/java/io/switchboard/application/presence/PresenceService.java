@@ -2,6 +2,7 @@ package io.switchboard.application.presence;
 
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.PresenceDisabledException;
 import io.switchboard.application.port.in.PresencePage;
@@ -46,7 +47,9 @@ public final class PresenceService implements PresenceQuery, Hub.MemberWatch, Pr
         }
         String id = connection.id().value();
         try {
-            store.add(new PresenceStore.Member(room, id, connection.userId(), null), namespace.maxMembers());
+            Principal principal = connection.principal();
+            store.add(new PresenceStore.Member(room, id, connection.userId(), principal == null ? null : principal.info()),
+                    namespace.maxMembers());
             if (!connection.open() || !connection.inRoom(room)) {
                 store.remove(room, id); // it closed or lost the room while being added: not left behind
             }
