@@ -42,11 +42,13 @@ abstract class PresenceStoreContract {
     void membersArePagedInConnectionIdOrderWithTheRoomsTotals() {
         PresenceStore store = store(new Heard());
         for (String id : new String[] {"d", "b", "e", "a", "c"}) {
-            assertTrue(store.add(new Member(ROOM, id, id.equals("e") ? null : "user-" + (id.compareTo("c") < 0 ? "x" : id), null), 0));
+            assertTrue(store.add(new Member(ROOM, id, id.equals("e") ? null : "user-" + (id.compareTo("c") < 0 ? "x" : id),
+                    id.equals("a") ? "{\"name\":\"A\"}" : null), 0));
         }
         store.add(new Member(new RoomName("chat:2"), "z", "other", null), 0);
         PresenceStore.Page first = store.page(ROOM, null, 2);
         assertEquals(List.of("a", "b"), ids(first));
+        assertEquals(new Member(ROOM, "a", "user-x", "{\"name\":\"A\"}"), first.members().getFirst(), "as added, info too");
         assertTrue(first.more());
         assertEquals(5, first.connections());
         assertEquals(3, first.users(), "user-x (a, b), user-c, user-d; e is anonymous");
