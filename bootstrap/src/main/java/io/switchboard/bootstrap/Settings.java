@@ -20,10 +20,12 @@ import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.publish.PublishSettings;
 import io.switchboard.domain.OverflowPolicy;
 
+import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
@@ -32,7 +34,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, PresenceConfig presence) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls,
+                PresenceConfig presence) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -227,11 +230,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
         PresenceConfig presence = PresenceConfig.read(values);
+        Optional<SSLContext> tls = ServerTls.read(values);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, presence);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls, presence);
     }
 }

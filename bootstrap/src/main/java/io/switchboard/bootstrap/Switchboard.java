@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -15,6 +16,8 @@ import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.ApiCredentials;
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.history.HistoryService;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.access.AdmissionService;
@@ -108,7 +111,8 @@ final class Switchboard {
             t.setDaemon(true);
             return t;
         });
-        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
+        RoomAccess access = settings.roomAccess().withMembers(storage.members());
+        Hub hub = new Hub(settings.hub(), access, roomRules, storage.states(), audit,
                 storage.log(), clock, metrics, writers, settings.delivery(), timers, Ticker.SYSTEM);
         storage.bus().subscribe(hub);
         PresenceService presence = new PresenceService(settings.presence().namespaces(), storage.presence(settings.presence().nodeExpiry()),
@@ -143,6 +147,8 @@ final class Switchboard {
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
                 settings.bodies(), bridge, accessChanges, presence);
+        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit),
+                credentials, auth);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
@@ -178,6 +184,8 @@ final class Switchboard {
                 })
                 .routing(http)
                 .addRouting(ws)
+                // with TLS the port speaks only TLS: https:// and wss://; a plain request fails its handshake
+                .update(builder -> settings.tls().ifPresent(context -> builder.tls(Tls.builder().sslContext(context).build())))
                 .build()
                 .start();
 

@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code StateStore} and {@code RoomMembers} ports. Each storage runs it through a subclass
  * that says how to open a fresh one.
  */
-abstract class EventStorageContract {
+abstract class EventStorageContract implements HistoryReadContract {
     static final RoomName ROOM_A = new RoomName("orders:1");
     static final RoomName ROOM_B = new RoomName("orders:2");
 
@@ -59,7 +59,13 @@ abstract class EventStorageContract {
      */
     abstract boolean failAppendsOfType(EventStorage storage, String type);
 
-    EventStorage openTracked(HistoryRetention retention) {
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    @Override
+    public EventStorage openTracked(HistoryRetention retention) {
         EventStorage storage = open(retention);
         opened.add(storage);
         return storage;
