@@ -136,6 +136,9 @@ export interface ClientEvents {
   pong: ServerMessage;
   stats_update: ServerMessage;
   state: ServerMessage<{ room: string; state: unknown; lastId?: string }>;
+  presence: ServerMessage<PresencePage>;
+  "presence.join": ServerMessage<{ room: string; connectionId: string; userId: string | null }>;
+  "presence.leave": ServerMessage<{ room: string; connectionId: string; userId: string | null }>;
   disconnect: { type: "disconnect"; data: DisconnectData };
   reconnecting: { type: "reconnecting"; data: ReconnectingData };
   connect_error: { type: "connect_error"; data: ConnectErrorData };
@@ -180,6 +183,10 @@ export declare class SwitchboardClient {
   sync(room: string): boolean;
   /** Publishes from the client where the hub allows it. False when the transport (SSE) cannot send it. */
   publish(room: string, type: string, data?: unknown): boolean;
+  /** Who is in a joined room (WebSocket only); rejects with `code` FORBIDDEN, PRESENCE_DISABLED or MESSAGE_INVALID. */
+  presence(room: string, options?: { limit?: number; after?: string }): Promise<PresencePage>;
+  /** Other members' joins and leaves in rooms whose namespace has `presence-events: true`; returns the remover. */
+  onPresence(handler: (change: PresenceChange) => void): () => void;
   /** Sends a command upstream; over SSE a POST that resolves with `{id}` on 202 (or a command hook's `{result}` on 200) and rejects with `status` and `code` otherwise. */
   command(room: string, name: string, data?: unknown): Promise<{ id?: string; result?: unknown }>;
   /**
@@ -204,3 +211,20 @@ export declare function backoffDelay(backoff: Backoff, attempt: number): number;
 
 /** A JWT's `exp` in ms since the epoch, or null (the signature is not checked). */
 export declare function jwtExpiry(token: string): number | null;
+
+/** One page of a room's members and the room's totals (`next`: pass as `after`, or null on the last page). */
+export interface PresencePage {
+  room: string;
+  clients: Array<{ connectionId: string; userId: string | null; info?: unknown }>;
+  users: number;
+  connections: number;
+  next: string | null;
+}
+
+/** A member's join or leave (`presence.join` / `presence.leave`). */
+export interface PresenceChange {
+  type: "join" | "leave";
+  room: string;
+  connectionId: string;
+  userId: string | null;
+}

@@ -34,13 +34,14 @@
 const DEFAULT_BACKOFF = Object.freeze({ initialMs: 1000, maxMs: 30000, factor: 2, jitter: "full", resetAfterMs: 5000 });
 const DEFAULT_RATE = Object.freeze({ burst: 8, perSecond: 8 });
 /** Message types the hub sends besides room events; an SSE stream listens to these always. */
-const PROTOCOL_TYPES = ["connected", "joined", "left", "pong", "error", "disconnect", "stats_update", "state"];
+const PROTOCOL_TYPES = ["connected", "joined", "left", "pong", "error", "disconnect", "stats_update", "state", "presence.join", "presence.leave"];
 /** Events the client itself emits (not read from the SSE stream). */
 const CLIENT_EVENTS = new Set(["reconnecting", "connect_error", "resync", "*"]);
 /** Outgoing messages that belong to one connection: rebuilt, not resent, after a reconnect. */
 const CONNECTION_KINDS = new Set(["join", "leave", "ping", "refresh"]);
 const MAX_QUEUED = 1000;
 const JOIN_REF = "join:";
+const PRESENCE_REF = "presence:";
 
 /**
  * The JSON body of a REST answer with the `expected` status; otherwise rejects with an Error
@@ -134,6 +135,9 @@ export class SwitchboardClient {
     /** @private */ this._refilledAt = Date.now();
     /** @private */ this._timers = { reconnect: null, connect: null, pump: null, watchdog: null, refresh: null, reopen: null, uptime: null };
     /** @private */ this._waiters = [];
+    /** @private @type {Array<{ref: string, room: string, resolve: Function, reject: Function}>} presence requests in the order sent */
+    this._presenceAsked = [];
+    /** @private */ this._presenceRefs = 0;
     queueMicrotask(() => this._connect());
   }
 
@@ -238,6 +242,47 @@ export class SwitchboardClient {
   }
 
   /**
+   * Asks who is in a room the client has joined (`presence {room}`; the room's namespace must keep
+   * presence). Resolves with `{room, clients: [{connectionId, userId, info?}], users, connections, next}`;
+   * pass `next` as `after` for the following page. Rejects with an Error whose `code` is the hub's
+   * (`FORBIDDEN` when not in the room, `PRESENCE_DISABLED`, `MESSAGE_INVALID`), or when the connection
+   * drops first. WebSocket only: over SSE it rejects (backends ask `GET /api/v1/rooms/{room}/presence`).
+   * @param {string} room
+   * @param {{limit?: number, after?: string}} [options]
+   * @returns {Promise<{room: string, clients: Array<{connectionId: string, userId: string|null, info?: any}>, users: number, connections: number, next: string|null}>}
+   */
+  presence(room, options = {}) {
+    if (this._state === "closed") return Promise.reject(new Error("the client is closed"));
+    if (this._mode === "sse") return Promise.reject(new Error("presence needs the WebSocket transport"));
+    const ref = PRESENCE_REF + ++this._presenceRefs;
+    const data = { room };
+    if (options.limit != null) data.limit = options.limit;
+    if (options.after != null) data.after = options.after;
+    return new Promise((resolve, reject) => {
+      const asked = { ref, room, resolve, reject };
+      const queued = this._enqueue({ type: "presence", data, ref }, "presence", () => this._presenceAsked.push(asked), reject);
+      if (!queued) reject(new Error("too many messages queued"));
+    });
+  }
+
+  /**
+   * Calls `handler({type: 'join'|'leave', room, connectionId, userId})` for every other member's join
+   * and leave in the joined rooms whose namespace has `presence-events: true` (WebSocket and SSE).
+   * @param {(change: {type: 'join'|'leave', room: string, connectionId: string, userId: string|null}) => void} handler
+   * @returns {() => void} a function that removes the handler
+   */
+  onPresence(handler) {
+    const join = (m) => handler({ type: "join", room: m.data.room, connectionId: m.data.connectionId, userId: m.data.userId ?? null });
+    const leave = (m) => handler({ type: "leave", room: m.data.room, connectionId: m.data.connectionId, userId: m.data.userId ?? null });
+    const offJoin = this.on("presence.join", join);
+    const offLeave = this.on("presence.leave", leave);
+    return () => {
+      offJoin();
+      offLeave();
+    };
+  }
+
+  /**
    * Adds a listener. `type` is a server message type (`connected`, `joined`, `left`, `error`,
    * `pong`, `stats_update`, any room event type), a client event (`reconnecting`,
    * `connect_error`, `disconnect`, `resync`), or `*` for every server message.
@@ -273,6 +318,7 @@ export class SwitchboardClient {
     this._outbox = [];
     for (const waiter of this._waiters) waiter.reject(new Error("the client was closed"));
     this._waiters = [];
+    this._failPresence("the client was closed");
     if (wasOpen) this._emit({ type: "disconnect", data: { code: 1000, reason: "closed by the client", reconnect: false, transport: this._mode } });
   }
 
@@ -438,6 +484,7 @@ export class SwitchboardClient {
     this._generation++;
     const transport = this._mode;
     this._teardown();
+    this._failPresence("the connection was lost before the hub answered");
     const server = this._serverDisconnect;
     this._serverDisconnect = null;
     const closeCode = server?.code ?? code;
@@ -457,6 +504,12 @@ export class SwitchboardClient {
       return;
     }
     this._scheduleReconnect(server?.retryAfterMs);
+  }
+
+  /** @private Rejects the presence requests still waiting for an answer. */
+  _failPresence(reason) {
+    for (const asked of this._presenceAsked) asked.reject(new Error(reason));
+    this._presenceAsked = [];
   }
 
   /** @private */
@@ -610,7 +663,16 @@ export class SwitchboardClient {
         this._serverDisconnect = data;
         this._emitTo("*", message); // listeners of 'disconnect' get the client's event when the connection closes
         return;
+      case "presence": {
+        const index = this._presenceAsked.findIndex((asked) => asked.room === data.room);
+        if (index >= 0) this._presenceAsked.splice(index, 1)[0].resolve(data);
+        break;
+      }
       case "error":
+        if (typeof data.ref === "string" && data.ref.startsWith(PRESENCE_REF)) {
+          const index = this._presenceAsked.findIndex((asked) => asked.ref === data.ref);
+          if (index >= 0) this._presenceAsked.splice(index, 1)[0].reject(Object.assign(new Error(data.message), { code: data.code }));
+        }
         if (typeof data.ref === "string" && data.ref.startsWith(JOIN_REF)) {
           const room = data.ref.slice(JOIN_REF.length);
           if (data.code === "RATE_LIMITED") {

@@ -1,7 +1,8 @@
 // The /admin dashboard in a real browser against a real hub process.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { launch, openPage, startHub, nodeClient } from "./browser.mjs";
@@ -11,8 +12,10 @@ let hub;
 let browser;
 
 before(async () => {
-  // Stats pushed every second so the dashboard follows quickly.
-  hub = await startHub({ env: { HUB_STATS_INTERVAL: "1s" } });
+  // Stats pushed every second so the dashboard follows quickly; rooms chat:* keep presence.
+  const config = path.join(mkdtempSync(path.join(tmpdir(), "sb-admin-")), "admin.yaml");
+  writeFileSync(config, "hub:\n  namespaces:\n    chat:\n      presence: true\n");
+  hub = await startHub({ args: ["--ephemeral", "--config", config], env: { HUB_STATS_INTERVAL: "1s" } });
   browser = await launch();
 });
 
@@ -76,6 +79,24 @@ test("the Kick button disconnects that client, which sees close 4500", async () 
   assert.equal(bystander.closeCode, null);
   await page.locator(`#audit li`, { hasText: "admin.kick" }).waitFor({ timeout: 10_000 });
   bystander.ws.close(1000);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a room of a namespace with presence shows its members per room, and follows a leave", async () => {
+  const clients = await Promise.all(["chat:presence", "chat:presence", "demo:nopresence"].map((room) => nodeClient(hub, [room])));
+  const page = await openPage(browser, `${hub.base}/admin/`);
+  const cell = (room) => page.evaluate((name) => {
+    const row = [...document.querySelectorAll("#rooms tbody tr")].find((tr) => tr.cells[0].textContent === name);
+    return row ? row.cells[3].textContent : null;
+  }, room);
+  await page.waitForFunction(() => [...document.querySelectorAll("#rooms tbody tr")].some((tr) => tr.cells[0].textContent === "chat:presence"
+    && tr.cells[3].textContent === "0 users · 2 connections"), null, { timeout: 10_000 });
+  assert.equal(await cell("demo:nopresence"), "–", "a namespace without presence shows none");
+  clients[0].ws.close(1000);
+  await page.waitForFunction(() => [...document.querySelectorAll("#rooms tbody tr")].some((tr) => tr.cells[0].textContent === "chat:presence"
+    && tr.cells[3].textContent === "0 users · 1 connection"), null, { timeout: 15_000 });
+  for (const client of clients.slice(1)) client.ws.close(1000);
   assert.deepEqual(page.errors, []);
   await page.close();
 });

@@ -132,7 +132,8 @@ class Dashboard {
     body.replaceChildren(...(rooms.length ? rooms.map((r) => el("tr", {},
       el("td", {}, el("code", {}, r.room)),
       el("td", { className: "num" }, r.subscribers),
-      el("td", { className: "num" }, r.lastId ?? "–"))) : [emptyRow(3, "no rooms with subscribers")]));
+      el("td", { className: "num" }, r.lastId ?? "–"),
+      el("td", { className: "num presence" }, r.presence ? presenceText(r.presence) : "–"))) : [emptyRow(4, "no rooms with subscribers")]));
     $("rooms-note").textContent = `${rooms.length}, refreshed ${clock()}`;
   }
 
@@ -214,6 +215,11 @@ class Dashboard {
     if (m.room !== this.tailRoom || m.id == null) return;
     prepend($("tail"), el("li", {}, el("time", {}, clock(m.timestamp)), el("b", {}, `${m.type} #${m.id}`), JSON.stringify(m.data)));
   }
+}
+
+/** A room's presence totals (cluster-wide): "2 users · 3 connections". */
+function presenceText(p) {
+  return `${p.users} ${p.users === 1 ? "user" : "users"} · ${p.connections} ${p.connections === 1 ? "connection" : "connections"}`;
 }
 
 function emptyRow(columns, text) {

@@ -105,6 +105,9 @@ final class ConfigSchema {
             new ConfigKey(BridgeConfig.INTAKE_ROOM, Kind.TEXT, "$domain-events",
                     "Room whose events carry domain event envelopes for the bridge rules (an application's outbox, or "
                             + "`POST /api/v1/events`); one of the hub's own `$` rooms, which clients cannot join."),
+            new ConfigKey(PresenceConfig.NODE_EXPIRY, Kind.DURATION, "15s",
+                    "On PostgreSQL, how long a node's presence members stay after its last heartbeat (each node beats every third of "
+                            + "this); a dead node's members leave, announced by `presence.leave`, within this plus a third. From 1500ms to 22s."),
             new ConfigKey("hub.shutdown-grace", Kind.DURATION, "10s",
                     "On SIGTERM, time for clients to get `disconnect` and close before the process exits."),
             new ConfigKey("hub.data-dir", Kind.TEXT, "./data",
@@ -137,7 +140,7 @@ final class ConfigSchema {
     /** Per-namespace settings: {@code hub.namespaces.<namespace>.<setting>}. */
     static final String NAMESPACES = "hub.namespaces";
     static final List<String> NAMESPACE_SETTINGS = List.of("access", "must-exist", "not-found-message",
-            "throttle", "ack-timeout", "ack-retries");
+            "throttle", "ack-timeout", "ack-retries", "presence", "presence-events", "presence-max-members");
 
     /** Configured endpoints: {@code hub.endpoints.<n>.<setting>}, a list in the file; see {@link EndpointConfig}. */
     static final String ENDPOINTS = "hub.endpoints";

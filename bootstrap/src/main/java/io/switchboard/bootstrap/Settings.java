@@ -34,7 +34,8 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls, HookConfig hooks) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls, HookConfig hooks,
+                PresenceConfig presence) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -233,6 +234,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 hub.inboundMaxBytes(), webhooks.maxBodyBytes());
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
+        PresenceConfig presence = PresenceConfig.read(values);
         Optional<SSLContext> tls = ServerTls.read(values);
         HookConfig hooks = HookConfig.read(values, wsPath, ssePath, values.text("hub.socket-io.path"));
         values.finish();
@@ -240,6 +242,6 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls, hooks);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls, hooks, presence);
     }
 }

@@ -26,6 +26,7 @@ import io.switchboard.application.hooks.SubscribeHooks;
 import io.switchboard.application.access.AdmissionService;
 import io.switchboard.application.hub.AccessChanges;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.application.rooms.RoomMembership;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.rooms.RoomStateService;
@@ -118,6 +119,9 @@ final class Switchboard {
         Hub hub = new Hub(settings.hub(), access, roomRules, storage.states(), audit,
                 storage.log(), clock, metrics, writers, settings.delivery(), timers, Ticker.SYSTEM);
         storage.bus().subscribe(hub);
+        PresenceService presence = new PresenceService(settings.presence().namespaces(), storage.presence(settings.presence().nodeExpiry()),
+                hub);
+        presence.start();
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
         EventBus bus = new RedactingBus(storage.bus(), settings.bridge().redaction(), metrics);
         RoomName intakeRoom = settings.bridge().intakeRoom();
@@ -150,13 +154,13 @@ final class Switchboard {
                 new RoomMembership(storage.members(), accessChanges), roomRules,
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
-                settings.bodies(), bridge, accessChanges);
+                settings.bodies(), bridge, accessChanges, presence);
         HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit),
                 credentials, auth);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
-                settings.wsEndpoints());
+                settings.wsEndpoints(), presence);
         WebSocketAdapter.registerSocketIo(ws, hub, admissions, auth, settings.socketIo(), clock);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());

@@ -13,5 +13,7 @@ public enum ErrorCode {
     MESSAGE_INVALID,
     MESSAGE_TOO_LARGE,
     SLOW_CONSUMER,
+    /** The room's namespace keeps no presence (SPEC 16). */
+    PRESENCE_DISABLED,
     INTERNAL
 }

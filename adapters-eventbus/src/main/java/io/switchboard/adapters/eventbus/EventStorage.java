@@ -8,6 +8,7 @@ import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.HistoryRetention;
+import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.application.port.out.PublishReceipts;
 import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.port.out.RoomMembers;
@@ -54,6 +55,14 @@ public final class EventStorage implements AutoCloseable {
     private BridgePositions positions;
     private ConnectionLedger ledger = new LocalConnectionLedger();
     private AuditFeed auditFeed;
+    /** Opens the presence store for a node expiry: shared by the nodes on PostgreSQL, else in this process. */
+    private PresenceOpener presenceOpener = expiry -> new InMemoryPresence();
+    private AutoCloseable presence = () -> { };
+
+    /** How a storage opens its presence store. */
+    private interface PresenceOpener {
+        PresenceStore open(Duration nodeExpiry) throws SQLException;
+    }
 
     private EventStorage(EventBus bus, EventLog log, PublishReceipts receipts, AuditLog audit, RoomMembers members,
                          RoomDirectory rooms, StateStore states, String description, AutoCloseable resources) {
@@ -177,6 +186,8 @@ public final class EventStorage implements AutoCloseable {
             });
             storage.ledger = places;
             storage.auditFeed = auditFeed;
+            String presenceChannel = PostgresNotifications.channel("switchboard_presence:", schema);
+            storage.presenceOpener = expiry -> new PostgresPresence(database, url, credentials, presenceChannel, expiry);
             return storage;
         } catch (SQLException | RuntimeException e) {
             if (ledger != null) {
@@ -248,6 +259,24 @@ public final class EventStorage implements AutoCloseable {
         return ledger;
     }
 
+    /**
+     * Opens where presence is kept (once): on PostgreSQL shared by every node, whose members leave
+     * {@code nodeExpiry} (plus a third of it) after its last heartbeat; otherwise in this process.
+     *
+     * @throws UnavailableException when the database cannot be reached
+     */
+    public synchronized PresenceStore presence(Duration nodeExpiry) {
+        try {
+            PresenceStore store = presenceOpener.open(nodeExpiry);
+            if (store instanceof AutoCloseable closeable) {
+                presence = closeable;
+            }
+            return store;
+        } catch (SQLException e) {
+            throw new UnavailableException("cannot open presence on " + description + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Where events are kept, for the startup log line. */
     public String description() {
         return description;
@@ -257,6 +286,7 @@ public final class EventStorage implements AutoCloseable {
     @Override
     public void close() {
         try {
+            presence.close();
             resources.close();
         } catch (Exception e) {
             throw new IllegalStateException("closing storage " + description + " failed: " + e.getMessage(), e);

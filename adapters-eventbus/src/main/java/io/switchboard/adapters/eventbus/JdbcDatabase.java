@@ -49,6 +49,28 @@ final class JdbcDatabase implements AutoCloseable {
         }
     }
 
+    /** Work on one plain JDBC connection inside a transaction. */
+    interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Runs {@code work} in one transaction on a pooled connection: committed when it returns, rolled back when it throws. */
+    <T> T inTransaction(TransactionWork<T> work) throws SQLException {
+        try (Connection c = connection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     /** A pooled connection for plain JDBC; the caller closes it. */
     Connection connection() {
         try {

@@ -99,18 +99,8 @@ final class PostgresConnectionLedger implements ConnectionLedger, AutoCloseable 
 
     @Override
     public Verdict admit(Claim claim, Limit perIp, Limit perUser) {
-        try (Connection c = database.connection()) {
-            c.setAutoCommit(false);
-            try {
-                Verdict verdict = admit(c, claim, perIp, perUser);
-                c.commit();
-                return verdict;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
+        try {
+            return database.inTransaction(c -> admit(c, claim, perIp, perUser));
         } catch (SQLException e) {
             throw new IllegalStateException("connection limits: the admission failed on PostgreSQL: " + e.getMessage(), e);
         }

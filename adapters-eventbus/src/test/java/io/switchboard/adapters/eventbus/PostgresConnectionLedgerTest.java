@@ -14,12 +14,10 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -40,8 +38,7 @@ class PostgresConnectionLedgerTest {
     private static final Duration LONG_EXPIRY = Duration.ofMinutes(1);
     private static final Limit NONE = Limit.NONE;
 
-    private final List<AutoCloseable> opened = new ArrayList<>();
-    private String schema;
+    private final NodesOnOneSchema nodes = new NodesOnOneSchema("sb_slots");
 
     @BeforeAll
     static void requireServer() {
@@ -50,12 +47,7 @@ class PostgresConnectionLedgerTest {
 
     @AfterEach
     void closeNodesAndDropSchema() throws Exception {
-        for (AutoCloseable closeable : opened.reversed()) {
-            closeable.close();
-        }
-        if (schema != null) {
-            sql(PostgresEventStorageTest.SERVER, "DROP SCHEMA IF EXISTS " + schema + " CASCADE");
-        }
+        nodes.close();
     }
 
     @Test
@@ -121,10 +113,10 @@ class PostgresConnectionLedgerTest {
         assertAdmitted(a.admit("a1", "10.0.0.1", "alice", two, two));
         assertAdmitted(a.admit("a2", "10.0.0.1", "alice", two, two));
         assertEquals(new Verdict.Refused(false), b.admit("b1", "10.0.0.1", "alice", two, two));
-        sql(url(), "UPDATE hub_nodes SET expires_at = now() - INTERVAL '1 second' WHERE node_id = '" + a.ledger.nodeId() + "'");
+        nodes.sql("UPDATE hub_nodes SET expires_at = now() - INTERVAL '1 second' WHERE node_id = '" + a.ledger.nodeId() + "'");
         assertAdmitted(b.admit("b1", "10.0.0.1", "alice", two, two));
         assertEquals(3, count("SELECT COUNT(*) FROM connection_slots"), "the dead node's rows are kept for a while");
-        sql(url(), "UPDATE hub_nodes SET expires_at = now() - INTERVAL '2 minutes' WHERE node_id = '" + a.ledger.nodeId() + "'");
+        nodes.sql("UPDATE hub_nodes SET expires_at = now() - INTERVAL '2 minutes' WHERE node_id = '" + a.ledger.nodeId() + "'");
         b.ledger.beat();
         assertEquals(1, count("SELECT COUNT(*) FROM connection_slots"));
         assertEquals(1, count("SELECT COUNT(*) FROM hub_nodes"));
@@ -209,19 +201,15 @@ class PostgresConnectionLedgerTest {
     }
 
     private Node node(Duration expiry) {
-        Properties credentials = new Properties();
-        credentials.setProperty("user", PostgresEventStorageTest.USER);
-        JdbcDatabase database = PostgresDatabase.open(url(), credentials);
-        opened.add(database);
-        SchemaMigrations.apply(database.client(), database.dialect(), Clock.systemUTC());
+        JdbcDatabase database = nodes.database();
         Node node = new Node();
         try {
-            node.ledger = new PostgresConnectionLedger(database, url(), credentials,
-                    PostgresNotifications.channel("switchboard_slots:", schema), expiry);
+            node.ledger = new PostgresConnectionLedger(database, nodes.url(), nodes.credentials(),
+                    PostgresNotifications.channel("switchboard_slots:", nodes.schema()), expiry);
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        opened.add(node.ledger);
+        nodes.keep(node.ledger);
         node.ledger.serve(node);
         return node;
     }
@@ -230,29 +218,12 @@ class PostgresConnectionLedgerTest {
         assertEquals(new Verdict.Admitted(List.of()), verdict);
     }
 
-    private String url() {
-        if (schema == null) {
-            schema = "sb_slots_" + Long.toHexString(System.nanoTime());
-            sql(PostgresEventStorageTest.SERVER, "CREATE SCHEMA " + schema);
-        }
-        return PostgresEventStorageTest.SERVER + "?currentSchema=" + schema;
-    }
-
     private long count(String query) throws SQLException {
-        try (Connection connection = DriverManager.getConnection(url(), PostgresEventStorageTest.USER, "");
+        try (Connection connection = DriverManager.getConnection(nodes.url(), PostgresEventStorageTest.USER, "");
              Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(query)) {
             rows.next();
             return rows.getLong(1);
-        }
-    }
-
-    private static void sql(String url, String statement) {
-        try (Connection connection = DriverManager.getConnection(url, PostgresEventStorageTest.USER, "");
-             Statement sql = connection.createStatement()) {
-            sql.execute(statement);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -13,6 +13,7 @@ import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.domain.Timestamps;
 
 import java.time.Instant;
@@ -31,8 +32,10 @@ final class AdminRoutes implements HttpService {
     private final Hub hub;
     private final AuditTrail audit;
     private final PublisherGate gate;
+    private final PresenceService presence;
 
-    AdminRoutes(Hub hub, AuditTrail audit, PublisherGate gate) {
+    AdminRoutes(Hub hub, AuditTrail audit, PublisherGate gate, PresenceService presence) {
+        this.presence = presence;
         this.hub = hub;
         this.audit = audit;
         this.gate = gate;
@@ -124,9 +127,24 @@ final class AdminRoutes implements HttpService {
         }
         ObjectNode body = JsonBodies.JSON.createObjectNode();
         ArrayNode list = body.putArray("rooms");
-        for (Hub.RoomView room : hub.rooms()) {
-            list.addObject().put("room", room.room()).put("subscribers", room.subscribers()).put("lastId", room.lastId());
+        // presence totals are the cluster's; a presence room with no subscriber on this node is listed too
+        java.util.Map<String, PresenceService.RoomTotals> present = new java.util.TreeMap<>();
+        if (presence.enabled()) {
+            presence.totals().forEach(totals -> present.put(totals.room(), totals));
         }
+        for (Hub.RoomView room : hub.rooms()) {
+            ObjectNode item = list.addObject().put("room", room.room()).put("subscribers", room.subscribers()).put("lastId", room.lastId());
+            presenceOf(item, present.remove(room.room()));
+        }
+        present.values().forEach(totals -> presenceOf(list.addObject().put("room", totals.room()).put("subscribers", 0)
+                .putNull("lastId"), totals));
         JsonBodies.send(res, Status.OK_200, body.toString());
+    }
+
+    /** {@code presence: {users, connections}} for a room whose namespace keeps presence and has members. */
+    private static void presenceOf(ObjectNode item, PresenceService.RoomTotals totals) {
+        if (totals != null) {
+            item.putObject("presence").put("users", totals.users()).put("connections", totals.connections());
+        }
     }
 }

@@ -8,6 +8,7 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.port.in.ReadHistoryUseCase;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.port.in.PublishDomainEventsUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
@@ -39,7 +40,7 @@ public final class HttpAdapter {
                                 StatsQuery stats, HubMetrics metrics, ApiCredentials credentials, AuditTrail audit,
                                 RoomMembership members, RoomRules roomRules, RoomStateService states, WebhookCapture webhooks,
                                 BodyLimits bodies, PublishDomainEventsUseCase bridge,
-                                AnnounceAccessChangeUseCase accessChanges) {
+                                AnnounceAccessChangeUseCase accessChanges, PresenceService presence) {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
@@ -53,7 +54,8 @@ public final class HttpAdapter {
         routing.register(new PublishRoutes(publish, gate, audit, bodies.events(), rejections),
                 new DomainEventRoutes(bridge, gate, audit, bodies.events(), rejections),
                 new CommandRoutes(hub, commands, bodies.commands()),
-                new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate),
+                new OperationsRoutes(stats, metrics, accepting), new AdminRoutes(hub, audit, gate, presence),
+                new PresenceRoutes(presence, gate),
                 new MemberRoutes(members, audit, gate), new RoomRoutes(roomRules, states, gate, accessChanges, bodies.stateDocuments()),
                 new WebhookRoutes(webhooks, bodies.maxWebhookBytes(), audit), new WebAssetRoutes());
         // whatever a route throws is answered in JSON, without the exception's text (SPEC 15)

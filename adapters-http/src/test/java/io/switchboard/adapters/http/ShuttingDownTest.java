@@ -22,7 +22,7 @@ class ShuttingDownTest {
     private final Hub hub = new Hub(HubSettings.defaults(), RoomAccess.open(), null, null, null, null, Clock.systemUTC(),
             new HubMetrics(), Runnable::run);
     private final BareServer server = BareServer.start(routing -> HttpAdapter.register(routing, hub, null, null, null,
-            new HubMetrics(), new ApiCredentials(List.of(), Optional.empty()), null, null, null, null, null, new BodyLimits(65536, 1 << 20, 4096, 65536), null, null));
+            new HubMetrics(), new ApiCredentials(List.of(), Optional.empty()), null, null, null, null, null, new BodyLimits(65536, 1 << 20, 4096, 65536), null, null, null));
 
     @AfterEach
     void stop() {

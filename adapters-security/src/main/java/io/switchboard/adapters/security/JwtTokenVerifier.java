@@ -37,6 +37,8 @@ final class JwtTokenVerifier implements TokenVerifier {
     /** Longer tokens are refused before any parsing. */
     static final int MAX_TOKEN_CHARS = 8192;
 
+    /** The longest {@code info} claim kept (as JSON text): presence lists it with every member. */
+    static final int MAX_INFO = 1024;
     private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
     /** 9999-12-31T23:59:59Z: a time claim beyond it is nonsense, and beyond {@link Instant}'s range soon after. */
     private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(253_402_300_799L);
@@ -99,7 +101,13 @@ final class JwtTokenVerifier implements TokenVerifier {
         String subject = jwt.subject().filter(s -> !s.isBlank())
                 .orElseThrow(() -> invalid("the token has no sub claim"));
         return new Principal(subject, new LinkedHashSet<>(strings(jwt.payloadClaim("roles"))),
-                strings(jwt.payloadClaim("rooms")), expires);
+                strings(jwt.payloadClaim("rooms")), expires, info(jwt.payloadClaim("info")));
+    }
+
+    /** The {@code info} claim as JSON text; none when absent, {@code null}, or longer than {@link #MAX_INFO} characters. */
+    private static String info(Optional<JsonValue> claim) {
+        return claim.filter(value -> value != JsonValue.NULL).map(JsonValue::toString)
+                .filter(text -> text.length() <= MAX_INFO).orElse(null);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.CommandOutcome;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.application.port.in.CommandRequest;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.SendCommandUseCase;
@@ -44,13 +45,14 @@ final class ClientMessages {
     private final String auditPath;
     private final DialectSpec dialect;
     private final boolean closeOnMalformed;
+    private final PresenceService presence;
 
     /**
      * @param dialect          the endpoint's dialect; {@link DialectSpec#CANONICAL} on {@code /ws}
      * @param closeOnMalformed close with 1008 after answering a malformed message
      */
     ClientMessages(Hub hub, SendCommandUseCase commands, EndpointAuthenticator auth, AuditTrail audit, String auditPath,
-                   DialectSpec dialect, boolean closeOnMalformed) {
+                   DialectSpec dialect, boolean closeOnMalformed, PresenceService presence) {
         this.hub = hub;
         this.commands = commands;
         this.auth = auth;
@@ -58,6 +60,7 @@ final class ClientMessages {
         this.auditPath = auditPath;
         this.dialect = dialect;
         this.closeOnMalformed = closeOnMalformed;
+        this.presence = presence;
     }
 
     /** What a connection's verbs may refer to: its path parameters and the rooms it joined on connect. */
@@ -117,6 +120,14 @@ final class ClientMessages {
                     malformed(connection, "sync needs data.room (a string)", ref);
                 } else {
                     hub.sync(connection, room, ref);
+                }
+            }
+            case "presence" -> {
+                String room = field(body, "room");
+                if (room == null) {
+                    malformed(connection, "presence needs data.room (a string)", ref);
+                } else {
+                    presence.ask(connection, room, field(body, "limit"), field(body, "after"), ref);
                 }
             }
             case "ack" -> ack(connection, body, ref);
@@ -201,7 +212,7 @@ final class ClientMessages {
                 expected.append(verb.verb()).append(", ");
             }
         }
-        return expected.append("join, leave, ping or command").toString();
+        return expected.append("join, leave, presence, ping or command").toString();
     }
 
     /** Answers {@code error MESSAGE_INVALID}; on an endpoint configured so, then closes with 1008. */

@@ -71,6 +71,7 @@ final class SocketIoDialect implements MessageRenderer {
             case Outbound.StatsUpdate s -> SocketIoPacket.event("stats_update", CanonicalDialect.stats(s.stats()));
             case Outbound.Audit a -> SocketIoPacket.event("audit", CanonicalDialect.audit(a.entry()));
             case Outbound.Pong p -> SocketIoPacket.event("pong", p.data());
+            case Outbound.Notice n -> SocketIoPacket.event(n.type(), n.data());
             case Outbound.Ping p -> EngineIoPacket.ping();
             case Outbound.PingReply p -> throw new IllegalArgumentException("a WebSocket pong is not text");
             case Outbound.Close c -> throw new IllegalArgumentException("a close is not text");

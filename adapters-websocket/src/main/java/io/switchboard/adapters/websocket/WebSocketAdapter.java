@@ -8,6 +8,7 @@ import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.dialect.ConfiguredDialect;
 import io.switchboard.application.dialect.DialectSpec;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.SendCommandUseCase;
@@ -27,9 +28,10 @@ public final class WebSocketAdapter {
 
     public static void register(WsRouting.Builder routing, Hub hub, AdmitConnectionUseCase admissions, SendCommandUseCase commands,
                                 EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit, WebSocketSettings settings, Clock clock,
-                                ApiCredentials credentials, List<WebSocketEndpoint> endpoints) {
+                                ApiCredentials credentials, List<WebSocketEndpoint> endpoints, PresenceService presence) {
         CanonicalDialect canonical = new CanonicalDialect(clock);
-        ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), DialectSpec.CANONICAL, false);
+        ClientMessages messages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), DialectSpec.CANONICAL, false,
+                presence);
         WebSocketEndpoint main = canonical(settings.path(), settings);
         WebSocketEndpoint auditStream = canonical(settings.auditPath(), settings);
         PathTemplate plain = new PathTemplate("");
@@ -40,7 +42,7 @@ public final class WebSocketAdapter {
         for (WebSocketEndpoint endpoint : endpoints) {
             ConfiguredDialect dialect = new ConfiguredDialect(endpoint.dialect(), clock);
             ClientMessages endpointMessages = new ClientMessages(hub, commands, auth, audit, settings.auditPath(), endpoint.dialect(),
-                    endpoint.closeOnMalformed());
+                    endpoint.closeOnMalformed(), presence);
             PathTemplate template = new PathTemplate(endpoint.path());
             routing.endpoint(endpoint.path(), () -> new HubSocket(hub, endpoint, template, admissions, auth, limiter, audit, false, false,
                     dialect::forConnection, endpointMessages));

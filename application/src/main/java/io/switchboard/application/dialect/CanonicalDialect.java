@@ -71,6 +71,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.ConnectionState s -> new JsonText(96).string("status", s.state()).string("message", s.message()).close();
             case Outbound.StatsUpdate s -> stats(s.stats());
             case Outbound.Audit a -> audit(a.entry());
+            case Outbound.Notice n -> n.data();
             case Delivery d -> throw new IllegalArgumentException("events are rendered whole");
             case Outbound.Ping p -> throw notText(p);
             case Outbound.PingReply p -> throw notText(p);
@@ -114,6 +115,7 @@ public final class CanonicalDialect implements MessageRenderer {
             case Outbound.ConnectionState s -> "connection_status";
             case Outbound.StatsUpdate s -> "stats_update";
             case Outbound.Audit a -> "audit";
+            case Outbound.Notice n -> n.type();
             case Outbound.Ping p -> throw notText(p);
             case Outbound.PingReply p -> throw notText(p);
             case Outbound.Close c -> throw notText(c);

@@ -59,6 +59,7 @@ public final class Hub implements EventBus.EventListener {
     private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
     private volatile JoinCheck joinCheck = JoinCheck.NONE;
+    private volatile MemberWatch watch = MemberWatch.NONE;
 
     public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
@@ -97,6 +98,30 @@ public final class Hub implements EventBus.EventListener {
 
     public HubSettings settings() {
         return settings;
+    }
+
+    /** Who is told when a connection becomes a member of a room and stops being one (presence). */
+    public interface MemberWatch {
+        MemberWatch NONE = new MemberWatch() {
+            @Override
+            public void entered(Connection connection, RoomName room) {
+            }
+
+            @Override
+            public void exited(Connection connection, RoomName room) {
+            }
+        };
+
+        /** {@code connection} joined {@code room} (once per membership: a repeated join of the same room is not told). */
+        void entered(Connection connection, RoomName room);
+
+        /** {@code connection} is no longer in {@code room}: it left, its access was revoked, or it closed; once per membership. */
+        void exited(Connection connection, RoomName room);
+    }
+
+    /** Sets who hears of memberships; call before the first connection opens. */
+    public void watchMembers(MemberWatch members) {
+        this.watch = members;
     }
 
     /** Why {@code principal} may not join {@code room}, or {@code null}; for transports that check before connecting. */
@@ -341,6 +366,9 @@ public final class Hub implements EventBus.EventListener {
             rooms.remove(subscription);
             return;
         }
+        if (previous == null) {
+            watch.entered(connection, room);
+        }
         audit.record("room.joined", connection, sync ? "sync" : since == null ? "live" : "resume", room.value(), null);
         if (room.equals(STATS_ROOM)) {
             subscription.start(quiet ? List.of() : List.of(new Outbound.Joined(room.value(), null, null, null, null)), List.of(), -1);
@@ -446,6 +474,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        watch.exited(connection, room);
         connection.left(room, subscription.lastSent());
         connection.forgetAcks(room);
         audit.record("room.revoked", connection, reason.name(), room.value(), null);
@@ -470,6 +499,7 @@ public final class Hub implements EventBus.EventListener {
             return;
         }
         rooms.remove(subscription);
+        watch.exited(connection, room);
         connection.left(room, subscription.lastSent());
         connection.forgetAcks(room);
         audit.record("room.left", connection, "ok", room.value(), null);
@@ -547,6 +577,16 @@ public final class Hub implements EventBus.EventListener {
     public void broadcast(RoomName room, Outbound message) {
         for (Subscription subscription : rooms.members(room)) {
             subscription.connection().send(message);
+        }
+    }
+
+    /** Sends a message that is not part of any room's history to a room's members except the connection {@code except}. */
+    public void broadcastExcept(RoomName room, Outbound message, String except) {
+        for (Subscription subscription : rooms.members(room)) {
+            Connection member = subscription.connection();
+            if (!member.id().value().equals(except)) {
+                member.send(message);
+            }
         }
     }
 
@@ -731,8 +771,11 @@ public final class Hub implements EventBus.EventListener {
         connections.remove(connection.id());
         for (Subscription subscription : connection.subscriptions().values()) {
             rooms.remove(subscription);
+            // removed one by one: a leave racing with the close tells the watch once, not twice
+            if (connection.subscriptions().remove(subscription.room(), subscription)) {
+                watch.exited(connection, subscription.room());
+            }
         }
-        connection.subscriptions().clear();
     }
 
     private static long retryAfterMs() {

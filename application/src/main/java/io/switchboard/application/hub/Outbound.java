@@ -8,7 +8,7 @@ import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */
 public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.Joined, Outbound.Left, Outbound.State,
-        Outbound.Pong, Outbound.Error, Outbound.CommandResult, Outbound.Disconnect, Outbound.ConnectionState, Outbound.StatsUpdate, Outbound.Audit, Outbound.Ping, Outbound.PingReply, Outbound.Close {
+        Outbound.Pong, Outbound.Error, Outbound.CommandResult, Outbound.Disconnect, Outbound.ConnectionState, Outbound.StatsUpdate, Outbound.Audit, Outbound.Notice, Outbound.Ping, Outbound.PingReply, Outbound.Close {
 
     /** Whether the message counts against the connection's outbound bounds (events do; replies do not). */
     default boolean bounded() {
@@ -98,6 +98,24 @@ public sealed interface Outbound permits Delivery, Outbound.Connected, Outbound.
         @Override
         public boolean bounded() {
             return true;
+        }
+    }
+
+    /**
+     * A message of the hub's own with its type and data (JSON text), outside any room's history: a
+     * presence answer, a {@code presence.join} or {@code presence.leave}.
+     *
+     * @param live a notice to the room's members (bounded like events); false for an answer to the client's request
+     */
+    record Notice(String type, String data, boolean live) implements Outbound {
+        @Override
+        public boolean bounded() {
+            return live;
+        }
+
+        @Override
+        public int approximateBytes() {
+            return 64 + data.length();
         }
     }
 

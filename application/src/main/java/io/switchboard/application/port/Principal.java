@@ -12,13 +12,19 @@ import java.util.Set;
  * @param roles     the token's {@code roles} ({@code admin}, {@code publisher}, ...)
  * @param rooms     the token's {@code rooms}: room names, or prefixes ending in {@code *}
  * @param expiresAt the token's {@code exp}
+ * @param info      the token's {@code info} claim as JSON text (what presence shows of the connection), or {@code null}
  */
-public record Principal(String userId, Set<String> roles, List<String> rooms, Instant expiresAt) {
+public record Principal(String userId, Set<String> roles, List<String> rooms, Instant expiresAt, String info) {
     public Principal {
         Objects.requireNonNull(userId, "userId");
         roles = Set.copyOf(roles);
         rooms = List.copyOf(rooms);
         Objects.requireNonNull(expiresAt, "expiresAt");
+    }
+
+    /** A principal whose token has no {@code info}. */
+    public Principal(String userId, Set<String> roles, List<String> rooms, Instant expiresAt) {
+        this(userId, roles, rooms, expiresAt, null);
     }
 
     public boolean hasRole(String role) {
