@@ -123,7 +123,12 @@ final class PollingSink implements FrameSink {
         }
     }
 
-    /** The close packet {@code 1} goes with the next GET; the transport is over once that GET took it. */
+    /**
+     * The close packet {@code 1} goes with the GET after the one that takes what was written before it:
+     * socket.io-client hands a payload's messages to the application a tick after reading them, so a
+     * close in the same payload would end the socket before its last messages (the {@code disconnect}
+     * notice) reached the application. The transport is over, and this returns, once a GET sent it ({@link #sent}).
+     */
     @Override
     public void close(int code, String reason) {
         SocketIoSink upgraded = websocket;
@@ -140,13 +145,14 @@ final class PollingSink implements FrameSink {
             if (closing || over) {
                 return;
             }
-            if (!buffered.isEmpty()) {
-                buffered.append(EngineIoPacket.SEPARATOR);
-            }
-            buffered.append(CLOSE);
             closing = true;
             closeCode = code;
             changed.signalAll();
+            // Written means sent: the hub counts the connection as closed when this returns (a shutdown
+            // then stops the server), so wait, as for a slow socket, until a GET took it or the hub cut it.
+            while (!over) {
+                changed.awaitUninterruptibly();
+            }
         } finally {
             lock.unlock();
         }
@@ -164,17 +170,15 @@ final class PollingSink implements FrameSink {
     }
 
     /**
-     * What the client's GET receives: everything waiting, or, when nothing comes within {@code waitNanos},
-     * a noop. A GET during an upgrade is answered at once (a noop when nothing waits), so that the client
+     * What the client's GET receives: everything waiting (the close packet alone, after the rest), or,
+     * when nothing comes within {@code waitNanos}, a noop. A GET during an upgrade is answered at once (a noop when nothing waits), so that the client
      * can pause its polling and finish the upgrade.
      */
     String take(long waitNanos) {
-        String payload;
-        int code;
         lock.lock();
         try {
             long remaining = waitNanos;
-            while (buffered.isEmpty() && !over && websocket == null && !upgrading() && remaining > 0) {
+            while (buffered.isEmpty() && !closing && !over && websocket == null && !upgrading() && remaining > 0) {
                 try {
                     remaining = changed.awaitNanos(remaining);
                 } catch (InterruptedException e) {
@@ -182,21 +186,39 @@ final class PollingSink implements FrameSink {
                     break;
                 }
             }
-            if (buffered.isEmpty()) {
-                return over ? CLOSE : NOOP;
-            }
-            payload = buffered.toString();
-            buffered.setLength(0);
-            changed.signalAll(); // a writer waiting for room may go on
-            if (!closing) {
+            if (!buffered.isEmpty()) {
+                String payload = buffered.toString();
+                buffered.setLength(0);
+                changed.signalAll(); // a writer waiting for room may go on
                 return payload;
+            }
+            return over || closing ? CLOSE : NOOP;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * A GET has sent the client what {@link #take} returned: if that was the close packet, the transport
+     * is over now — not before, or a shutdown could stop the server while that answer is on its way.
+     */
+    void sent(String payload) {
+        int code;
+        lock.lock();
+        try {
+            if (!closing || over || !CLOSE.equals(payload)) {
+                return;
             }
             code = closeCode;
         } finally {
             lock.unlock();
         }
-        end(code); // the close packet went out with this GET
-        return payload;
+        end(code);
+    }
+
+    /** The client sent the close packet: it reads nothing more, so the transport is over at once. */
+    void clientClosed() {
+        end(1000);
     }
 
     /** The client probed a WebSocket ({@code 2probe}): GETs are answered at once until it upgrades or the probe times out. */

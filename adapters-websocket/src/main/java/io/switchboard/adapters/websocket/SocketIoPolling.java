@@ -160,13 +160,16 @@ final class SocketIoPolling {
             overlap(res, session, "a GET is already waiting for this session");
             return;
         }
-        String payload;
+        String payload = null;
         try {
             payload = session.sink().take(hub.settings().heartbeatInterval().toNanos());
+            res.header(HeaderNames.CONTENT_TYPE, TEXT).send(payload.getBytes(StandardCharsets.UTF_8));
         } finally {
             session.getting().set(false);
+            if (payload != null) {
+                session.sink().sent(payload);
+            }
         }
-        res.header(HeaderNames.CONTENT_TYPE, TEXT).send(payload.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The client's packets; a body over {@code maxPayload} or one that is not Engine.IO packets ends the session. */
@@ -199,6 +202,9 @@ final class SocketIoPolling {
             }
             for (String packet : packets) {
                 session.session().receive(packet);
+                if (packet.equals(String.valueOf(EngineIoPacket.CLOSE))) {
+                    session.sink().clientClosed();
+                }
             }
             res.header(HeaderNames.CONTENT_TYPE, TEXT).send("ok");
         } finally {

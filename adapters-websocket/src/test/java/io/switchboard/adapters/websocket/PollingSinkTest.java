@@ -40,11 +40,18 @@ class PollingSinkTest {
     }
 
     @Test
-    void theClosePacketGoesWithTheNextGetWhichEndsTheTransport() {
+    void theClosePacketGoesAloneWithTheGetAfterTheRestWhichEndsTheTransport() throws Exception {
         sink.text(Frame.of("42[\"server_disconnect\",{}]"));
-        sink.close(4011, "heartbeat timeout");
+        CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> sink.close(4011, "heartbeat timeout"));
+        assertThrows(java.util.concurrent.TimeoutException.class, () -> closing.get(200, TimeUnit.MILLISECONDS),
+                "the close is written once a GET took it");
         assertEquals(-1, ended.get(), "not over before the client took the close packet");
-        assertEquals("42[\"server_disconnect\",{}]\u001e1", sink.take(SECOND));
+        assertEquals("42[\"server_disconnect\",{}]", sink.take(SECOND), "what was written before the close, on its own");
+        assertEquals(-1, ended.get());
+        assertEquals("1", sink.take(SECOND), "then the close packet alone");
+        assertEquals(-1, ended.get(), "over once the GET sent it");
+        sink.sent("1");
+        closing.get(5, TimeUnit.SECONDS);
         assertEquals(4011, ended.get());
         sink.text(Frame.of("42[\"late\"]"));
         assertEquals("1", sink.take(SECOND), "after the end a GET only learns that it is over");
