@@ -366,3 +366,22 @@ for (const [name, options] of [["io(url) default options", {}], ['transports: ["
     await eventually(() => received.includes(id), 10_000, "the event after the restart");
   });
 }
+
+test("admission happens once per session, not per poll: a polling client stays under a per-IP attempt limit of 3 a minute", async (t) => {
+  const limited = await startHub({ profile: "hooky", env: { HUB_LIMITS_ATTEMPTS_PER_IP_PER_MINUTE: "3" } });
+  t.after(() => limited.stop());
+  await declare(limited, "abc-123");
+  const socket = client(t, limited, { transports: ["polling"], reconnection: false });
+  await next(socket, "connect");
+  for (let n = 0; n < 6; n++) {
+    assert.equal((await socket.timeout(10_000).emitWithAck("join", "abc-123")).room, "webhook:abc-123");
+    assert.equal((await socket.timeout(10_000).emitWithAck("leave", "abc-123")).room, "webhook:abc-123");
+    await new Promise((r) => setTimeout(r, 250)); // under the inbound rate of 10 messages a second
+  }
+  assert.equal(socket.connected, true, "a dozen POSTs and as many GETs, one admission");
+  // New sessions are admissions: the 3 a minute apply to handshakes.
+  const statuses = [];
+  for (let n = 0; n < 4; n++) statuses.push((await fetch(pollUrl(limited))).status);
+  assert.deepEqual(statuses.slice(0, 2), [200, 200]);
+  assert.equal(statuses.at(-1), 429, `the limit counts handshakes: ${statuses}`);
+});
