@@ -29,15 +29,17 @@ let measuring = false;
 function subscriber() {
   return new Promise((resolve) => {
     const socket = io(target, { transports: ['polling'], forceNew: true, reconnection: false, timeout: 20000 });
-    let last = 0;
+    let last = -1n; // the server's event id: the order the server published in (POSTs overlap)
     socket.on('connect', () => socket.emit('join', room));
     socket.once('joined', () => resolve(socket));
     socket.once('connect_error', () => { failed++; resolve(null); });
     socket.on('disconnect', () => { if (measuring) closedEarly++; });
-    socket.on('tick', (arg) => {
-      const data = arg && arg.seq !== undefined ? arg : arg.data;
-      if (data.seq <= last) (data.seq === last ? duplicates++ : outOfOrder++);
-      last = Math.max(last, data.seq);
+    socket.on('tick', (arg, details) => {
+      // Switchboard: (data, {room, id, …}); bench/socketio/server.js: ({room, id, data, timestamp}).
+      const data = details ? arg : arg.data;
+      const id = BigInt(details ? details.id : arg.id);
+      if (id <= last) (id === last ? duplicates++ : outOfOrder++);
+      if (id > last) last = id;
       if (data.measured) {
         received++;
         delays.push(now() - data.sentAt);
