@@ -386,3 +386,34 @@ test("admission happens once per session, not per poll: a polling client stays u
   assert.deepEqual(statuses.slice(0, 2), [200, 200]);
   assert.equal(statuses.at(-1), 429, `the limit counts handshakes: ${statuses}`);
 });
+
+test("a polling client that stops fetching is a slow consumer like a stalled WebSocket: its queue fills and the hub cuts it", async (t) => {
+  const small = await startHub({
+    profile: "hooky",
+    env: { HUB_CONNECTION_OUTBOUND_MAX_MESSAGES: "16", HUB_CONNECTION_CLOSE_GRACE: "1s" },
+  });
+  t.after(() => small.stop());
+  await declare(small, "abc-123");
+  const stalled = await joinedSession(small, "abc-123");
+  const reading = client(t, small, { transports: ["polling"], reconnection: false });
+  reading.on("connect", () => reading.emit("join", "abc-123"));
+  await next(reading, "joined");
+  const received = [];
+  reading.on("new-request", (request) => received.push(request.id));
+  // 64 KiB of packets wait for the stalled client's next GET, then its queue of 16: about 100 requests of 1 KiB.
+  const sent = [];
+  for (let n = 0; n < 150; n++) {
+    const response = await fetch(`${small.base}/hooks/abc-123?n=${n}`, { method: "POST", body: "x".repeat(1024) });
+    assert.equal(response.status, 200);
+    sent.push((await response.json()).id);
+  }
+  let gone = false;
+  for (const deadline = Date.now() + 20_000; !gone && Date.now() < deadline;) {
+    await new Promise((r) => setTimeout(r, 100));
+    gone = !(await connections(small)).some((c) => c.connectionId === stalled.sid);
+  }
+  assert.ok(gone, "the stalled polling session was cut");
+  assert.deepEqual(error((await get(small, stalled.sid)).body), { code: 1, message: "Session ID unknown" });
+  await eventually(() => received.length === sent.length, 10_000, "every request to the client that polls");
+  assert.deepEqual(received, sent, "the stalled client never held up the one that reads");
+});

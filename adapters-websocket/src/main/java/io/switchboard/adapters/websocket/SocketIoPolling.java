@@ -65,7 +65,7 @@ final class SocketIoPolling {
 
     private void handle(ServerRequest req, ServerResponse res) {
         String origin = req.headers().first(HeaderNames.ORIGIN).orElse(null);
-        boolean originAllowed = origin == null || settings.origins().isEmpty() || settings.origins().contains(origin);
+        boolean originAllowed = settings.originAllowed(origin);
         if (origin != null && originAllowed) {
             res.header(ALLOW_ORIGIN, origin);
             res.header(HeaderNames.ACCESS_CONTROL_ALLOW_CREDENTIALS, "true");

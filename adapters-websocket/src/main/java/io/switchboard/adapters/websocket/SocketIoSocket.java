@@ -71,6 +71,10 @@ final class SocketIoSocket extends HubListener {
             if (upgrading == null) {
                 throw engineIoRefusal(EngineIoError.UNKNOWN_SID, null);
             }
+            String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
+            if (!settings.originAllowed(origin)) {
+                throw engineIoRefusal(EngineIoError.FORBIDDEN, "Origin " + origin + " is not allowed");
+            }
             if (upgrading.sink().upgraded()) {
                 throw engineIoRefusal(EngineIoError.BAD_REQUEST, "the session is already on WebSocket");
             }
