@@ -5,6 +5,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
+import http from "node:http";
 import WebSocket from "ws";
 import { startHub, eventually } from "./hub.mjs";
 
@@ -416,4 +417,58 @@ test("a polling client that stops fetching is a slow consumer like a stalled Web
   assert.deepEqual(error((await get(small, stalled.sid)).body), { code: 1, message: "Session ID unknown" });
   await eventually(() => received.length === sent.length, 10_000, "every request to the client that polls");
   assert.deepEqual(received, sent, "the stalled client never held up the one that reads");
+});
+
+/** A raw HTTP request (Node's fetch may not send an Origin of the test's choosing). */
+function request(url, { method = "GET", headers = {}, body } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (text += chunk));
+      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, body: text }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("Origin: checked at the handshake (403, audited like an upgrade) and on every later request; allowed pages get CORS headers", async (t) => {
+  const guarded = await startHub({ profile: "hooky", env: { HUB_WEBSOCKET_ORIGINS: "https://hooky.example.com" } });
+  t.after(() => guarded.stop());
+  const good = { Origin: "https://hooky.example.com" };
+  const evil = { Origin: "https://evil.example.com" };
+  const refused = await request(pollUrl(guarded), { headers: evil });
+  assert.equal(refused.status, 403);
+  assert.equal(JSON.parse(refused.body).code, "FORBIDDEN");
+  assert.equal(refused.headers["access-control-allow-origin"], undefined, "no CORS grant to a foreign page");
+
+  const hello = await request(pollUrl(guarded), { headers: good });
+  assert.equal(hello.status, 200);
+  assert.equal(hello.headers["access-control-allow-origin"], "https://hooky.example.com");
+  assert.equal(hello.headers["access-control-allow-credentials"], "true");
+  const { sid } = JSON.parse(hello.body.slice(1));
+
+  const preflight = await request(pollUrl(guarded, sid), { method: "OPTIONS",
+    headers: { ...good, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" } });
+  assert.equal(preflight.status, 204);
+  assert.match(preflight.headers["access-control-allow-methods"], /POST/);
+  assert.equal(preflight.headers["access-control-allow-headers"], "content-type");
+
+  const foreignPost = await request(pollUrl(guarded, sid), { method: "POST", headers: { ...evil, "Content-Type": "text/plain" }, body: "40" });
+  assert.equal(foreignPost.status, 403);
+  assert.deepEqual(JSON.parse(foreignPost.body).code, 4);
+  const posted = await request(pollUrl(guarded, sid), { method: "POST", headers: { ...good, "Content-Type": "text/plain" }, body: "40" });
+  assert.equal(posted.body, "ok");
+
+  const foreignUpgrade = new WebSocket(`ws://127.0.0.1:${guarded.port}/socket.io/?EIO=4&transport=websocket&sid=${sid}`, { headers: evil });
+  const status = await new Promise((resolve) => {
+    foreignUpgrade.on("unexpected-response", (req, res) => resolve(res.statusCode));
+    foreignUpgrade.on("open", () => resolve(101));
+    foreignUpgrade.on("error", () => {});
+  });
+  foreignUpgrade.terminate();
+  assert.equal(status, 403, "the upgrade of a session checks Origin too");
+  const audit = await (await fetch(`${guarded.base}/api/v1/audit?limit=100`)).json();
+  assert.ok(JSON.stringify(audit).includes("evil.example.com"), "the refused handshake is audited with its Origin");
 });
