@@ -360,7 +360,7 @@ for (const [name, options] of [["io(url) default options", {}], ['transports: ["
     await first.stop();
     assert.equal((await notice)[0].code, 1001);
     assert.equal((await disconnected)[0], "transport close", "a close socket.io-client retries");
-    const second = await startHub({ profile: "hooky", args: ["--port", String(first.port)] });
+    const second = await startHub({ profile: "hooky", args: ["--ephemeral", "--port", String(first.port)] });
     t.after(() => second.stop());
     await declare(second, "abc-123");
     await next(socket, "joined", 20_000); // its connect handler joined again
