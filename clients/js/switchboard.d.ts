@@ -46,7 +46,7 @@ export interface ConnectOptions {
   WebSocket?: unknown;
   /** EventSource constructor (Node has none: pass the `eventsource` package's). Default globalThis.EventSource. */
   EventSource?: unknown;
-  /** fetch, for commands over SSE. Default globalThis.fetch. */
+  /** fetch, for commands over SSE and for history(). Default globalThis.fetch. */
   fetch?: typeof fetch;
 }
 
@@ -144,6 +144,22 @@ export interface ClientEvents {
   "*": ServerMessage;
 }
 
+/** What {@link SwitchboardClient.history} resolves with. */
+export interface HistoryPage {
+  room: string;
+  /** Oldest first, each as the WebSocket delivers it. */
+  events: RoomEvent[];
+  /** False when the events after `since` are no longer held whole; `events` is then empty. */
+  recovered: boolean;
+  reason?: "history_trimmed" | "unknown_position" | "stream_reset";
+  /** The oldest id the room's history still holds. */
+  oldestId: string | null;
+  /** The room's newest id (more may follow the page's last event). */
+  lastId: string | null;
+  /** The room's state document, with a page that is not recovered. */
+  state?: { state: unknown; lastId: string };
+}
+
 export type ClientState = "connecting" | "open" | "reconnecting" | "idle" | "closed";
 
 export declare class SwitchboardClient {
@@ -166,6 +182,12 @@ export declare class SwitchboardClient {
   publish(room: string, type: string, data?: unknown): boolean;
   /** Sends a command upstream; over SSE a POST that resolves with `{id}` on 202 and rejects with `status` and `code` otherwise. */
   command(room: string, name: string, data?: unknown): Promise<{ id?: string }>;
+  /**
+   * A room's recent events over HTTP (`GET /api/v1/rooms/{room}/events`), with the client's token.
+   * Without `since` the newest `limit` (default 100, at most 1000); with it the events after it, or
+   * `recovered: false` with `reason`. Rejects with `status` and `code` when refused.
+   */
+  history(room: string, options?: { since?: string; limit?: number }): Promise<HistoryPage>;
   on<K extends keyof ClientEvents>(type: K, fn: (message: ClientEvents[K]) => void): () => void;
   on(type: string, fn: (message: RoomEvent) => void): () => void;
   off<K extends keyof ClientEvents>(type: K, fn: (message: ClientEvents[K]) => void): void;

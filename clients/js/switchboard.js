@@ -28,7 +28,7 @@
  * @property {string} [apiUrl] the REST base (default: derived from the WebSocket URL, `/ws` → `/api/v1`)
  * @property {any} [WebSocket] WebSocket constructor (default: globalThis.WebSocket)
  * @property {any} [EventSource] EventSource constructor (default: globalThis.EventSource)
- * @property {typeof fetch} [fetch] fetch function for SSE commands (default: globalThis.fetch)
+ * @property {typeof fetch} [fetch] fetch function for SSE commands and history (default: globalThis.fetch)
  */
 
 const DEFAULT_BACKOFF = Object.freeze({ initialMs: 1000, maxMs: 30000, factor: 2, jitter: "full", resetAfterMs: 5000 });
@@ -41,6 +41,25 @@ const CLIENT_EVENTS = new Set(["reconnecting", "connect_error", "resync", "*"]);
 const CONNECTION_KINDS = new Set(["join", "leave", "ping", "refresh"]);
 const MAX_QUEUED = 1000;
 const JOIN_REF = "join:";
+
+/**
+ * The JSON body of a REST answer with the `expected` status; otherwise rejects with an Error
+ * carrying the `status` and the hub's `code`.
+ */
+async function answer(response, what, expected) {
+  const body = await response.json().catch(() => ({}));
+  if (response.status !== expected) {
+    const error = new Error(`${what} answered ${response.status}: ${body.message ?? ""}`);
+    Object.assign(error, { status: response.status, code: body.code });
+    throw error;
+  }
+  return body;
+}
+
+/** A room name as a URL path segment (`:` and `@` kept readable). */
+function roomPath(room) {
+  return encodeURIComponent(room).replace(/%3A/gi, ":").replace(/%40/g, "@");
+}
 
 /**
  * Opens a client and starts connecting at once (events are emitted asynchronously, so listeners
@@ -664,12 +683,31 @@ export class SwitchboardClient {
     }
   }
 
+  /**
+   * Reads a room's recent events over HTTP (`GET {apiUrl}/rooms/{room}/events`, see docs/history.md),
+   * with the client's token; no need to be in the room. Without `since`: the newest `limit` events;
+   * with it: the events after it (the first `limit`), or `recovered: false` with the `reason` when
+   * they are no longer held. Rejects with `status` and `code` when the hub refuses.
+   * @param {string} room
+   * @param {{since?: string, limit?: number}} [options]
+   * @returns {Promise<{room: string, events: object[], recovered: boolean, reason?: string, oldestId: string|null, lastId: string|null, state?: {state: any, lastId: string}}>}
+   */
+  async history(room, options = {}) {
+    if (!this._fetch) throw new Error("no fetch function: pass one as options.fetch");
+    const url = new URL(`${this._apiUrl}/rooms/${roomPath(room)}/events`);
+    if (options.since != null) url.searchParams.set("since", String(options.since));
+    if (options.limit != null) url.searchParams.set("limit", String(options.limit));
+    const token = this._token ?? (await this._resolveToken());
+    const headers = token ? { Authorization: `Bearer ${token}` } : {};
+    return answer(await this._fetch(url.href, { headers }), "history", 200);
+  }
+
   /** @private A command from an SSE client: POST with the stream's connection id. */
   async _postCommand(room, name, data) {
     if (!this._fetch) throw new Error("no fetch function: pass one as options.fetch");
     if (this._state === "idle") throw new Error(`join room ${room} before sending it commands`);
     const connectionId = this._open && this._connectionId ? this._connectionId : await this._whenConnected();
-    const path = encodeURIComponent(room).replace(/%3A/gi, ":").replace(/%40/g, "@");
+    const path = roomPath(room);
     const headers = { "Content-Type": "application/json" };
     if (this._token) headers.Authorization = `Bearer ${this._token}`;
     const response = await this._fetch(`${this._apiUrl}/rooms/${path}/commands`, {
@@ -677,13 +715,7 @@ export class SwitchboardClient {
       headers,
       body: JSON.stringify({ connectionId, name, data }),
     });
-    const body = await response.json().catch(() => ({}));
-    if (response.status !== 202) {
-      const error = new Error(`command answered ${response.status}: ${body.message ?? ""}`);
-      Object.assign(error, { status: response.status, code: body.code });
-      throw error;
-    }
-    return body;
+    return answer(response, "command", 202);
   }
 
   /** @private Resolves with the connection id at the next `connected`. */

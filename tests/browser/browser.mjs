@@ -7,9 +7,9 @@ export { startHub, eventually } from "../node/hub.mjs";
 const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
   "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-/** Launches Chromium; close it with `browser.close()`. */
-export function launch() {
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: FLAGS, headless: true });
+/** Launches Chromium, with `extraFlags` after the usual ones; close it with `browser.close()`. */
+export function launch(extraFlags = []) {
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium", args: [...FLAGS, ...extraFlags], headless: true });
 }
 
 /** Opens a page that fails the test on any uncaught error in it. */

@@ -24,16 +24,17 @@ public final class Bench {
             Usage: java -jar switchboard-bench.jar <scenario> --port N [options]
               fanout   one room, N subscribers, an open-loop publisher; latency, deliveries/s, order
                        --subscribers N (100) --rate EVENTS_PER_S (1000) --seconds S (10) --warmup S (2)
-                       --transport ws|sse|socketio (ws) --batch --size BYTES (100) --threads N (1)
+                       --transport ws|sse|socketio|nchan-ws|nchan-sse|plain-ws (ws) --batch --size BYTES (100) --threads N (1)
                        --hub-pid PID (reads its RSS) --drain S (10) --room NAME
                        --jfr FILE (records the server with JFR while publishing; needs --hub-pid)
               sweep    fan-out at increasing subscriber counts until p99 passes --p99-limit-ms (50)
                        --subscribers 250,500,... --rate R (20) --seconds S --csv FILE --png FILE
-              idle     opens --connections N idle WebSocket connections from --source-ips K addresses
+              idle     opens --connections N idle connections (--transport, as fanout) from --source-ips K addresses
                        (127.0.0.1..K; 0: the kernel's choice), prints READY, holds them --hold S seconds (answering pings)
               resume   the resume storm: --clients N (10000) join --rooms R (1) rooms named --room PREFIX
                        (bench:resume) and see --before N (5) events; all close; --missed M (100) events are
                        published per room; all reconnect at once with join {since}; catch-up time, order, gaps
+                       --transport ws|sse|nchan-sse (ws; SSE resumes with Last-Event-ID)
                        --opening N (256: handshakes in flight per thread) --timeout S (60) --threads N (1)
                        --hub-pid PID --jfr FILE (records the server during the storm) --size BYTES (100)
               abuse    hostile and broken clients at once while a bystander receives an event stream (SPEC 15):
@@ -108,10 +109,10 @@ public final class Bench {
         bounded("--seconds + --warmup", seconds + warmup, MAX_SECONDS);
         Target target = target(o, room);
         int publishPort = o.integer("publish-port", target.port());
-        return new Fanout.Spec(target, URI.create("http://" + target.host() + ":" + publishPort + "/api/v1/events"),
+        return new Fanout.Spec(target, URI.create("http://" + target.host() + ":" + publishPort + target.publishPath(room)),
                 subscribers, o.decimal("rate", 1000), seconds, warmup, o.integer("size", 100), o.integer("threads", 1),
                 sources(o.integer("source-ips", 0)), o.integer("hub-pid", 0), Math.min(60, o.decimal("drain", 10)),
-                o.integer("max-per-post", 1000), Math.min(300, o.decimal("connect-seconds", 60)),
+                target.maxEventsPerPost(o.integer("max-per-post", 1000)), Math.min(300, o.decimal("connect-seconds", 60)),
                 o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));
     }
 
@@ -130,11 +131,12 @@ public final class Bench {
         double timeout = o.decimal("timeout", 60);
         bounded("--timeout", timeout, MAX_SECONDS);
         Target target = target(o, o.text("room", "bench:resume"));
-        if (target.transport() != Target.Transport.WS) {
-            throw new IllegalArgumentException("resume: WebSocket only");
+        Target.Transport transport = target.transport();
+        if (transport != Target.Transport.WS && !transport.isSse()) {
+            throw new IllegalArgumentException("resume: --transport ws, sse or nchan-sse (a server that can resume)");
         }
         String base = "http://" + target.host() + ":" + o.integer("publish-port", target.port());
-        return new Resume.Spec(target, URI.create(base + "/api/v1/events"), URI.create(base + "/api/v1/stats"), clients, rooms,
+        return new Resume.Spec(target, URI.create(base + "/"), URI.create(base + "/api/v1/stats"), clients, rooms,
                 before, missed, o.integer("size", 100), o.integer("threads", 1), o.integer("opening", ClientLoop.MAX_OPENING),
                 Math.min(300, o.decimal("connect-seconds", 120)), timeout, o.integer("hub-pid", 0),
                 o.text("jfr", null) == null ? null : Path.of(o.text("jfr", null)));

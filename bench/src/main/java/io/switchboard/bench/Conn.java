@@ -44,9 +44,12 @@ final class Conn {
     private long chunkRemaining;
     private ByteBuffer sseLines;
 
-    // The room to join (the target's unless set) and, when resuming, the last id seen before
+    // The room to join (the target's unless set) and, when resuming, the last id seen before (over
+    // SSE: sent as Last-Event-ID)
     private String room;
     private String since;
+    /** SSE: the value of the last {@code id:} line, the id of the event whose {@code data:} follows. */
+    private String sseId;
     /** Resume: remember each event's id; {@link #expect} makes the connection report when it has all. */
     private boolean trackIds;
     private long expectUntilSeq = -1;
@@ -119,13 +122,13 @@ final class Conn {
     private void connected() throws IOException {
         phase = Phase.AWAIT_RESPONSE;
         key.interestOps(SelectionKey.OP_READ);
-        if (target.transport() == Transport.SSE) {
-            String request = "GET " + target.requestPath() + " HTTP/1.1\r\nHost: " + target.host() + ":" + target.port()
-                    + "\r\nAccept: text/event-stream\r\n\r\n";
+        if (target.transport().isSse()) {
+            String request = "GET " + target.requestPath(room) + " HTTP/1.1\r\nHost: " + target.host() + ":" + target.port()
+                    + "\r\nAccept: text/event-stream\r\n" + (since == null ? "" : "Last-Event-ID: " + since + "\r\n") + "\r\n";
             send(ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII)));
         } else {
             wsKey = WsCodec.newKey();
-            send(WsCodec.upgradeRequest(target.host(), target.port(), target.requestPath(), wsKey));
+            send(WsCodec.upgradeRequest(target.host(), target.port(), target.requestPath(room), wsKey));
         }
     }
 
@@ -141,7 +144,7 @@ final class Conn {
             readResponseHead();
         }
         if (phase == Phase.STREAMING) {
-            needed = target.transport() == Transport.SSE ? readSse() : readFrames();
+            needed = target.transport().isSse() ? readSse() : readFrames();
         }
         if (phase == Phase.CLOSED) {
             return;
@@ -161,7 +164,7 @@ final class Conn {
         if (phase == Phase.CLOSED) {
             return;
         }
-        if (polite && phase == Phase.STREAMING && target.transport() != Transport.SSE) {
+        if (polite && phase == Phase.STREAMING && !target.transport().isSse()) {
             try {
                 channel.write(WsCodec.close(1000));
             } catch (IOException e) {
@@ -228,7 +231,7 @@ final class Conn {
         in.position(end + HEADER_END.length);
         String[] lines = head.split("\r\n");
         String status = lines[0];
-        boolean sse = target.transport() == Transport.SSE;
+        boolean sse = target.transport().isSse();
         String expected = sse ? " 200" : " 101";
         if (!status.startsWith("HTTP/1.1" + expected)) {
             fail("answer '" + status + "'");
@@ -256,6 +259,9 @@ final class Conn {
             sseLines = ByteBuffer.allocate(4096);
         }
         phase = Phase.STREAMING;
+        if (target.transport().subscribedOnOpen()) {
+            becomeReady();
+        }
     }
 
     // ---- WebSocket frames
@@ -428,10 +434,14 @@ final class Conn {
         long sent = parseLong(a, t + SENT.length, to);
         received++;
         if (trackIds) {
-            int i = indexOf(a, from, s, ID);
-            if (i >= 0) {
-                int end = indexOf(a, i + ID.length, to, new byte[]{'"'});
-                lastId = new String(a, i + ID.length, Math.max(0, end - i - ID.length), StandardCharsets.US_ASCII);
+            if (sseId != null) {
+                lastId = sseId; // what an EventSource sends back as Last-Event-ID
+            } else {
+                int i = indexOf(a, from, s, ID);
+                if (i >= 0) {
+                    int end = indexOf(a, i + ID.length, to, new byte[]{'"'});
+                    lastId = new String(a, i + ID.length, Math.max(0, end - i - ID.length), StandardCharsets.US_ASCII);
+                }
             }
             if (!ready) {
                 eventsBeforeJoined++;
@@ -504,7 +514,9 @@ final class Conn {
         for (int i = 0; i < end; i++) {
             if (a[i] == '\n') {
                 int lineEnd = i > start && a[i - 1] == '\r' ? i - 1 : i;
-                if (startsWith(a, start, lineEnd - start, "data:")) {
+                if (trackIds && startsWith(a, start, lineEnd - start, "id:")) {
+                    sseId = new String(a, start + 3, lineEnd - start - 3, StandardCharsets.UTF_8).trim();
+                } else if (startsWith(a, start, lineEnd - start, "data:")) {
                     int from = start + 5;
                     if (from < lineEnd && a[from] == ' ') {
                         from++;

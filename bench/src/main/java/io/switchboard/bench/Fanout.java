@@ -72,7 +72,7 @@ final class Fanout {
         String csvRow() {
             Target t = spec.target();
             return String.format(Locale.ROOT, "%s,%d,%d,%.1f,%.0f,%.0f,%.3f,%.3f,%.3f,%.3f,%d,%d,%d,%d,%d,%.0f,%.2f,%.0f",
-                    t.transport().name().toLowerCase(Locale.ROOT), t.batch() ? 1 : 0, connected, spec.rate(),
+                    t.transport().label(), t.batch() ? 1 : 0, connected, spec.rate(),
                     spec.rate() * connected, deliveriesPerSecond(), percentileMs(50), percentileMs(99), percentileMs(99.9),
                     maxMs(), gaps, outOfOrder, missing, closedEarly, failed, hubRssKiB / 1024.0, hubCpuMicrosPerDelivery(),
                     backlogGrowthMs());
@@ -81,7 +81,7 @@ final class Fanout {
         void print() {
             Target t = spec.target();
             System.out.printf(Locale.ROOT, "%-14s %s%s, room %s, %d B events%n", "fan-out",
-                    t.transport().name().toLowerCase(Locale.ROOT), t.batch() ? " batch=1" : "", t.room(), spec.payloadBytes());
+                    t.transport().label(), t.batch() ? " batch=1" : "", t.room(), spec.payloadBytes());
             System.out.printf(Locale.ROOT, "%-14s %d connected, %d failed, %d closed before the end%n",
                     "subscribers", connected, failed, closedEarly);
             System.out.printf(Locale.ROOT, "%-14s %d at %.0f/s over %.1f s (incl. %.1f s warm-up) in %d POSTs (largest %d), %d failed%s%n",
@@ -143,7 +143,7 @@ final class Fanout {
             }
 
             Publisher publisher = new Publisher(spec.publishUri(), spec.target().room(), spec.rate(), totalEvents,
-                    spec.payloadBytes(), spec.maxPerPost());
+                    spec.payloadBytes(), spec.maxPerPost()).servedBy(spec.target());
             if (spec.jfr() != null) {
                 jcmd(spec.hubPid(), "JFR.start", "name=bench", "settings=profile", "filename=" + spec.jfr().toAbsolutePath());
             }
@@ -246,36 +246,45 @@ final class Fanout {
     /** The kernel's clock ticks per second (USER_HZ), the unit of /proc/PID/stat's times; 100 on Linux. */
     private static final int CLOCK_TICKS = 100;
 
-    /** utime + stime of the hub process in clock ticks, from /proc; -1 when unknown. */
+    /**
+     * utime + stime of the server in clock ticks, from /proc; -1 when unknown. The server is the process and
+     * its children: nginx's master and its workers (the hub and Node have none).
+     */
     static long hubCpuTicks(long pid) {
         if (pid <= 0) {
             return -1;
         }
-        try {
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
-        } catch (IOException | RuntimeException e) {
-            return -1;
+        long ticks = 0;
+        for (long p : ServerProcesses.of(pid)) {
+            try {
+                String stat = Files.readString(Path.of("/proc/" + p + "/stat"));
+                String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // fields 14 and 15 of stat(5)
+            } catch (IOException | RuntimeException e) {
+                return -1;
+            }
         }
+        return ticks;
     }
 
-    /** VmRSS and VmHWM (peak) of the hub process in KiB, from /proc; zeros when unknown. */
+    /** VmRSS and VmHWM (peak) of the server (the process and its children, summed) in KiB, from /proc; zeros when unknown. */
     static long[] hubRss(long pid) {
         long[] rss = new long[2];
         if (pid <= 0) {
             return rss;
         }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss[0] = Long.parseLong(line.replaceAll("\\D", ""));
-                } else if (line.startsWith("VmHWM:")) {
-                    rss[1] = Long.parseLong(line.replaceAll("\\D", ""));
+        for (long p : ServerProcesses.of(pid)) {
+            try {
+                for (String line : Files.readAllLines(Path.of("/proc/" + p + "/status"))) {
+                    if (line.startsWith("VmRSS:")) {
+                        rss[0] += Long.parseLong(line.replaceAll("\\D", ""));
+                    } else if (line.startsWith("VmHWM:")) {
+                        rss[1] += Long.parseLong(line.replaceAll("\\D", ""));
+                    }
                 }
+            } catch (IOException | NumberFormatException e) {
+                // unknown
             }
-        } catch (IOException | NumberFormatException e) {
-            // unknown
         }
         return rss;
     }

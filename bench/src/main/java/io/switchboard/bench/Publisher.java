@@ -28,6 +28,8 @@ final class Publisher implements Runnable {
     private final int payloadBytes;
     private final int maxPerPost;
     private String idempotencyPrefix;
+    /** The server's protocol: which answers mean it took a POST, and what it needs in the body; Switchboard's by default. */
+    private Target server;
     private volatile long startNanos;
     private volatile boolean stop;
 
@@ -53,6 +55,12 @@ final class Publisher implements Runnable {
     /** Before {@link #start}: retry a failed POST (same body, {@code Idempotency-Key: prefix-<first seq>}) until it is taken. */
     Publisher retrying(String prefix) {
         this.idempotencyPrefix = prefix;
+        return this;
+    }
+
+    /** Before {@link #start}: publishes as {@code target}'s server wants (Nchan: 201 or 202, the envelope's fields in the body). */
+    Publisher servedBy(Target target) {
+        this.server = target;
         return this;
     }
 
@@ -129,15 +137,16 @@ final class Publisher implements Runnable {
         for (int i = head.length() + 2; i < payloadBytes; i++) {
             body.append('x');
         }
-        body.append("\"}}");
+        body.append("\"}").append(server == null ? "" : server.relayedEnvelopeFields(seq)).append('}');
     }
 
     private boolean post(String json, String extraHeaders) {
         try {
             long sent = System.nanoTime();
-            KeptAlive.Response response = http.postJson(uri.getRawPath(), json, extraHeaders);
+            KeptAlive.Response response = http.postJson(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()),
+                    json, extraHeaders);
             postMicros.recordValue(Math.min(ClientLoop.HIGHEST_LATENCY_MICROS, (System.nanoTime() - sent) / 1000));
-            if (response.status() == 202) {
+            if (server == null ? response.status() == 202 : server.publishAccepted(response.status())) {
                 return true;
             }
             fail("HTTP " + response.status() + " " + response.body());

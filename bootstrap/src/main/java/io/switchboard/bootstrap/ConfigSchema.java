@@ -10,6 +10,12 @@ final class ConfigSchema {
     static final List<ConfigKey> KEYS = List.of(
             new ConfigKey("server.host", Kind.TEXT, "0.0.0.0", "Address to listen on."),
             new ConfigKey("server.port", Kind.INTEGER, "8080", "Port to listen on (0 picks a free one)."),
+            new ConfigKey(ServerTls.CHAIN, Kind.TEXT, "",
+                    "PEM file with the server's certificate (first) and any intermediates: with `server.tls.private-key`, the port "
+                            + "serves `https://` and `wss://` only (docs/tls.md). Empty: plain `http://` and `ws://`."),
+            new ConfigKey(ServerTls.KEY, Kind.TEXT, "",
+                    "PEM file with the certificate's private key, unencrypted PKCS#8 (`-----BEGIN PRIVATE KEY-----`). "
+                            + "A missing, unreadable or mismatched file stops the start (exit code 2)."),
             new ConfigKey("hub.websocket.path", Kind.TEXT, "/ws", "Path of the canonical WebSocket endpoint."),
             new ConfigKey("hub.websocket.audit-path", Kind.TEXT, "/ws/audit", "Path where administrators watch the audit stream."),
             new ConfigKey("hub.websocket.auth", Kind.CHOICE, "optional",

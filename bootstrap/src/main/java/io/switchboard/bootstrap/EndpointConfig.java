@@ -1,12 +1,14 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.adapters.sse.SseEndpoint;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.DialectSpec;
-import io.switchboard.application.dialect.Template;
-import io.switchboard.application.limits.EndpointLimits;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.Template;
+import io.switchboard.application.port.EndpointLimits;
+import io.switchboard.application.port.LimitSettings;
 import io.switchboard.domain.ErrorCode;
 
 import java.time.Duration;
@@ -89,7 +91,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
                 values.problem(entry.key("transport") + ": '" + transport + "' is not one of " + String.join(", ", TRANSPORTS));
                 continue;
             }
-            EndpointAuthenticator.Mode mode = entry.mode(auth);
+            AuthMode mode = entry.mode(auth);
             if (entry.has("limits")) {
                 limits.put(entry.text("path", ""), limits(entry.child("limits"), hubLimits));
             }
@@ -130,7 +132,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
                 entry.policy("per-user-policy", hub.perUserPolicy()), entry.count("per-room", -1));
     }
 
-    private static WebSocketEndpoint websocketEndpoint(Entry entry, String path, EndpointAuthenticator.Mode mode,
+    private static WebSocketEndpoint websocketEndpoint(Entry entry, String path, AuthMode mode,
                                                        Settings.AuthSettings auth, List<String> defaultOrigins) {
         Set<String> parameters = Template.of(path).names();
         int problems = entry.values.problemCount();
@@ -153,7 +155,7 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
                         + String.join(", ", WebSocketEndpoint.CLAIMS) + ")");
             }
         });
-        if (!bind.isEmpty() && (!auth.enabled() || mode == EndpointAuthenticator.Mode.NONE)) {
+        if (!bind.isEmpty() && (!auth.enabled() || mode == AuthMode.NONE)) {
             entry.values.problem(entry.key("bind") + ": needs tokens, so a JWK set (hub.auth.jwks) and auth optional or required");
         }
         Duration statsInterval = null;
@@ -305,10 +307,10 @@ record EndpointConfig(List<SseEndpoint> sse, List<WebSocketEndpoint> websocket, 
             return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(Locale.ROOT).replace('-', '_'));
         }
 
-        EndpointAuthenticator.Mode mode(Settings.AuthSettings auth) {
-            EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
+        AuthMode mode(Settings.AuthSettings auth) {
+            AuthMode mode = AuthMode.valueOf(
                     choice("auth", ConfigSchema.AUTH_MODES, "optional").toUpperCase(Locale.ROOT));
-            if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
+            if (mode == AuthMode.REQUIRED && !auth.enabled()) {
                 values.problem(key("auth") + ": 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
             }
             return mode;

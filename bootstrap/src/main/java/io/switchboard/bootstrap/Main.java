@@ -73,9 +73,9 @@ public final class Main {
             hub.stop();
             ShutdownLogManager.hubStopped();
         }, "switchboard-shutdown"));
-        LOG.log(System.Logger.Level.INFO, "Switchboard {0} listening on port {1}: WebSocket {2}, publish POST /api/v1/events, "
+        LOG.log(System.Logger.Level.INFO, "Switchboard {0} listening on port {1}{4}: WebSocket {2}, publish POST /api/v1/events, "
                 + "stats GET /api/v1/stats; storage {3}", version(), String.valueOf(hub.port()),
-                settings.websocket().path(), hub.storage());
+                settings.websocket().path(), hub.storage(), settings.tls().isPresent() ? " with TLS (https://, wss://)" : "");
         if (hub.loopbackPublishOnly()) {
             LOG.log(System.Logger.Level.WARNING, "No publisher API key is configured (hub.publish.api-keys or "
                     + "HUB_PUBLISH_API_KEYS): only loopback clients may publish.");

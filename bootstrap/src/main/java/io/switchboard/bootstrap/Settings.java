@@ -1,5 +1,7 @@
 package io.switchboard.bootstrap;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.adapters.http.BodyLimits;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;
@@ -8,7 +10,7 @@ import io.switchboard.adapters.sse.SseSettings;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.LimitSettings;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.adapters.websocket.SocketIoSettings;
 import io.switchboard.adapters.websocket.WebSocketSettings;
@@ -18,10 +20,12 @@ import io.switchboard.application.port.out.HistoryRetention;
 import io.switchboard.application.publish.PublishSettings;
 import io.switchboard.domain.OverflowPolicy;
 
+import javax.net.ssl.SSLContext;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Everything the hub needs to start, read and checked from the configuration layers. */
@@ -30,7 +34,7 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 WebhookSettings webhooks, WebSocketSettings websocket, SseSettings sse, List<SseEndpoint> sseEndpoints,
                 List<WebSocketEndpoint> wsEndpoints, Duration statsInterval, Path dataDir, Database database, boolean ephemeral,
                 BridgeConfig bridge, DeliveryRules delivery,
-                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets) {
+                SocketIoSettings socketIo, BodyLimits bodies, SocketLimits sockets, Optional<SSLContext> tls) {
 
     /**
      * @param maxSockets       open sockets at most, from their accept (0: no cap)
@@ -104,10 +108,10 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
         return LimitSettings.LimitPolicy.valueOf(policy.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
     }
 
-    static EndpointAuthenticator.Mode mode(ConfigValues values, String key, AuthSettings auth) {
-        EndpointAuthenticator.Mode mode = EndpointAuthenticator.Mode.valueOf(
+    static AuthMode mode(ConfigValues values, String key, AuthSettings auth) {
+        AuthMode mode = AuthMode.valueOf(
                 values.choice(key, ConfigSchema.AUTH_MODES).toUpperCase(java.util.Locale.ROOT));
-        if (mode == EndpointAuthenticator.Mode.REQUIRED && !auth.enabled()) {
+        if (mode == AuthMode.REQUIRED && !auth.enabled()) {
             values.problem(key + ": 'required' needs a JWK set to verify tokens (hub.auth.jwks)");
         }
         return mode;
@@ -199,9 +203,9 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 limitPolicy(values, "hub.limits.per-ip-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
                 limitPolicy(values, "hub.limits.per-user-policy", values.choice("hub.limits.policy", ConfigSchema.LIMIT_POLICIES)),
                 values.integer("hub.limits.attempts-per-ip-per-minute", 0, 10_000_000));
-        EndpointAuthenticator.Mode wsAuth = mode(values, "hub.websocket.auth", auth);
+        AuthMode wsAuth = mode(values, "hub.websocket.auth", auth);
         boolean wsReject = values.choice("hub.websocket.auth-failure", ConfigSchema.AUTH_FAILURES).equals("reject");
-        EndpointAuthenticator.Mode sseAuth = mode(values, "hub.sse.auth", auth);
+        AuthMode sseAuth = mode(values, "hub.sse.auth", auth);
         String ssePath = values.text("hub.sse.path");
         if (!ssePath.startsWith("/")) {
             values.problem("hub.sse.path: '" + ssePath + "' must start with /");
@@ -224,11 +228,12 @@ record Settings(String host, int port, HubSettings hub, PublishSettings publish,
                 hub.inboundMaxBytes(), webhooks.maxBodyBytes());
         SocketLimits sockets = new SocketLimits(SocketLimits.cap(values.integer("hub.limits.max-sockets", -1, 10_000_000)),
                 values.durationOrOff("hub.limits.handshake-timeout"));
+        Optional<SSLContext> tls = ServerTls.read(values);
         values.finish();
         return new Settings(host, port, hub, publish, history, apiKeys, auth, roomAccess, namespaceRooms, limits.withEndpoints(endpoints.limits()),
                 webhooks, new WebSocketSettings(wsPath, wsAuth, wsReject, wsOrigins, auditPath),
                 new SseSettings(ssePath, sseHeartbeat, sseRetry, sseAuth, values.list("hub.sse.origins")), endpoints.sse(),
                 endpoints.websocket(),
-                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets);
+                statsInterval, dataDir, database, ephemeral, bridge, delivery, socketIo, bodies, sockets, tls);
     }
 }

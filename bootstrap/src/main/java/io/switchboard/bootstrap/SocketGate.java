@@ -4,7 +4,7 @@ import io.helidon.common.socket.SocketOptions;
 import io.helidon.http.Headers;
 import io.helidon.webserver.ConnectionContext;
 import io.helidon.webserver.http1.Http1ConnectionListener;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 
 import java.io.IOException;
 import java.net.Socket;

@@ -1,6 +1,7 @@
 package io.switchboard.bootstrap;
 
 import io.helidon.common.socket.SocketOptions;
+import io.helidon.common.tls.Tls;
 import io.helidon.http.DirectHandler;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http1.Http1Config;
@@ -15,6 +16,8 @@ import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.ApiCredentials;
+import io.switchboard.application.auth.RoomAccess;
+import io.switchboard.application.history.HistoryService;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.command.CommandService;
 import io.switchboard.application.access.AdmissionService;
@@ -32,7 +35,7 @@ import io.switchboard.application.bridge.DomainEventBridge;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.stats.StatsService;
 import io.switchboard.application.hub.Ticker;
 import io.switchboard.domain.RoomName;
@@ -107,7 +110,8 @@ final class Switchboard {
             t.setDaemon(true);
             return t;
         });
-        Hub hub = new Hub(settings.hub(), settings.roomAccess().withMembers(storage.members()), roomRules, storage.states(), audit,
+        RoomAccess access = settings.roomAccess().withMembers(storage.members());
+        Hub hub = new Hub(settings.hub(), access, roomRules, storage.states(), audit,
                 storage.log(), clock, metrics, writers, settings.delivery(), timers, Ticker.SYSTEM);
         storage.bus().subscribe(hub);
         // every publishing path appends through the redacting bus, so redacted fields are never stored nor sent
@@ -130,7 +134,7 @@ final class Switchboard {
         ApiCredentials credentials = new ApiCredentials(settings.apiKeys(), tokens);
 
         ConnectionLimiter limiter = new ConnectionLimiter(settings.limits(), hub, audit, storage.ledger());
-        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, limiter, audit);
+        AdmitConnectionUseCase admissions = new AdmissionService(hub, auth, credentials, limiter, audit);
 
         HttpRouting.Builder http = HttpRouting.builder();
         AccessChanges accessChanges = new AccessChanges(storage.bus());
@@ -139,6 +143,8 @@ final class Switchboard {
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
                 settings.bodies(), bridge, accessChanges);
+        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit),
+                credentials, auth);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
@@ -174,6 +180,8 @@ final class Switchboard {
                 })
                 .routing(http)
                 .addRouting(ws)
+                // with TLS the port speaks only TLS: https:// and wss://; a plain request fails its handshake
+                .update(builder -> settings.tls().ifPresent(context -> builder.tls(Tls.builder().sslContext(context).build())))
                 .build()
                 .start();
 

@@ -54,6 +54,27 @@ class ArchitectureTest {
                 .check(classes);
     }
 
+    /**
+     * The core's packages form layers without cycles: the ports and the values they carry
+     * ({@code port}) and JSON text helpers ({@code json}) at the bottom, the delivery engine ({@code hub})
+     * above them, access, audit, stats, limits, dialects and the use cases above it.
+     */
+    @Test
+    void noPackageCyclesInTheCore() {
+        SlicesRuleDefinition.slices().matching("io.switchboard.application.(*)..")
+                .should().beFreeOfCycles()
+                .check(classes);
+    }
+
+    /** The ports, and what they carry, depend on the domain alone (and on JSON text helpers). */
+    @Test
+    void portsDependOnTheDomainOnly() {
+        classes().that().resideInAPackage("io.switchboard.application.port..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.switchboard.application.port..",
+                        "io.switchboard.application.json..", "io.switchboard.domain..", "java..")
+                .check(classes);
+    }
+
     @Test
     void adaptersDoNotReachIntoBootstrap() {
         noClasses().that().resideInAPackage("io.switchboard.adapters..")

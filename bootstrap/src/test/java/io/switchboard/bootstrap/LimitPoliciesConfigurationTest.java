@@ -1,7 +1,7 @@
 package io.switchboard.bootstrap;
 
-import io.switchboard.application.limits.EndpointLimits;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.EndpointLimits;
+import io.switchboard.application.port.LimitSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -10,9 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST;
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST_IDLE;
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.REJECT;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.EVICT_OLDEST;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.EVICT_OLDEST_IDLE;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.REJECT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

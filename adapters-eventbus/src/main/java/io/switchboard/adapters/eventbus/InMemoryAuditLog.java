@@ -1,7 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.port.out.AuditLog;
 
 import java.time.Instant;

@@ -3,7 +3,7 @@ package io.switchboard.adapters.eventbus;
 import io.helidon.dbclient.DbClient;
 import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.port.out.StateStore;
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 

@@ -1,6 +1,6 @@
 package io.switchboard.adapters.eventbus;
 
-import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.out.AuditFeed;
 
 import java.util.Iterator;

@@ -1,11 +1,11 @@
 package io.switchboard.adapters.eventbus;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.HistoryRetention;
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code StateStore} and {@code RoomMembers} ports. Each storage runs it through a subclass
  * that says how to open a fresh one.
  */
-abstract class EventStorageContract {
+abstract class EventStorageContract implements HistoryReadContract {
     static final RoomName ROOM_A = new RoomName("orders:1");
     static final RoomName ROOM_B = new RoomName("orders:2");
 
@@ -59,7 +59,13 @@ abstract class EventStorageContract {
      */
     abstract boolean failAppendsOfType(EventStorage storage, String type);
 
-    EventStorage openTracked(HistoryRetention retention) {
+    @Override
+    public TestClock testClock() {
+        return clock;
+    }
+
+    @Override
+    public EventStorage openTracked(HistoryRetention retention) {
         EventStorage storage = open(retention);
         opened.add(storage);
         return storage;

@@ -1,6 +1,6 @@
 package io.switchboard.adapters.eventbus;
 
-import io.switchboard.application.limits.LimitSettings.LimitPolicy;
+import io.switchboard.application.port.LimitSettings.LimitPolicy;
 import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.application.port.out.ConnectionLedger.Claim;
 import io.switchboard.application.port.out.ConnectionLedger.Limit;

@@ -5,6 +5,8 @@ import io.helidon.http.Status;
 import io.helidon.webserver.http.HttpRouting;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
+import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.port.in.ReadHistoryUseCase;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.port.in.PublishDomainEventsUseCase;
@@ -15,7 +17,7 @@ import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.application.webhook.WebhookCapture;
 import io.switchboard.application.port.in.SendCommandUseCase;
 import io.switchboard.application.port.in.StatsQuery;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 
 import java.util.function.BooleanSupplier;
 
@@ -59,5 +61,11 @@ public final class HttpAdapter {
                 new WebhookRoutes(webhooks, bodies.maxWebhookBytes(), audit), new WebAssetRoutes());
         // whatever a route throws is answered in JSON, without the exception's text (SPEC 15)
         routing.error(Throwable.class, new RouteErrors());
+    }
+
+    /** Registers {@code GET /api/v1/rooms/{room}/events} (SPEC 16); after {@link #register}, whose filter and errors apply. */
+    public static void registerHistory(HttpRouting.Builder routing, ReadHistoryUseCase history, ApiCredentials credentials,
+                                       EndpointAuthenticator auth) {
+        routing.register(new HistoryRoutes(history, new PublisherGate(credentials), auth));
     }
 }

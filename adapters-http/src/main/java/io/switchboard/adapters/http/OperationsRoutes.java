@@ -8,8 +8,8 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.port.in.StatsQuery;
-import io.switchboard.application.stats.HubMetrics;
-import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.application.hub.HubMetrics;
+import io.switchboard.application.port.StatsSnapshot;
 
 import java.util.Map;
 import java.util.function.BooleanSupplier;

@@ -35,11 +35,19 @@ final class PublisherGate {
 
     /** Answers 401/403 and returns {@code false} when the caller is neither a publisher nor an administrator. */
     boolean admitPublisherOrAdmin(ServerRequest req, ServerResponse res) {
-        return admit(req, res, (authorization, caller) -> {
-            ApiCredentials.Verdict asPublisher = credentials.check(authorization, caller);
-            return asPublisher == ApiCredentials.Verdict.ALLOWED ? asPublisher : credentials.checkAdmin(authorization, caller) == ApiCredentials.Verdict.ALLOWED
-                    ? ApiCredentials.Verdict.ALLOWED : asPublisher;
-        });
+        return admit(req, res, this::publisherOrAdmin);
+    }
+
+    /** Whether the caller is a publisher or an administrator; answers nothing. */
+    boolean publisherOrAdmin(ServerRequest req) {
+        return publisherOrAdmin(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null), req.remotePeer().address())
+                == ApiCredentials.Verdict.ALLOWED;
+    }
+
+    private ApiCredentials.Verdict publisherOrAdmin(String authorization, java.net.SocketAddress caller) {
+        ApiCredentials.Verdict asPublisher = credentials.check(authorization, caller);
+        return asPublisher == ApiCredentials.Verdict.ALLOWED ? asPublisher : credentials.checkAdmin(authorization, caller) == ApiCredentials.Verdict.ALLOWED
+                ? ApiCredentials.Verdict.ALLOWED : asPublisher;
     }
 
     /** Answers 401/403 and returns {@code false} when the caller is not an administrator. */

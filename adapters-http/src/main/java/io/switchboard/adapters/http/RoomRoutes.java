@@ -8,7 +8,7 @@ import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.port.in.AnnounceAccessChangeUseCase;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.application.rooms.RoomStateService;
 import io.switchboard.domain.RoomName;
 

@@ -2,7 +2,7 @@ package io.switchboard.adapters.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.application.auth.ApiCredentials;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.RoomName;

@@ -5,7 +5,7 @@ import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -3,7 +3,7 @@ package io.switchboard.adapters.security;
 import io.helidon.security.jwt.Jwt;
 import io.helidon.security.jwt.SignedJwt;
 import io.helidon.security.jwt.jwk.JwkKeys;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;

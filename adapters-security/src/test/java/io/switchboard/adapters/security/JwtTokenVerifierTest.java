@@ -1,6 +1,6 @@
 package io.switchboard.adapters.security;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;

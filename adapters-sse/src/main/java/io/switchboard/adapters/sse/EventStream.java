@@ -7,15 +7,15 @@ import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
@@ -89,15 +89,24 @@ final class EventStream implements Handler {
         ConnectRequest request = ConnectRequest.of(settings.path(), req.remotePeer().host(),
                         req.headers().first(HeaderNames.ORIGIN).orElse(null), settings.origins(), settings.auth(), token)
                 .joining(rooms.stream().map(room -> Template.of(room.value())).toList(), Map.of(), roomLimit);
+        admitAndStream(req, res, request, positions, connection -> {
+            for (RoomName room : rooms) {
+                hub.join(connection, room.value(), positions.since(room), null, roomLimit);
+            }
+        });
+    }
+
+    /**
+     * Asks admission about {@code request}: answers a refusal with its status before any stream byte,
+     * or streams to the admitted client (see {@link #stream}) and gives its place in the limits back at the end.
+     */
+    void admitAndStream(ServerRequest req, ServerResponse res, ConnectRequest request, StreamPositions positions,
+                        Consumer<Connection> opened) {
         switch (admissions.admit(request)) {
             case Admission.Refused refused -> refuse(res, STATUS.get(refused.reason()), refused.code(), refused.message());
             case Admission.Admitted admitted -> {
                 try {
-                    stream(req, res, admitted.principal(), positions, connection -> {
-                        for (RoomName room : rooms) {
-                            hub.join(connection, room.value(), positions.since(room), null, roomLimit);
-                        }
-                    }, admitted.slot());
+                    stream(req, res, admitted.principal(), positions, opened, admitted.slot());
                 } finally {
                     admitted.slot().release();
                 }
@@ -116,8 +125,8 @@ final class EventStream implements Handler {
      *
      * @param opened joins the stream's rooms (or otherwise starts what it carries) once its connection is open
      */
-    void stream(ServerRequest req, ServerResponse res, Principal principal, StreamPositions positions,
-                Consumer<Connection> opened, Slot slot) {
+    private void stream(ServerRequest req, ServerResponse res, Principal principal, StreamPositions positions,
+                Consumer<Connection> opened, ConnectionSlot slot) {
         res.status(Status.OK_200);
         res.header(HeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
         res.header(HeaderNames.CACHE_CONTROL, "no-cache");
@@ -133,9 +142,7 @@ final class EventStream implements Handler {
             // on this thread, everything the connection is sent waits in its queue.
             connection = hub.open(new ConnectionSpec(settings.path(), "sse", req.remotePeer().host(), principal, false),
                     sink, new SseDialect(canonical, positions), writer);
-            if (slot != null) {
-                connection.holdSlot(slot);
-            }
+            connection.holdSlot(slot);
             opened.accept(connection);
             sink.text(Frame.of("retry: " + settings.retry().toMillis() + "\n\n"));
             sink.flush();

@@ -31,8 +31,9 @@ public final class SseAdapter {
             routing.get(endpoint.path(), new EventStream(hub, endpointSettings, admissions, auth, limiter, dialect,
                     req -> endpoint.roomsFor(pathParameters(req))));
         }
-        routing.get("/api/v1/commands", new CommandStream(hub, streams, credentials));
-        routing.get("/api/v1/audit/stream", new AuditStream(streams, audit, credentials));
+        BackendCaller callers = new BackendCaller(credentials.loopbackOnly());
+        routing.get(CommandStream.PATH, new CommandStream(hub, streams, callers));
+        routing.get(AuditStream.PATH, new AuditStream(streams, audit, callers));
     }
 
     private static java.util.Map<String, String> pathParameters(io.helidon.webserver.http.ServerRequest req) {

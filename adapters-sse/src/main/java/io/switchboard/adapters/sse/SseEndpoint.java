@@ -1,5 +1,7 @@
 package io.switchboard.adapters.sse;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
  * @param rooms room templates over the path's parameters
  * @param auth  the endpoint's auth mode
  */
-public record SseEndpoint(String path, List<String> rooms, EndpointAuthenticator.Mode auth) {
+public record SseEndpoint(String path, List<String> rooms, AuthMode auth) {
     private static final Pattern PARAMETER = Pattern.compile("\\{([A-Za-z0-9_]+)}");
 
     public SseEndpoint {

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.sse;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.time.Duration;
@@ -15,7 +17,7 @@ import java.util.Objects;
  * @param auth      the endpoint's auth mode; failures are plain 401 answers
  * @param origins   allowed {@code Origin} values, exactly; empty allows any; requests without Origin are allowed
  */
-public record SseSettings(String path, Duration heartbeat, Duration retry, EndpointAuthenticator.Mode auth, List<String> origins) {
+public record SseSettings(String path, Duration heartbeat, Duration retry, AuthMode auth, List<String> origins) {
     public SseSettings {
         origins = List.copyOf(origins);
         Objects.requireNonNull(path, "path");

@@ -1,7 +1,7 @@
 package io.switchboard.adapters.websocket;
 
 import io.helidon.http.Status;
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 
 /**
  * The errors an Engine.IO 4 server answers HTTP requests with, in its own words: {@code 400}

@@ -5,9 +5,9 @@ import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.FrameSink;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;
-import io.switchboard.application.auth.EndpointAuthenticator;
+import io.switchboard.application.port.AuthMode;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
@@ -38,7 +38,7 @@ final class EngineIoSession {
     private final String firstToken;
     /** What the client was admitted with at its first request; asked again with its token at the namespace connect. */
     private final ConnectRequest request;
-    private volatile Slot slot;
+    private volatile ConnectionSlot slot;
     private volatile Connection connection;
     private SocketIoDialect dialect;
     private boolean namespaceConnected;
@@ -53,7 +53,7 @@ final class EngineIoSession {
         this.peer = peer;
         this.firstToken = token;
         // The token is read at the namespace connect, where socket.io-client sends it: admitted here by address only.
-        this.request = ConnectRequest.of(settings.basePath(), peer, origin, settings.origins(), EndpointAuthenticator.Mode.NONE, null);
+        this.request = ConnectRequest.of(settings.basePath(), peer, origin, settings.origins(), AuthMode.NONE, null);
     }
 
     /** Admits the client (shutdown, Origin, limits per IP); on success it holds a place in the limits. */
@@ -70,7 +70,7 @@ final class EngineIoSession {
     }
 
     /** The place in the limits taken by {@link #admit()}, until the connection holds it. */
-    Slot slot() {
+    ConnectionSlot slot() {
         return slot;
     }
 

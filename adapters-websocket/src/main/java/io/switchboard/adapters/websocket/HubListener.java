@@ -5,7 +5,7 @@ import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Outbound;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.ConnectionSlot;
 
 /**
  * What every protocol's listener does with its hub connection once the transport is up: answer
@@ -17,7 +17,7 @@ abstract class HubListener implements WsListener {
     /** The hub's connection, once opened; only the transport's reader thread sets it. */
     protected Connection connection;
     /** The place in the connection limits taken before the 101, until the connection holds it. */
-    protected volatile Slot slot;
+    protected volatile ConnectionSlot slot;
 
     /**
      * The transport ended with {@code code}: Helidon finished with the connection, whether or not it told

@@ -3,7 +3,7 @@ package io.switchboard.adapters.websocket;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;

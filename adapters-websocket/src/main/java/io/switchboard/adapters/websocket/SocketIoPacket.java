@@ -81,7 +81,7 @@ record SocketIoPacket(int type, String namespace, Long ackId, JsonNode data) {
 
     /** An event in the default namespace: {@code 42["name",arg,…]} with each argument already JSON. */
     static String event(String name, String... jsonArgs) {
-        StringBuilder array = new StringBuilder(64).append('[').append(io.switchboard.application.dialect.JsonText.quoted(name));
+        StringBuilder array = new StringBuilder(64).append('[').append(io.switchboard.application.json.JsonText.quoted(name));
         for (String arg : jsonArgs) {
             array.append(',').append(arg);
         }

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.util.List;
@@ -14,7 +16,7 @@ import java.util.Objects;
  *                connect, else the {@code token} query parameter, the {@code Authorization} header or the cookie
  * @param origins allowed {@code Origin} values, exactly; empty allows any
  */
-public record SocketIoSettings(String path, String room, EndpointAuthenticator.Mode auth, List<String> origins) {
+public record SocketIoSettings(String path, String room, AuthMode auth, List<String> origins) {
     public SocketIoSettings {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(room, "room");

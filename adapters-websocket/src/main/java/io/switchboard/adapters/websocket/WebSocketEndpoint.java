@@ -1,8 +1,10 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.DialectSpec;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +28,7 @@ import java.util.Set;
  *                            {@code error CONNECTION_LIMIT} and closes 4029, instead of answering 503 before the 101
  * @param dialect             how the endpoint speaks
  */
-public record WebSocketEndpoint(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
+public record WebSocketEndpoint(String path, AuthMode auth, boolean rejectBeforeUpgrade, List<String> origins,
                                 List<Template> rooms, Map<String, String> bind, Duration statsInterval, boolean closeOnMalformed,
                                 boolean closeOnLimit, DialectSpec dialect) {
     /** The claims a {@code bind} may name. */

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.websocket;
 
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.Objects;
  *                            without an Origin (non-browser clients) are always allowed
  * @param auditPath           where administrators watch the audit stream ({@code /ws/audit})
  */
-public record WebSocketSettings(String path, EndpointAuthenticator.Mode auth, boolean rejectBeforeUpgrade, List<String> origins,
+public record WebSocketSettings(String path, AuthMode auth, boolean rejectBeforeUpgrade, List<String> origins,
                                 String auditPath) {
     public WebSocketSettings {
         origins = List.copyOf(origins);

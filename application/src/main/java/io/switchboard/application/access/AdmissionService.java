@@ -1,10 +1,11 @@
 package io.switchboard.application.access;
 
 import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.limits.ConnectionLimiter;
 import io.switchboard.application.limits.LimitCheck;
@@ -30,11 +31,14 @@ public final class AdmissionService implements AdmitConnectionUseCase {
     private final Hub hub;
     private final EndpointAuthenticator auth;
     private final ConnectionLimiter limiter;
+    private final ApiCredentials credentials;
     private final AuditTrail audit;
 
-    public AdmissionService(Hub hub, EndpointAuthenticator auth, ConnectionLimiter limiter, AuditTrail audit) {
+    public AdmissionService(Hub hub, EndpointAuthenticator auth, ApiCredentials credentials, ConnectionLimiter limiter,
+                            AuditTrail audit) {
         this.hub = hub;
         this.auth = auth;
+        this.credentials = credentials;
         this.limiter = limiter;
         this.audit = audit;
     }
@@ -54,12 +58,19 @@ public final class AdmissionService implements AdmitConnectionUseCase {
         if (tooMany != null) {
             return refused(request, RefusalReason.TOO_MANY_ATTEMPTS, tooMany.code(), tooMany.message());
         }
-        Principal principal;
-        try {
-            principal = auth.authenticate(request.auth(), request.token());
-        } catch (TokenRejectedException e) {
-            audit.record("auth.failed", null, null, request.peer(), request.endpoint(), e.code().name(), null, e.getMessage());
-            return refused(request, RefusalReason.TOKEN_REJECTED, e.code().name(), e.getMessage());
+        Principal principal = null;
+        if (request.auth().api()) {
+            Admission.Refused refusal = apiRefusal(request);
+            if (refusal != null) {
+                return refusal;
+            }
+        } else {
+            try {
+                principal = auth.authenticate(request.auth(), request.token());
+            } catch (TokenRejectedException e) {
+                audit.record("auth.failed", null, null, request.peer(), request.endpoint(), e.code().name(), null, e.getMessage());
+                return refused(request, RefusalReason.TOKEN_REJECTED, e.code().name(), e.getMessage());
+            }
         }
         String userId = principal == null ? null : principal.userId();
         String forbidden = forbidden(request, principal);
@@ -87,6 +98,21 @@ public final class AdmissionService implements AdmitConnectionUseCase {
             return refused(request, reason, full.code(), full.message());
         }
         return new Admission.Admitted(principal, ((LimitCheck.Admitted) limits).slot(), rooms);
+    }
+
+    /** A backend stream's caller without the API credentials its mode needs, refused; or {@code null}. */
+    private Admission.Refused apiRefusal(ConnectRequest request) {
+        ApiCredentials.Verdict verdict = credentials.check(request.auth(), request.token(), request.loopbackAdmin());
+        if (verdict == ApiCredentials.Verdict.ALLOWED) {
+            return null;
+        }
+        String why = ApiCredentials.explain(verdict);
+        if (verdict == ApiCredentials.Verdict.NOT_LOOPBACK || verdict == ApiCredentials.Verdict.MISSING_ROLE) {
+            audit.record("authz.denied", null, null, request.peer(), request.endpoint(), "denied", null, why);
+            return refused(request, RefusalReason.FORBIDDEN, ErrorCode.FORBIDDEN.name(), why);
+        }
+        audit.record("auth.failed", null, null, request.peer(), request.endpoint(), ErrorCode.AUTH_INVALID.name(), null, why);
+        return refused(request, RefusalReason.TOKEN_REJECTED, ErrorCode.AUTH_INVALID.name(), why);
     }
 
     /** Why an administrators-only endpoint or a bound path refuses {@code principal}, or {@code null}. */

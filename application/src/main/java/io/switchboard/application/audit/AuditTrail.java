@@ -1,5 +1,9 @@
 package io.switchboard.application.audit;
 
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
+
+import io.switchboard.application.hub.AuditRecorder;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.out.AuditFeed;
@@ -20,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * node stored from the store's {@link AuditFeed} instead, this node's own entries included, so
  * that each entry reaches them once.
  */
-public final class AuditTrail implements AutoCloseable {
+public final class AuditTrail implements AuditRecorder, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AuditTrail.class.getName());
     /** Entries waiting to be stored; beyond this, new ones are counted and dropped rather than stall the hub. */
     static final int MAX_PENDING = 100_000;
@@ -58,6 +62,7 @@ public final class AuditTrail implements AutoCloseable {
     }
 
     /** Records what happened to or on a connection. */
+    @Override
     public void record(String type, Connection connection, String outcome, String room, String detail) {
         record(type, connection.id().value(), connection.userId(), connection.spec().remoteIp(), connection.spec().endpoint(),
                 outcome, room, detail);

@@ -1,5 +1,8 @@
 package io.switchboard.application.auth;
 
+import io.switchboard.application.port.AuthMode;
+import io.switchboard.application.port.Principal;
+
 import io.switchboard.application.port.out.TokenVerifier;
 
 import java.net.InetSocketAddress;
@@ -56,13 +59,29 @@ public final class ApiCredentials {
 
     /** May this caller act as an administrator? API keys do not make anyone an administrator. */
     public Verdict checkAdmin(String authorization, SocketAddress caller) {
-        if (loopbackOnly()) {
-            return loopback(caller) ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
+        return check(AuthMode.API_ADMIN, bearer(authorization), loopback(caller));
+    }
+
+    /**
+     * May a caller presenting {@code credential} (or {@code null}) act as {@code mode} says: an API
+     * key or a publisher's token for {@link AuthMode#API_PUBLISHER}, an administrator's token for
+     * {@link AuthMode#API_ADMIN}; with nothing configured, callers on this machine ({@code loopbackCaller}).
+     */
+    public Verdict check(AuthMode mode, String credential, boolean loopbackCaller) {
+        if (!mode.api()) {
+            throw new IllegalArgumentException("not an API credentials mode: " + mode);
         }
-        if (authorization == null || !authorization.startsWith(BEARER)) {
+        if (loopbackOnly()) {
+            return loopbackCaller ? Verdict.ALLOWED : Verdict.NOT_LOOPBACK;
+        }
+        if (credential == null || credential.isEmpty()) {
             return Verdict.MISSING;
         }
-        return role(authorization.substring(BEARER.length()).trim(), "admin").verdict();
+        return mode == AuthMode.API_ADMIN ? role(credential, "admin").verdict() : publisher(credential).verdict();
+    }
+
+    private static String bearer(String authorization) {
+        return authorization == null || !authorization.startsWith(BEARER) ? null : authorization.substring(BEARER.length()).trim();
     }
 
     /**
@@ -80,10 +99,12 @@ public final class ApiCredentials {
         if (loopbackOnly()) {
             return loopback(caller) ? new Publisher(Verdict.ALLOWED, LOOPBACK) : new Publisher(Verdict.NOT_LOOPBACK, null);
         }
-        if (authorization == null || !authorization.startsWith(BEARER)) {
-            return new Publisher(Verdict.MISSING, null);
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+        String credential = bearer(authorization);
+        return credential == null ? new Publisher(Verdict.MISSING, null) : publisher(credential);
+    }
+
+    private Publisher publisher(String credential) {
+        byte[] presented = credential.getBytes(StandardCharsets.UTF_8);
         int known = -1;
         for (int i = 0; i < keys.size(); i++) {
             // every key is compared, in constant time, so the time taken tells nothing about which matched

@@ -1,5 +1,8 @@
 package io.switchboard.application.auth;
 
+import io.switchboard.application.port.Principal;
+import io.switchboard.application.port.AuthMode;
+
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;
 
@@ -8,20 +11,10 @@ import java.util.Optional;
 /** Applies an endpoint's auth mode to the token a client presented. */
 public final class EndpointAuthenticator {
 
-    /** An endpoint's auth mode. */
-    public enum Mode {
-        /** Tokens are ignored; everyone is anonymous. */
-        NONE,
-        /** A token, if presented, must be valid; without one the client is anonymous. */
-        OPTIONAL,
-        /** A valid token is needed. */
-        REQUIRED
-    }
-
     private final Optional<TokenVerifier> verifier;
     private final String cookieName;
 
-    /** @param verifier empty when no JWK set is configured: then every endpoint behaves as {@link Mode#NONE} */
+    /** @param verifier empty when no JWK set is configured: then every endpoint behaves as {@link AuthMode#NONE} */
     public EndpointAuthenticator(Optional<TokenVerifier> verifier, String cookieName) {
         this.verifier = verifier;
         this.cookieName = cookieName;
@@ -39,12 +32,12 @@ public final class EndpointAuthenticator {
      * @return who the client is, or {@code null} for an anonymous client
      * @throws TokenRejectedException when the token is invalid, or missing where one is required
      */
-    public Principal authenticate(Mode mode, String token) {
-        if (mode == Mode.NONE || verifier.isEmpty()) {
+    public Principal authenticate(AuthMode mode, String token) {
+        if (mode == AuthMode.NONE || verifier.isEmpty()) {
             return null;
         }
         if (token == null || token.isBlank()) {
-            if (mode == Mode.REQUIRED) {
+            if (mode == AuthMode.REQUIRED) {
                 throw new TokenRejectedException(ErrorCode.AUTH_INVALID, "this endpoint needs a token: send Authorization: Bearer <jwt>, "
                         + "the token query parameter, or the " + cookieName + " cookie");
             }

@@ -1,5 +1,6 @@
 package io.switchboard.application.bridge;
 
+
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.domain.EventType;

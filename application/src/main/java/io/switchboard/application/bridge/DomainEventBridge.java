@@ -11,8 +11,8 @@ import io.switchboard.application.port.in.PublishCommand;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.in.PublishReceipt;
 import io.switchboard.application.port.in.PublishDomainEventsUseCase;
-import io.switchboard.application.stats.HubMetrics;
-import io.switchboard.application.stats.HubMetrics.BridgeOutcome;
+import io.switchboard.application.hub.HubMetrics;
+import io.switchboard.application.hub.HubMetrics.BridgeOutcome;
 import io.switchboard.domain.RoomName;
 
 import java.util.ArrayList;

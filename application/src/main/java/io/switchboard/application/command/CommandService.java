@@ -1,6 +1,6 @@
 package io.switchboard.application.command;
 
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 import io.switchboard.application.port.in.CommandRequest;
 import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.Problem;

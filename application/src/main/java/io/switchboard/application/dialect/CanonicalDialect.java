@@ -1,10 +1,12 @@
 package io.switchboard.application.dialect;
 
-import io.switchboard.application.audit.AuditEntry;
+import io.switchboard.application.json.JsonText;
+
+import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;
-import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.application.port.StatsSnapshot;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.Timestamps;
 

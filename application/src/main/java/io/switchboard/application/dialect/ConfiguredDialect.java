@@ -1,5 +1,7 @@
 package io.switchboard.application.dialect;
 
+import io.switchboard.application.json.JsonText;
+
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;

@@ -1,9 +1,10 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
-import io.switchboard.application.limits.Slot;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.port.ConnectionSlot;
+import io.switchboard.application.port.SlotHolder;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
@@ -26,7 +27,7 @@ import java.util.concurrent.Executor;
  * {@link Liveness} says when to ping or give up on the client, {@link InboundGate} rate-limits its
  * messages and {@link PendingAcks} tracks its critical events. Time comes from the hub's {@link Ticker}.
  */
-public final class Connection {
+public final class Connection implements SlotHolder {
     private static final int OPEN = 0;
     private static final int CLOSING = 1;
     private static final int CLOSED = 2;
@@ -61,7 +62,7 @@ public final class Connection {
     private final Map<RoomName, Subscription> subscriptions = new ConcurrentHashMap<>();
     private volatile int closeCode = 1006;
     private volatile Principal principal;
-    private volatile Slot slot;
+    private volatile ConnectionSlot slot;
     /** Set once the transport ends, whoever closed: after the hub's own close frame, the socket may outlive the connection. */
     private volatile boolean transportEnded;
     /** The latest moment the client provably saw (see {@link Hub#startJoinsWhereSeen}); -1: not tracked. */
@@ -95,6 +96,9 @@ public final class Connection {
         /** A message was over the inbound rate; {@code closing} when that closes the connection. */
         void rateLimited(Connection connection, boolean closing);
 
+        /** A newer connection took this one's place in the limits: record it and close with 4009. */
+        void evicted(Connection connection, String reason);
+
         /** Now, as a moment of the hub's hearing of events (see {@link Hub#startJoinsWhereSeen}). */
         long moment();
 
@@ -124,7 +128,7 @@ public final class Connection {
     }
 
     /** Holds the connection's place in the connection limits until it ends. */
-    public void holdSlot(Slot held) {
+    public void holdSlot(ConnectionSlot held) {
         this.slot = held;
         if (held != null) {
             held.attach(this);
@@ -136,7 +140,7 @@ public final class Connection {
 
     /** Frees the connection's place in the limits (at its end, or when it is evicted). */
     public void releaseSlot() {
-        Slot held = slot;
+        ConnectionSlot held = slot;
         if (held != null) {
             held.release();
         }
@@ -164,6 +168,7 @@ public final class Connection {
         principal = newer;
     }
 
+    @Override
     public boolean open() {
         return state == OPEN;
     }
@@ -178,8 +183,14 @@ public final class Connection {
     }
 
     /** Milliseconds since the client last sent anything. */
+    @Override
     public long idleMillis(long nowNanos) {
         return liveness.idleMillis(nowNanos);
+    }
+
+    @Override
+    public void evict(String reason) {
+        events.evicted(this, reason);
     }
 
     long ageNanos(long nowNanos) {

@@ -1,6 +1,6 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 
 import java.util.Objects;
 

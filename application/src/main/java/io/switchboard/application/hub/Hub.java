@@ -1,14 +1,13 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.rooms.RoomState;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.port.RoomState;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
@@ -43,7 +42,7 @@ public final class Hub implements EventBus.EventListener {
     private final RoomAccess access;
     private final RoomRules roomRules;
     private final StateStore states;
-    private final AuditTrail audit;
+    private final AuditRecorder audit;
     private final EventLog log;
     private final Clock clock;
     private final HubMetrics metrics;
@@ -60,7 +59,7 @@ public final class Hub implements EventBus.EventListener {
     private volatile long nextSweepNanos;
     private volatile boolean accepting = true;
 
-    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers) {
         this(settings, access, roomRules, states, audit, log, clock, metrics, writers, DeliveryRules.defaults(), null, Ticker.SYSTEM);
     }
@@ -70,7 +69,7 @@ public final class Hub implements EventBus.EventListener {
      * @param timer    where throttle windows end; may be {@code null} when no namespace is throttled
      * @param ticker   the monotonic time of heartbeats, timeouts, rate limits and throttle windows
      */
-    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditTrail audit, EventLog log,
+    public Hub(HubSettings settings, RoomAccess access, RoomRules roomRules, StateStore states, AuditRecorder audit, EventLog log,
                Clock clock, HubMetrics metrics, Executor writers, DeliveryRules delivery, ScheduledExecutorService timer,
                Ticker ticker) {
         this.delivery = delivery;
@@ -613,6 +612,12 @@ public final class Hub implements EventBus.EventListener {
         @Override
         public void rateLimited(Connection connection, boolean closing) {
             audit.record("rate.limited", connection, closing ? "closed" : "refused", null, null);
+        }
+
+        @Override
+        public void evicted(Connection connection, String reason) {
+            audit.record("limit.evicted", connection, String.valueOf(CloseCode.EVICTED), null, reason);
+            connection.close(CloseCode.EVICTED, reason, false, null, true);
         }
 
         @Override

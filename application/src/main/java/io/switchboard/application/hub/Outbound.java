@@ -1,7 +1,7 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.StatsSnapshot;
 import io.switchboard.domain.ErrorCode;
 
 import java.util.List;

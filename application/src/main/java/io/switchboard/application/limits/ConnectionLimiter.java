@@ -1,7 +1,11 @@
 package io.switchboard.application.limits;
 
+import io.switchboard.application.port.EndpointLimits;
+
+import io.switchboard.application.port.LimitSettings;
+
 import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.hub.Connection;
+import io.switchboard.application.port.SlotHolder;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.port.out.ConnectionLedger;
 import io.switchboard.domain.CloseCode;
@@ -208,7 +212,7 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
     }
 
     private static long idleMillis(Slot slot, long nowNanos) {
-        Connection connection = slot.connection();
+        SlotHolder connection = slot.connection();
         return connection == null ? 0 : connection.idleMillis(nowNanos);
     }
 
@@ -226,9 +230,8 @@ public final class ConnectionLimiter implements ConnectionLedger.Node {
         }
     }
 
-    void closeEvicted(Connection evicted) {
-        audit.record("limit.evicted", evicted, String.valueOf(CloseCode.EVICTED), null, EVICTED);
-        evicted.close(CloseCode.EVICTED, EVICTED, false, null, true);
+    void closeEvicted(SlotHolder evicted) {
+        evicted.evict(EVICTED);
     }
 
     /** Forgets attempt windows older than a minute; call periodically. */

@@ -1,5 +1,7 @@
 package io.switchboard.application.limits;
 
+import io.switchboard.application.port.EndpointLimits;
+
 import io.switchboard.application.port.out.ConnectionLedger;
 
 import java.time.Duration;

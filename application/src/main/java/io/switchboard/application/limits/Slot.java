@@ -1,6 +1,7 @@
 package io.switchboard.application.limits;
 
-import io.switchboard.application.hub.Connection;
+import io.switchboard.application.port.ConnectionSlot;
+import io.switchboard.application.port.SlotHolder;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -9,7 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * released. Admission happens before the connection exists: an eviction that arrives in between
  * is carried out as soon as the connection is {@linkplain #attach attached}.
  */
-public final class Slot {
+public final class Slot implements ConnectionSlot {
     private final String id;
     private final String ip;
     private final String userId;
@@ -20,7 +21,7 @@ public final class Slot {
     private final AtomicBoolean held = new AtomicBoolean(true);
     private final AtomicBoolean evictionCarriedOut = new AtomicBoolean();
     private volatile boolean evicted;
-    private volatile Connection connection;
+    private volatile SlotHolder connection;
 
     /** @param endpoint where the slot counts against its endpoint's own limits too, or {@code null} */
     Slot(String id, String ip, String userId, long sequence, boolean ledgered, EndpointCounts endpoint, ConnectionLimiter limiter) {
@@ -59,7 +60,7 @@ public final class Slot {
         return endpoint;
     }
 
-    Connection connection() {
+    SlotHolder connection() {
         return connection;
     }
 
@@ -67,14 +68,15 @@ public final class Slot {
         return held.get();
     }
 
-    /** The connection this slot was admitted for now exists. */
-    public void attach(Connection admitted) {
+    @Override
+    public void attach(SlotHolder admitted) {
         connection = admitted;
         if (evicted) {
             closeEvicted();
         }
     }
 
+    @Override
     public void release() {
         if (held.compareAndSet(true, false)) {
             limiter.free(this, true);

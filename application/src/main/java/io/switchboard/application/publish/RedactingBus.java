@@ -1,7 +1,7 @@
 package io.switchboard.application.publish;
 
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 

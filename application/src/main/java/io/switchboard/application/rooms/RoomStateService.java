@@ -1,5 +1,7 @@
 package io.switchboard.application.rooms;
 
+import io.switchboard.application.port.RoomState;
+
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.domain.EventId;

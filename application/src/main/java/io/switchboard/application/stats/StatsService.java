@@ -1,5 +1,10 @@
 package io.switchboard.application.stats;
 
+import io.switchboard.application.hub.LatencyHistogram;
+
+import io.switchboard.application.port.StatsSnapshot;
+import io.switchboard.application.hub.HubMetrics;
+
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.Outbound;

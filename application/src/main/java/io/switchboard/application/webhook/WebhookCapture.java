@@ -1,9 +1,9 @@
 package io.switchboard.application.webhook;
 
-import io.switchboard.application.dialect.JsonText;
+import io.switchboard.application.json.JsonText;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.RoomDirectory;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.RoomName;
 import io.switchboard.domain.Timestamps;

@@ -1,29 +1,33 @@
 package io.switchboard.application.access;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuthMode;
+
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
+import io.switchboard.application.auth.ApiCredentials;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.auth.RoomPolicy;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.Template;
 import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
 import io.switchboard.application.hub.HubSettings;
 import io.switchboard.application.hub.NoHistory;
 import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.limits.ConnectionLimiter;
-import io.switchboard.application.limits.LimitSettings;
+import io.switchboard.application.port.LimitSettings;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.application.port.out.AuditLog;
+import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
@@ -55,12 +59,15 @@ class AdmissionServiceTest {
     private final AuditTrail audit = new AuditTrail(new RecordingAudit(audited), Clock.systemUTC());
     private final Hub hub = new Hub(SETTINGS, new RoomAccess(Map.of("team", RoomPolicy.parse("authenticated")), Optional.empty()),
             new RoomRules(Set.of(), Map.of(), new NoRooms()), null, audit, new NoHistory(), Clock.systemUTC(), new HubMetrics(), Runnable::run);
-    private final EndpointAuthenticator auth = new EndpointAuthenticator(Optional.of(token -> switch (token) {
+    private final TokenVerifier tokens = token -> switch (token) {
         case "alice" -> new Principal("alice", Set.of(), List.of(), LATER);
         case "root" -> new Principal("root", Set.of("admin"), List.of(), LATER);
+        case "backend" -> new Principal("backend", Set.of("publisher"), List.of(), LATER);
         case "old" -> throw new TokenRejectedException(ErrorCode.AUTH_EXPIRED, "the token has expired");
         default -> throw new TokenRejectedException(ErrorCode.AUTH_INVALID, "the token's signature does not match");
-    }), "switchboard_token");
+    };
+    private final EndpointAuthenticator auth = new EndpointAuthenticator(Optional.of(tokens), "switchboard_token");
+    private ApiCredentials credentials = new ApiCredentials(List.of("key-1"), Optional.of(tokens));
 
     @Test
     void aClientWithNothingAgainstItIsAdmittedWithASlotAndItsRooms() {
@@ -85,7 +92,7 @@ class AdmissionServiceTest {
     void aForeignOriginIsRefusedBeforeItsAttemptIsCounted() {
         AdmissionService admissions = service(limiter(0, 1)); // one attempt per minute
         ConnectRequest foreign = ConnectRequest.of("/ws", "10.0.0.1", "https://evil.example", List.of("https://app.example"),
-                EndpointAuthenticator.Mode.OPTIONAL, null);
+                AuthMode.OPTIONAL, null);
         Admission.Refused refused = assertRefused(admissions.admit(foreign), RefusalReason.ORIGIN_NOT_ALLOWED, "FORBIDDEN");
         assertTrue(refused.message().contains("https://evil.example"), "says which Origin: " + refused.message());
         assertInstanceOf(Admission.Admitted.class, admissions.admit(request(null)), "the attempt is still there to use");
@@ -111,6 +118,42 @@ class AdmissionServiceTest {
         assertInstanceOf(Admission.Admitted.class, admissions.admit(adminOnly("root", false)));
         assertInstanceOf(Admission.Admitted.class, admissions.admit(adminOnly(null, true)));
         assertEquals(List.of("authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void theCommandStreamTakesAnApiKeyOrAPublishersToken() {
+        ConnectionLimiter limiter = limiter(0, 0);
+        AdmissionService admissions = service(limiter);
+        Admission.Admitted byKey = assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "key-1", false)));
+        assertEquals(1, limiter.held(), "a backend stream holds a place in the limits too");
+        byKey.slot().release();
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "backend", false)));
+        Admission.Refused none = assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, null, true)),
+                RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertTrue(none.message().contains("needs a credential"), none.message());
+        assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, "key-2", false)), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, "alice", false)), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertEquals(List.of("auth.failed", "auth.failed", "authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void theSseAuditStreamTakesAnAdministratorsTokenNeverAnApiKey() {
+        AdmissionService admissions = service(limiter(0, 0));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_ADMIN, "root", false)));
+        assertRefused(admissions.admit(backend(AuthMode.API_ADMIN, "key-1", false)), RefusalReason.TOKEN_REJECTED, "AUTH_INVALID");
+        assertRefused(admissions.admit(backend(AuthMode.API_ADMIN, "backend", false)), RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertEquals(List.of("auth.failed", "authz.denied"), auditedTypes());
+    }
+
+    @Test
+    void withNoCredentialsConfiguredBackendStreamsAreForThisMachineOnly() {
+        credentials = new ApiCredentials(List.of(), Optional.empty());
+        AdmissionService admissions = service(limiter(0, 0));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_ADMIN, null, true)));
+        assertInstanceOf(Admission.Admitted.class, admissions.admit(backend(AuthMode.API_PUBLISHER, "anything", true)));
+        Admission.Refused remote = assertRefused(admissions.admit(backend(AuthMode.API_PUBLISHER, null, false)),
+                RefusalReason.FORBIDDEN, "FORBIDDEN");
+        assertTrue(remote.message().contains("only loopback clients"), remote.message());
     }
 
     @Test
@@ -158,12 +201,16 @@ class AdmissionServiceTest {
         ConnectRequest arrival = request(null);
         assertInstanceOf(Admission.Admitted.class, admissions.admit(arrival));
         Admission.Admitted named = assertInstanceOf(Admission.Admitted.class,
-                admissions.admit(arrival.later(EndpointAuthenticator.Mode.OPTIONAL, "alice")));
+                admissions.admit(arrival.later(AuthMode.OPTIONAL, "alice")));
         assertEquals("alice", named.principal().userId());
     }
 
     private AdmissionService service(ConnectionLimiter limiter) {
-        return new AdmissionService(hub, auth, limiter, audit);
+        return new AdmissionService(hub, auth, credentials, limiter, audit);
+    }
+
+    private static ConnectRequest backend(AuthMode mode, String credential, boolean loopbackAdmin) {
+        return ConnectRequest.backend("/api/v1/commands", "10.0.0.1", loopbackAdmin, mode, credential);
     }
 
     private ConnectionLimiter limiter(int perIp, int attemptsPerMinute) {
@@ -172,16 +219,16 @@ class AdmissionServiceTest {
     }
 
     private static ConnectRequest request(String token) {
-        return ConnectRequest.of("/ws", "10.0.0.1", null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token);
+        return ConnectRequest.of("/ws", "10.0.0.1", null, List.of(), AuthMode.OPTIONAL, token);
     }
 
     private static ConnectRequest adminOnly(String token, boolean loopbackAdmin) {
-        return new ConnectRequest("/ws/audit", "127.0.0.1", loopbackAdmin, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL, token,
+        return new ConnectRequest("/ws/audit", "127.0.0.1", loopbackAdmin, null, List.of(), AuthMode.OPTIONAL, token,
                 true, Map.of(), List.of(), Map.of(), 0, true);
     }
 
     private static ConnectRequest bound(String token, String userIdInPath) {
-        return new ConnectRequest("/ws/dashboard/{userId}", "10.0.0.1", false, null, List.of(), EndpointAuthenticator.Mode.OPTIONAL,
+        return new ConnectRequest("/ws/dashboard/{userId}", "10.0.0.1", false, null, List.of(), AuthMode.OPTIONAL,
                 token, false, Map.of("userId", "sub"), List.of(), Map.of("userId", userIdInPath), 0, true);
     }
 

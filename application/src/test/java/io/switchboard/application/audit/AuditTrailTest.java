@@ -1,5 +1,8 @@
 package io.switchboard.application.audit;
 
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
+
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
@@ -11,7 +14,7 @@ import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.out.AuditFeed;
 import io.switchboard.application.port.out.AuditLog;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;

@@ -1,11 +1,12 @@
 package io.switchboard.application.bridge;
 
+
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.BridgePositions;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.EventLog;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;

@@ -1,5 +1,6 @@
 package io.switchboard.application.bridge;
 
+
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.port.in.DomainEvent;
 import io.switchboard.application.port.in.DomainEventCommand;
@@ -8,7 +9,7 @@ import io.switchboard.application.port.in.InvalidInputException;
 import io.switchboard.application.port.in.Problem;
 import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.publish.PublishService;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;

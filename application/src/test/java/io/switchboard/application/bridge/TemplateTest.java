@@ -1,5 +1,6 @@
 package io.switchboard.application.bridge;
 
+
 import io.switchboard.application.json.JsonTree;
 import io.switchboard.application.port.in.DomainEvent;
 import org.junit.jupiter.api.Test;

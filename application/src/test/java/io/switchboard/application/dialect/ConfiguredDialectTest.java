@@ -1,5 +1,7 @@
 package io.switchboard.application.dialect;
 
+import io.switchboard.application.port.Template;
+
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.Outbound;
 import io.switchboard.domain.ErrorCode;

@@ -1,6 +1,6 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.domain.CloseCode;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.AuditLog;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
 

@@ -1,11 +1,11 @@
 package io.switchboard.application.hub;
 
 import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 
 import java.time.Duration;

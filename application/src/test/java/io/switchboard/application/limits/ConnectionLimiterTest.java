@@ -1,9 +1,13 @@
 package io.switchboard.application.limits;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.EndpointLimits;
+
+import io.switchboard.application.port.LimitSettings;
+
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;
@@ -14,7 +18,7 @@ import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.hub.QuietSink;
 import io.switchboard.application.port.out.AuditLog;
 import io.switchboard.application.port.out.ConnectionLedger;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +35,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST;
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.EVICT_OLDEST_IDLE;
-import static io.switchboard.application.limits.LimitSettings.LimitPolicy.REJECT;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.EVICT_OLDEST;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.EVICT_OLDEST_IDLE;
+import static io.switchboard.application.port.LimitSettings.LimitPolicy.REJECT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -9,7 +9,7 @@ import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.port.out.PublishReceipts;
 import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;

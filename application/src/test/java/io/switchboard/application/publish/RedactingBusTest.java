@@ -2,7 +2,7 @@ package io.switchboard.application.publish;
 
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.port.out.EventBus;
-import io.switchboard.application.stats.HubMetrics;
+import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;

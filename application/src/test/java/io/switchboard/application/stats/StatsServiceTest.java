@@ -1,7 +1,10 @@
 package io.switchboard.application.stats;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.StatsSnapshot;
+import io.switchboard.application.hub.HubMetrics;
+
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.AuditLog;

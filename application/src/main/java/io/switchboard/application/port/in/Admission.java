@@ -1,7 +1,7 @@
 package io.switchboard.application.port.in;
 
-import io.switchboard.application.auth.Principal;
-import io.switchboard.application.limits.Slot;
+import io.switchboard.application.port.Principal;
+import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.domain.ErrorCode;
 
 import java.util.List;
@@ -14,7 +14,7 @@ public sealed interface Admission {
      * @param slot      its place in the connection limits; the connection holds it, or the caller releases it
      * @param rooms     the rooms it joins on connect, expanded and checked
      */
-    record Admitted(Principal principal, Slot slot, List<String> rooms) implements Admission {
+    record Admitted(Principal principal, ConnectionSlot slot, List<String> rooms) implements Admission {
         public Admitted {
             rooms = List.copyOf(rooms);
         }

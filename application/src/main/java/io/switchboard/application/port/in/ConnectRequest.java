@@ -1,7 +1,7 @@
 package io.switchboard.application.port.in;
 
-import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.dialect.Template;
+import io.switchboard.application.port.AuthMode;
+import io.switchboard.application.port.Template;
 
 import java.util.List;
 import java.util.Map;
@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param loopbackAdmin the client is on this machine and no credentials are configured, so it counts as an administrator
  * @param origin        the browser's {@code Origin}, or {@code null} (not a browser)
  * @param origins       the {@code Origin} values the endpoint allows, exactly; empty allows any
- * @param auth          the endpoint's auth mode
- * @param token         the token the client presented, or {@code null}
+ * @param auth          the endpoint's auth mode ({@link AuthMode#api()} for the backend streams)
+ * @param token         the token the client presented (an API key or token for the backend streams), or {@code null}
  * @param adminOnly     only administrators (role {@code admin}) get in: the audit streams
  * @param bound         path parameters whose values must equal the token's subject ({@code bind: {userId: sub}})
  * @param rooms         the rooms it joins on connect, as templates over {@code parameters} and {@code {sub}}
@@ -26,7 +26,7 @@ import java.util.Objects;
  *                      client already admitted that names its user later (a Socket.IO client connecting to its namespace)
  */
 public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin, String origin, List<String> origins,
-                             EndpointAuthenticator.Mode auth, String token, boolean adminOnly, Map<String, String> bound,
+                             AuthMode auth, String token, boolean adminOnly, Map<String, String> bound,
                              List<Template> rooms, Map<String, String> parameters, int roomLimit, boolean firstContact) {
     public ConnectRequest {
         Objects.requireNonNull(endpoint, "endpoint");
@@ -42,13 +42,25 @@ public record ConnectRequest(String endpoint, String peer, boolean loopbackAdmin
     }
 
     /** A client of {@code endpoint} with no rooms to join on connect, no bound path and nothing but its token to show. */
-    public static ConnectRequest of(String endpoint, String peer, String origin, List<String> origins, EndpointAuthenticator.Mode auth,
+    public static ConnectRequest of(String endpoint, String peer, String origin, List<String> origins, AuthMode auth,
                                     String token) {
         return new ConnectRequest(endpoint, peer, false, origin, origins, auth, token, false, Map.of(), List.of(), Map.of(), 0, true);
     }
 
+    /**
+     * A backend's stream ({@code /api/v1/commands}, {@code /api/v1/audit/stream}): API credentials as
+     * {@code auth} says, no browser Origin to check, no rooms joined at the door.
+     */
+    public static ConnectRequest backend(String endpoint, String peer, boolean loopbackAdmin, AuthMode auth, String credential) {
+        if (!auth.api()) {
+            throw new IllegalArgumentException("a backend stream takes API credentials, not " + auth);
+        }
+        return new ConnectRequest(endpoint, peer, loopbackAdmin, null, List.of(), auth, credential, false, Map.of(), List.of(), Map.of(),
+                0, true);
+    }
+
     /** The same client naming its user after it was admitted: no new attempt, no Origin to check again. */
-    public ConnectRequest later(EndpointAuthenticator.Mode auth, String token) {
+    public ConnectRequest later(AuthMode auth, String token) {
         return new ConnectRequest(endpoint, peer, loopbackAdmin, null, List.of(), auth, token, adminOnly, bound, List.of(), parameters, 0, false);
     }
 

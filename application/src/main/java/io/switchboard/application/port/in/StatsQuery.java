@@ -1,6 +1,6 @@
 package io.switchboard.application.port.in;
 
-import io.switchboard.application.stats.StatsSnapshot;
+import io.switchboard.application.port.StatsSnapshot;
 
 /** The hub's live statistics. */
 public interface StatsQuery {

@@ -1,7 +1,7 @@
 package io.switchboard.application.port.out;
 
-import io.switchboard.application.audit.AuditEntry;
-import io.switchboard.application.audit.AuditFilter;
+import io.switchboard.application.port.AuditEntry;
+import io.switchboard.application.port.AuditFilter;
 
 import java.time.Instant;
 import java.util.List;

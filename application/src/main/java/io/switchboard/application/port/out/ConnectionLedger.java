@@ -1,6 +1,6 @@
 package io.switchboard.application.port.out;
 
-import io.switchboard.application.limits.LimitSettings.LimitPolicy;
+import io.switchboard.application.port.LimitSettings.LimitPolicy;
 
 import java.time.Duration;
 import java.util.List;

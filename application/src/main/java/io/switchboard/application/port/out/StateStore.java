@@ -1,6 +1,6 @@
 package io.switchboard.application.port.out;
 
-import io.switchboard.application.rooms.RoomState;
+import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.RoomName;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package io.switchboard.application.port.out;
 
-import io.switchboard.application.auth.Principal;
+import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 
 /** Checks a bearer token (a JWT) and says who it speaks for. */

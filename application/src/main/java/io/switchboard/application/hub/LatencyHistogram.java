@@ -1,4 +1,4 @@
-package io.switchboard.application.stats;
+package io.switchboard.application.hub;
 
 import java.util.concurrent.atomic.AtomicLongArray;
 

@@ -1,4 +1,4 @@
-package io.switchboard.application.stats;
+package io.switchboard.application.port;
 
 import java.util.Map;
 

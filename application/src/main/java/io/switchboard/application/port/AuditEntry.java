@@ -1,4 +1,4 @@
-package io.switchboard.application.audit;
+package io.switchboard.application.port;
 
 import java.time.Instant;
 import java.util.Objects;

@@ -1,4 +1,4 @@
-package io.switchboard.application.stats;
+package io.switchboard.application.hub;
 
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.domain.Event;

@@ -1,4 +1,4 @@
-package io.switchboard.application.limits;
+package io.switchboard.application.port;
 
 import java.util.Map;
 import java.util.Objects;

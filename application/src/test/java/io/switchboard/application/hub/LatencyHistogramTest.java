@@ -1,4 +1,5 @@
-package io.switchboard.application.stats;
+package io.switchboard.application.hub;
+
 
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
-package io.switchboard.application.limits;
+package io.switchboard.application.port;
 
-import io.switchboard.application.limits.LimitSettings.LimitPolicy;
+import io.switchboard.application.port.LimitSettings.LimitPolicy;
 
 import java.util.Objects;
 
@@ -30,7 +30,7 @@ public record EndpointLimits(int total, int perIp, int perUser, LimitPolicy tota
     }
 
     /** Whether any connection count of the endpoint's own is limited (the room limit aside). */
-    boolean countsConnections() {
+    public boolean countsConnections() {
         return total > 0 || perIp > 0 || perUser > 0;
     }
 }

@@ -1,4 +1,4 @@
-package io.switchboard.application.rooms;
+package io.switchboard.application.port;
 
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;

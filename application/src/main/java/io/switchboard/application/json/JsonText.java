@@ -1,4 +1,4 @@
-package io.switchboard.application.dialect;
+package io.switchboard.application.json;
 
 /** Builds one JSON object as text; values that are already JSON are inserted as they are. */
 public final class JsonText {
