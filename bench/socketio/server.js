@@ -1,5 +1,5 @@
 // Socket.IO 4 counterpart of Switchboard for the fan-out benchmark (bench/run socketio).
-// Clients connect with Engine.IO v4 over WebSocket and join a room with 42["join","<room>"]
+// Clients connect with Engine.IO v4 over WebSocket (or long-polling: polling-load.js) and join a room with 42["join","<room>"]
 // (answered by 42["joined",{room}]). Publishers POST /api/v1/events with Switchboard's body (one
 // event or an array); each event goes out with io.to(room).emit(type, {room, id, data, timestamp}),
 // the same fields a Switchboard subscriber gets. Loopback only; it exits by itself after MAX_SECONDS.
@@ -48,7 +48,8 @@ const server = http.createServer((req, res) => {
   });
 });
 
-const io = new Server(server, { transports: ['websocket'], serveClient: false });
+// Both transports: the fan-out's clients connect over WebSocket directly, the long-polling load over polling.
+const io = new Server(server, { transports: ['polling', 'websocket'], serveClient: false });
 io.on('connection', (socket) => {
   socket.on('join', (room) => {
     socket.join(String(room));

@@ -44,7 +44,10 @@ public final class HttpAdapter {
         BooleanSupplier accepting = hub::accepting;
         PublisherGate gate = new PublisherGate(credentials);
         routing.addFilter((chain, req, res) -> {
-            if (accepting.getAsBoolean() || req.path().path().startsWith("/health")) {
+            // An Engine.IO long-polling request naming its session (sid) continues a connection the drain is
+            // closing, as an open WebSocket's frames do: it must fetch the disconnect notice and the close.
+            if (accepting.getAsBoolean() || req.path().path().startsWith("/health")
+                    || (req.query().contains("EIO") && req.query().contains("sid"))) {
                 chain.proceed();
             } else {
                 JsonBodies.sendError(res, Status.SERVICE_UNAVAILABLE_503, "UNAVAILABLE", "the hub is shutting down; retry shortly");

@@ -37,14 +37,17 @@ final class SocketIoDialect implements MessageRenderer {
 
     private final CanonicalDialect canonical;
     private final long maxPayloadBytes;
+    private final boolean upgradable;
     private final Queue<PendingAck> pending = new ConcurrentLinkedQueue<>();
     // Writer state: only the connection's writer renders, one message at a time.
     private volatile boolean handshakeSent;
     private volatile boolean namespaceConnected;
 
-    SocketIoDialect(CanonicalDialect canonical, long maxPayloadBytes) {
+    /** @param upgradable whether the handshake offers the upgrade to WebSocket (a long-polling session) */
+    SocketIoDialect(CanonicalDialect canonical, long maxPayloadBytes, boolean upgradable) {
         this.canonical = canonical;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.upgradable = upgradable;
     }
 
     /** Which answer acknowledges a client's event: {@code joined}, {@code left} or {@code state} for this room. */
@@ -81,7 +84,7 @@ final class SocketIoDialect implements MessageRenderer {
     private String connected(Outbound.Connected c) {
         if (!handshakeSent) {
             handshakeSent = true;
-            return EngineIoPacket.open(c.connectionId(), c.heartbeatIntervalMs(), c.heartbeatTimeoutMs(), maxPayloadBytes);
+            return EngineIoPacket.open(c.connectionId(), upgradable, c.heartbeatIntervalMs(), c.heartbeatTimeoutMs(), maxPayloadBytes);
         }
         namespaceConnected = true;
         return SocketIoPacket.encode(SocketIoPacket.CONNECT, SocketIoPacket.DEFAULT_NAMESPACE, null,

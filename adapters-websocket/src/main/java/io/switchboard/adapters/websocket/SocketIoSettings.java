@@ -39,6 +39,11 @@ public record SocketIoSettings(String path, String room, AuthMode auth, List<Str
         return path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path;
     }
 
+    /** Whether a request with this {@code Origin} header (or none: {@code null}) may continue a session. */
+    boolean originAllowed(String origin) {
+        return origin == null || origins.isEmpty() || origins.contains(origin);
+    }
+
     String roomFor(String value) {
         return room.replace("{value}", value);
     }

@@ -1,210 +1,155 @@
 package io.switchboard.adapters.websocket;
 
-import io.switchboard.application.port.AuthMode;
-
 import io.helidon.common.buffers.BufferData;
 import io.helidon.http.HeaderNames;
+import io.helidon.http.HeaderValues;
 import io.helidon.http.Headers;
 import io.helidon.http.HttpPrologue;
+import io.helidon.http.RequestException;
 import io.helidon.http.Status;
-import io.helidon.websocket.WsListener;
 import io.helidon.websocket.WsSession;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.CanonicalDialect;
-import io.switchboard.application.hub.Connection;
-import io.switchboard.application.hub.ConnectionSpec;
 import io.switchboard.application.hub.Hub;
-import io.switchboard.application.hub.Outbound;
 import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
 
-import java.util.List;
 import java.util.Optional;
 
 /**
- * One socket.io-client (Engine.IO v4 over WebSocket, SPEC 3.2). The upgrade passes the same checks as
- * the canonical endpoint (shutdown, Origin, limits per IP); the hub connection opens with the 101 and
- * says hello with the Engine.IO handshake. The token is read when the client connects to the
- * namespace ({@code 40}, from its {@code auth} payload or the upgrade request), because that is
- * where socket.io-client sends it; a refusal there is a connect error ({@code 44}), which the client
- * reports as {@code connect_error} and does not retry on its own.
+ * One socket.io-client's WebSocket (Engine.IO v4, SPEC 3.2): either a new session, whose upgrade passes
+ * the same checks as the canonical endpoint (shutdown, Origin, limits per IP) and whose hub connection
+ * opens with the 101 and says hello with the Engine.IO handshake; or the upgrade of a long-polling
+ * session ({@code sid=…}): the client probes ({@code 2probe}, answered {@code 3probe}), pauses its
+ * polling and sends {@code 5}, and from then on the same {@link EngineIoSession} continues here.
  */
 final class SocketIoSocket extends HubListener {
+    private static final String PROBE = "2probe";
+    private static final String PROBE_ANSWER = "3probe";
+    private static final String UPGRADE = String.valueOf(EngineIoPacket.UPGRADE);
+
     private final Hub hub;
     private final SocketIoSettings settings;
     private final AdmitConnectionUseCase admissions;
     private final EndpointAuthenticator auth;
     private final CanonicalDialect canonical;
     private final SocketIoEvents events;
+    private final PollingSessions polling;
     private final InboundText inbound = new InboundText();
-    private String peer;
-    private String upgradeToken;
-    /** What the client was admitted with before the 101; asked again with its token at the namespace connect. */
-    private ConnectRequest request;
-    /** The upgrade request, for the connect hook asked at the namespace connect. */
-    private ConnectRequest.Door door;
-    private SocketIoDialect dialect;
-    private boolean namespaceConnected;
+    private EngineIoSession session;
+    /** The long-polling session this WebSocket upgrades, until it has ({@code null} for a new session). */
+    private PollingSession upgrading;
+    private SessionSink probe;
 
     SocketIoSocket(Hub hub, SocketIoSettings settings, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
-                   CanonicalDialect canonical, SocketIoEvents events) {
+                   CanonicalDialect canonical, SocketIoEvents events, PollingSessions polling) {
         this.hub = hub;
         this.settings = settings;
         this.admissions = admissions;
         this.auth = auth;
         this.canonical = canonical;
         this.events = events;
+        this.polling = polling;
     }
 
     @Override
     public Optional<Headers> onHttpUpgrade(HttpPrologue prologue, Headers headers) {
-        String path = settings.basePath();
         if (!prologue.query().first("EIO").map("4"::equals).orElse(false)) {
             throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
                     "this endpoint speaks Engine.IO 4 (EIO=4): use socket.io-client 3 or 4");
         }
         if (!prologue.query().first("transport").map("websocket"::equals).orElse(false)) {
             throw HubSocket.refusal(Status.BAD_REQUEST_400, ErrorCode.MESSAGE_INVALID.name(),
-                    "only the websocket transport is served: connect with transports: [\"websocket\"]");
+                    "a WebSocket upgrade needs transport=websocket");
         }
         UpgradeGate.noSubprotocol(headers, "Engine.IO 4");
-        peer = UpgradeGate.peer(headers);
-        upgradeToken = UpgradeGate.token(auth, prologue, headers);
-        // The token is read at the namespace connect, where socket.io-client sends it: admitted here by address only.
-        request = ConnectRequest.of(path, peer, headers.first(HeaderNames.ORIGIN).orElse(null), settings.origins(),
-                AuthMode.NONE, null);
-        door = new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null));
-        switch (admissions.admit(request)) {
-            case Admission.Admitted admitted -> slot = admitted.slot();
-            case Admission.Refused refused -> throw UpgradeGate.refusal(refused);
+        String sid = prologue.query().first("sid").orElse(null);
+        if (sid != null) {
+            upgrading = polling.get(sid);
+            if (upgrading == null) {
+                throw engineIoRefusal(EngineIoError.UNKNOWN_SID, null);
+            }
+            String origin = headers.first(HeaderNames.ORIGIN).orElse(null);
+            if (!settings.originAllowed(origin)) {
+                throw engineIoRefusal(EngineIoError.FORBIDDEN, "Origin " + origin + " is not allowed");
+            }
+            if (upgrading.sink().upgraded()) {
+                throw engineIoRefusal(EngineIoError.BAD_REQUEST, "the session is already on WebSocket");
+            }
+            PeerAwareUpgradeProvider.upgrading(this);
+            return Optional.empty();
         }
+        session = new EngineIoSession(hub, settings, admissions, canonical, events, UpgradeGate.peer(headers),
+                headers.first(HeaderNames.ORIGIN).orElse(null), UpgradeGate.token(auth, prologue, headers),
+                new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null)));
+        Admission.Refused refused = session.admit();
+        if (refused != null) {
+            throw UpgradeGate.refusal(refused);
+        }
+        slot = session.slot();
         PeerAwareUpgradeProvider.upgrading(this);
         return Optional.empty();
     }
 
-    @Override
-    public void onOpen(WsSession session) {
-        dialect = new SocketIoDialect(canonical, hub.settings().inboundMaxBytes());
-        connection = hub.open(new ConnectionSpec(settings.basePath(), "websocket", peer, null, false),
-                new SocketIoSink(new SessionSink(session)), dialect);
-        connection.holdSlot(slot);
+    private static RequestException engineIoRefusal(EngineIoError error, String reason) {
+        return RequestException.builder()
+                .status(error.status())
+                .message(error.body(reason))
+                .safeMessage(true)
+                .header(HeaderValues.create(HeaderNames.CONTENT_TYPE, "application/json"))
+                .build();
     }
 
+    @Override
+    public void onOpen(WsSession ws) {
+        if (upgrading != null) {
+            probe = new SessionSink(ws);
+            return;
+        }
+        connection = session.open("websocket", new SocketIoSink(new SessionSink(ws)), false);
+    }
 
     @Override
-    public void onMessage(WsSession session, String text, boolean last) {
+    public void onMessage(WsSession ws, String text, boolean last) {
+        if (upgrading != null) {
+            probing(ws, text, last);
+            return;
+        }
         if (connection == null) {
             return;
         }
         String frame = inbound.add(connection, text, last, hub.settings().inboundMaxBytes());
-        if (frame == null) {
-            return;
-        }
-        char type = frame.isEmpty() ? ' ' : frame.charAt(0);
-        switch (type) {
-            // A pong answers the hub's ping and is not a client message: it never counts against the rate.
-            case EngineIoPacket.PONG -> connection.pongReceived();
-            case EngineIoPacket.CLOSE -> connection.close(CloseCode.NORMAL, "the client closed", false, null, true);
-            case EngineIoPacket.PING, EngineIoPacket.NOOP, EngineIoPacket.UPGRADE -> {
-                // Engine.IO 4 clients do not ping, and there is nothing to upgrade to.
-            }
-            case EngineIoPacket.MESSAGE -> {
-                if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
-                    packet(frame.substring(1));
-                }
-            }
-            default -> {
-                if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
-                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "not an Engine.IO packet: it must start with a type digit 1-6", null);
-                }
-            }
+        if (frame != null) {
+            session.receive(frame);
         }
     }
 
-    private void packet(String text) {
-        SocketIoPacket packet;
-        try {
-            packet = SocketIoPacket.parse(text);
-        } catch (IllegalArgumentException e) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, e.getMessage(), null);
-            return;
+    /**
+     * Before the upgrade only the probe and the upgrade itself are valid; the polling session carries
+     * everything else meanwhile. Anything else ends this WebSocket, and the client goes on polling.
+     */
+    private void probing(WsSession ws, String text, boolean last) {
+        if (last && PROBE.equals(text)) {
+            upgrading.sink().probing();
+            probe.text(PROBE_ANSWER);
+            probe.flush();
+        } else if (last && UPGRADE.equals(text) && upgrading.sink().upgrade(new SocketIoSink(probe))) {
+            session = upgrading.session();
+            connection = session.connection();
+            polling.remove(connection.id().value());
+            upgrading = null;
+        } else {
+            probe.close(CloseCode.POLICY, "expected 2probe, then 5");
         }
-        if (!SocketIoPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
-            if (packet.type() == SocketIoPacket.CONNECT) {
-                hub.reject(connection, ErrorCode.MESSAGE_INVALID, "Invalid namespace", SocketIoDialect.NAMESPACE_REF + packet.namespace());
-            }
-            return; // packets for a namespace that was never connected have no one to go to
-        }
-        switch (packet.type()) {
-            case SocketIoPacket.CONNECT -> connect(packet);
-            case SocketIoPacket.DISCONNECT -> connection.close(CloseCode.NORMAL, "the client disconnected", false, null, true);
-            case SocketIoPacket.EVENT -> {
-                if (namespaceConnected) {
-                    events.handle(connection, dialect, packet);
-                } else {
-                    hub.reject(connection, ErrorCode.MESSAGE_INVALID, "connect to the namespace / before sending events",
-                            SocketIoDialect.CONNECT_REF);
-                }
-            }
-            case SocketIoPacket.ACK -> {
-                // The hub sends no event that asks for an ack.
-            }
-            default -> hub.reject(connection, ErrorCode.MESSAGE_INVALID, "a client does not send packet type " + packet.type(), null);
-        }
-    }
-
-    /** {@code 40} with an optional {@code {"token": …}}: authenticate, count the user, answer {@code 40{"sid"}}. */
-    private void connect(SocketIoPacket packet) {
-        if (namespaceConnected) {
-            return;
-        }
-        String token = packet.data() != null && packet.data().isObject() && packet.data().path("token").isTextual()
-                ? packet.data().get("token").textValue() : upgradeToken;
-        // The slot taken before the 101 knew only the address; the one taken now counts the user too.
-        slot.release();
-        List<String> rooms = List.of();
-        switch (admissions.admit(request.later(settings.auth(), token).through(door))) {
-            case Admission.Admitted admitted -> {
-                slot = admitted.slot();
-                connection.holdSlot(slot);
-                if (admitted.principal() != null) {
-                    connection.refresh(admitted.principal());
-                }
-                rooms = admitted.rooms(); // the connect hook's
-            }
-            case Admission.Refused refused -> {
-                switch (refused.reason()) {
-                    case TOKEN_REJECTED -> refuse(refused.code(), refused.message(), CloseCode.UNAUTHORIZED);
-                    case FORBIDDEN -> refuse(refused.code(), refused.message(), CloseCode.FORBIDDEN);
-                    default -> refuse(ErrorCode.CONNECTION_LIMIT.name(), refused.message(), CloseCode.POLICY);
-                }
-                return;
-            }
-        }
-        hub.joinOnConnect(connection, rooms);
-        namespaceConnected = true;
-        // socket.io-client fires `connect` on the answer queued next, and a frontend joins its rooms
-        // there: those joins start at this moment, not when the hub reads them (SPEC 13).
-        hub.startJoinsWhereSeen(connection);
-        connection.send(new Outbound.Connected(connection.id().value(), connection.userId(), List.of(),
-                hub.settings().heartbeatInterval().toMillis(), hub.settings().heartbeatTimeout().toMillis()));
-    }
-
-    private void refuse(String code, String message, int closeCode) {
-        connection.send(new Outbound.Error(code, message, SocketIoDialect.CONNECT_REF));
-        connection.close(closeCode, message, false, null, false);
     }
 
     @Override
-    public void onMessage(WsSession session, BufferData buffer, boolean last) {
-        if (last && connection != null && connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "binary frames are not supported; send JSON arguments", null);
+    public void onMessage(WsSession ws, BufferData buffer, boolean last) {
+        if (last && session != null && upgrading == null) {
+            session.binaryRefused();
         }
     }
-
-
-
 }

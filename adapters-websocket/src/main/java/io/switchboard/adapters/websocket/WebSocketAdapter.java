@@ -1,5 +1,6 @@
 package io.switchboard.adapters.websocket;
 
+import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.websocket.WsRouting;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.ApiCredentials;
@@ -54,15 +55,20 @@ public final class WebSocketAdapter {
                 null, false, false, DialectSpec.CANONICAL, WebSocketEndpoint.CloseStyle.CLEAN, false);
     }
 
-    /** The Socket.IO endpoint (SPEC 3.2), when {@code settings} enable it; the client asks for {@code <path>/}, so both forms match. */
-    public static void registerSocketIo(WsRouting.Builder routing, Hub hub, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
+    /**
+     * The Socket.IO endpoint (SPEC 3.2, 16), when {@code settings} enable it: WebSocket upgrades on {@code routing},
+     * long-polling requests on {@code http}. The client asks for {@code <path>/}, so both forms match.
+     */
+    public static void registerSocketIo(WsRouting.Builder routing, HttpRouting.Builder http, Hub hub, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
                                         SocketIoSettings settings, Clock clock) {
         if (!settings.enabled()) {
             return;
         }
         CanonicalDialect canonical = new CanonicalDialect(clock);
         SocketIoEvents events = new SocketIoEvents(hub, settings);
-        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events));
-        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events));
+        PollingSessions polling = new PollingSessions();
+        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events, polling));
+        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events, polling));
+        new SocketIoPolling(hub, settings, admissions, auth, canonical, events, polling).register(http);
     }
 }
