@@ -135,7 +135,8 @@ final class Switchboard {
         StatsService stats = new StatsService(hub, metrics, clock);
 
         HookGate hooks = new HookGate(new HttpBackendHooks(), metrics.hooks(), System::nanoTime);
-        hub.checkJoinsWith(new SubscribeHooks(settings.hooks().namespaces(), hooks));
+        SubscribeHooks subscribeHooks = new SubscribeHooks(settings.hooks().namespaces(), hooks);
+        hub.checkJoinsWith(subscribeHooks);
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes(), settings.hooks().namespaces(),
                 hooks);
         Optional<TokenVerifier> tokens = settings.auth().enabled()
@@ -155,7 +156,8 @@ final class Switchboard {
                 new RoomStateService(storage.states(), storage.log()),
                 new WebhookCapture(settings.webhooks().namespace(), storage.rooms(), bus, metrics, clock),
                 settings.bodies(), bridge, accessChanges, presence);
-        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit),
+        HttpAdapter.registerHistory(http, new HistoryService(storage.log(), storage.states(), access, roomRules, auth, audit,
+                subscribeHooks),
                 credentials, auth);
         SseAdapter.register(http, hub, admissions, auth, limiter, credentials, audit, settings.sse(), settings.sseEndpoints(), clock);
         WsRouting.Builder ws = WsRouting.builder();

@@ -260,6 +260,25 @@ class BackendHooksTest {
         assertFalse(question.path("connectionId").asText().isEmpty(), question.toString());
     }
 
+    @Test
+    void theHistoryApiAsksTheSubscribeHookAsAJoinDoes() {
+        publish("proposal:secret", "{\"n\":6}");
+        publish("proposal:open", "{\"n\":7}");
+        HttpResponse<String> refused = history("proposal:secret", "Bearer " + TOKEN);
+        assertEquals(403, refused.statusCode(), refused.body());
+        assertTrue(refused.body().contains("NOT_A_REVIEWER"), "the backend's code: " + refused.body());
+        assertFalse(refused.body().contains("\"n\":6"), "no event of the refused room: " + refused.body());
+        HttpResponse<String> allowed = history("proposal:open", "Bearer " + TOKEN);
+        assertEquals(200, allowed.statusCode(), allowed.body());
+        assertTrue(allowed.body().contains("\"n\":7"), allowed.body());
+        JsonNode question = lastQuestion(q -> "proposal:open".equals(q.path("room").asText()));
+        assertEquals("alice", question.path("userId").asText(), question.toString());
+        HttpResponse<String> publisher = history("proposal:secret", DevTokens.publisherBearer());
+        assertEquals(200, publisher.statusCode(), "publishers read any room's history: " + publisher.body());
+        assertEquals("SUBSCRIPTION_FAILED", json(history("flaky:1", "Bearer " + TOKEN).body()).path("code").asText(),
+                "a hook that is down refuses the read too");
+    }
+
     // ---- command ----
 
     @Test
@@ -345,6 +364,19 @@ class BackendHooksTest {
                 .timeout(WAIT);
         scenario(scenario).forEach(request::header);
         return TestHub.send(request.GET().build());
+    }
+
+    private static HttpResponse<String> history(String room, String authorization) {
+        return TestHub.send(HttpRequest.newBuilder(hub.http("/api/v1/rooms/" + room + "/events")).header("Authorization", authorization)
+                .timeout(WAIT).GET().build());
+    }
+
+    private static JsonNode json(String body) {
+        try {
+            return JsonWebSocket.json().readTree(body);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static void publish(String room, String data) {

@@ -1,5 +1,7 @@
 package io.switchboard.adapters.eventbus;
 
+import io.switchboard.application.hooks.NamespaceHooks;
+import io.switchboard.application.hooks.SubscribeHooks;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.auth.RoomAccess;
@@ -41,7 +43,8 @@ interface HistoryReadContract {
     private static HistoryAnswer.Page read(EventStorage storage, String since, String limit) {
         try (AuditTrail audit = new AuditTrail(storage.audit(), Clock.systemUTC())) {
             HistoryService history = new HistoryService(storage.log(), storage.states(), RoomAccess.open(),
-                    new RoomRules(Set.of(), Map.of(), storage.rooms()), new EndpointAuthenticator(Optional.empty(), "token"), audit);
+                    new RoomRules(Set.of(), Map.of(), storage.rooms()), new EndpointAuthenticator(Optional.empty(), "token"), audit,
+                    new SubscribeHooks(NamespaceHooks.NONE, null));
             return assertInstanceOf(HistoryAnswer.Page.class, history.read(new HistoryRequest(ROOM.value(), since, limit, null, true,
                     "127.0.0.1", "/api/v1/rooms/{room}/events")));
         }

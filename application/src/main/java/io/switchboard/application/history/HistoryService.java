@@ -1,5 +1,7 @@
 package io.switchboard.application.history;
 
+import io.switchboard.application.hooks.SubscribeHooks;
+import io.switchboard.application.hub.JoinCheck;
 import io.switchboard.application.port.AuthMode;
 
 import io.switchboard.application.audit.AuditTrail;
@@ -39,10 +41,15 @@ public final class HistoryService implements ReadHistoryUseCase {
     private final RoomRules rules;
     private final EndpointAuthenticator tokens;
     private final AuditTrail audit;
+    private final SubscribeHooks hooks;
 
-    /** Refused reads are audited as refused joins are: {@code auth.failed}, {@code authz.denied}. */
+    /**
+     * Refused reads are audited as refused joins are: {@code auth.failed}, {@code authz.denied}. A caller the
+     * room's policy lets in is then asked about as a join is: the namespace's subscribe hook ({@code hooks}).
+     */
     public HistoryService(EventLog log, StateStore states, RoomAccess access, RoomRules rules, EndpointAuthenticator tokens,
-                          AuditTrail audit) {
+                          AuditTrail audit, SubscribeHooks hooks) {
+        this.hooks = hooks;
         this.log = log;
         this.states = states;
         this.access = access;
@@ -93,7 +100,13 @@ public final class HistoryService implements ReadHistoryUseCase {
         }
         String denial = access.denial(principal, room);
         if (denial == null) {
-            return null;
+            JoinCheck.Refusal hooked = hooks.refusal(request.endpoint(), principal, room, null);
+            if (hooked == null) {
+                return null;
+            }
+            audit.record("authz.denied", null, principal == null ? null : principal.userId(), request.peer(), request.endpoint(),
+                    "denied", room.value(), hooked.message());
+            return new HistoryAnswer.Refused(Why.FORBIDDEN, hooked.code(), hooked.message());
         }
         audit.record("authz.denied", null, principal == null ? null : principal.userId(), request.peer(), request.endpoint(), "denied",
                 room.value(), denial);
