@@ -73,6 +73,8 @@ class BackendHooksTest {
                       hooks:
                         subscribe: { url: "%3$s", timeout: 1500ms }
                         command: { url: "%4$s", timeout: 1500ms }
+                    news:
+                      presence: true
                     flaky:
                       hooks:
                         subscribe: { url: "%2$s" }
@@ -127,6 +129,11 @@ class BackendHooksTest {
             assertEquals(List.of("news:hooked"), List.of(JsonWebSocket.json().treeToValue(connected.path("rooms"), String[].class)));
             publish("news:hooked", "{\"n\":1}");
             assertEquals(1, client.nextOfType("note", WAIT).path("data").path("n").asInt());
+            HttpResponse<String> presence = TestHub.send(HttpRequest.newBuilder(hub.http("/api/v1/rooms/news:hooked/presence"))
+                    .header("Authorization", DevTokens.publisherBearer()).timeout(WAIT).GET().build());
+            JsonNode member = json(presence.body()).path("clients").path(0);
+            assertEquals("user-7", member.path("userId").asText(), presence.body());
+            assertEquals("pro", member.path("info").path("plan").asText(), "presence shows the connect hook's info: " + presence.body());
         }
         JsonNode question = lastQuestion(q -> "user".equals(q.path("headers").path("x-scenario").asText()));
         assertEquals("/ws", question.path("endpoint").asText(), question.toString());

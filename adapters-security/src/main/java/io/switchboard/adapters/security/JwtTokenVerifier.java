@@ -38,7 +38,6 @@ final class JwtTokenVerifier implements TokenVerifier {
     static final int MAX_TOKEN_CHARS = 8192;
 
     /** The longest {@code info} claim kept (as JSON text): presence lists it with every member. */
-    static final int MAX_INFO = 1024;
     private static final List<String> TIME_CLAIMS = List.of("exp", "nbf", "iat");
     /** 9999-12-31T23:59:59Z: a time claim beyond it is nonsense, and beyond {@link Instant}'s range soon after. */
     private static final BigDecimal LATEST_SECONDS = BigDecimal.valueOf(253_402_300_799L);
@@ -104,10 +103,10 @@ final class JwtTokenVerifier implements TokenVerifier {
                 strings(jwt.payloadClaim("rooms")), expires, info(jwt.payloadClaim("info")));
     }
 
-    /** The {@code info} claim as JSON text; none when absent, {@code null}, or longer than {@link #MAX_INFO} characters. */
+    /** The {@code info} claim as JSON text; none when absent, {@code null}, or longer than {@link Principal#MAX_INFO} characters. */
     private static String info(Optional<JsonValue> claim) {
         return claim.filter(value -> value != JsonValue.NULL).map(JsonValue::toString)
-                .filter(text -> text.length() <= MAX_INFO).orElse(null);
+                .filter(text -> text.length() <= Principal.MAX_INFO).orElse(null);
     }
 
     /**

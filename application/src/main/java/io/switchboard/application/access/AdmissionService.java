@@ -180,8 +180,9 @@ public final class AdmissionService implements AdmitConnectionUseCase {
     }
 
     /**
-     * The client as the connect hook's answer makes it: the hook's user (if it names one) and the hook's
-     * expiry (if it gives one; otherwise the token's, or none for a user only the hook named).
+     * The client as the connect hook's answer makes it: the hook's user (if it names one), the hook's
+     * expiry (if it gives one; otherwise the token's, or none for a user only the hook named) and the hook's
+     * {@code info} (what presence shows; otherwise the token's).
      */
     private static Principal granted(Principal principal, HookReply.Allowed granted) {
         String userId = granted.userId() != null ? granted.userId() : principal == null ? null : principal.userId();
@@ -189,8 +190,10 @@ public final class AdmissionService implements AdmitConnectionUseCase {
             return null;
         }
         Instant expiresAt = granted.expiresAt() != null ? granted.expiresAt() : principal == null ? Instant.MAX : principal.expiresAt();
-        return principal == null ? new Principal(userId, Set.of(), List.of(), expiresAt)
-                : new Principal(userId, principal.roles(), principal.rooms(), expiresAt);
+        String info = granted.info() != null && granted.info().length() <= Principal.MAX_INFO ? granted.info()
+                : principal == null ? null : principal.info();
+        return principal == null ? new Principal(userId, Set.of(), List.of(), expiresAt, info)
+                : new Principal(userId, principal.roles(), principal.rooms(), expiresAt, info);
     }
 
     /** A room joined on connect (the endpoint's or the connect hook's) that refuses the client: invalid, reserved, denied by its policy, or full. */

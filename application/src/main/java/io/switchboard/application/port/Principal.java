@@ -15,6 +15,9 @@ import java.util.Set;
  * @param info      the token's {@code info} claim as JSON text (what presence shows of the connection), or {@code null}
  */
 public record Principal(String userId, Set<String> roles, List<String> rooms, Instant expiresAt, String info) {
+    /** The longest {@code info} kept, in characters; a longer one is dropped. */
+    public static final int MAX_INFO = 1024;
+
     public Principal {
         Objects.requireNonNull(userId, "userId");
         roles = Set.copyOf(roles);
