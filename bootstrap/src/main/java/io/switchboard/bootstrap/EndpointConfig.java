@@ -1,7 +1,6 @@
 package io.switchboard.bootstrap;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.adapters.sse.SseEndpoint;
 import io.switchboard.adapters.websocket.WebSocketEndpoint;
 import io.switchboard.application.auth.EndpointAuthenticator;

@@ -1,7 +1,6 @@
 package io.switchboard.bootstrap;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.adapters.http.BodyLimits;
 import io.switchboard.adapters.security.SecurityAdapter;
 import io.switchboard.adapters.security.TokenRules;

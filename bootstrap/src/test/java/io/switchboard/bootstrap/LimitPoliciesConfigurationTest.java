@@ -4,7 +4,6 @@ import io.switchboard.application.port.EndpointLimits;
 import io.switchboard.application.port.LimitSettings;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package io.switchboard.adapters.eventbus;
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.port.out.AuditLog;
-
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -2,7 +2,6 @@ package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.domain.RoomName;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

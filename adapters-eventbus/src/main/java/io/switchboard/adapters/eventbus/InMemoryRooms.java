@@ -4,7 +4,6 @@ import io.switchboard.application.port.out.RoomDirectory;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.RoomName;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -2,7 +2,6 @@ package io.switchboard.adapters.eventbus;
 
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.out.AuditFeed;
-
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;

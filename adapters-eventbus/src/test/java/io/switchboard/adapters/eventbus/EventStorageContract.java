@@ -14,7 +14,6 @@ import io.switchboard.domain.ResumeFailure;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

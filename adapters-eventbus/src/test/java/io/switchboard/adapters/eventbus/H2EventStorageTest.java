@@ -11,7 +11,6 @@ import io.switchboard.domain.Replay;
 import io.switchboard.domain.ResumeFailure;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -5,7 +5,6 @@ import io.switchboard.application.port.out.PresenceStore.Member;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;

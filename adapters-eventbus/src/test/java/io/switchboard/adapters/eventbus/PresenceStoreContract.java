@@ -4,7 +4,6 @@ import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.application.port.out.PresenceStore.Member;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,6 @@ import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import java.math.BigInteger;

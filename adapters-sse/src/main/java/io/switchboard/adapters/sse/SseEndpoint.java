@@ -1,7 +1,6 @@
 package io.switchboard.adapters.sse;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.json.JsonText;
-
 import java.util.ArrayList;
 import java.util.List;
 

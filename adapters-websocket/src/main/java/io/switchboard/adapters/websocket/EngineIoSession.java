@@ -14,7 +14,6 @@ import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.application.port.in.RefusalReason;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ErrorCode;
-
 import java.util.List;
 
 /**

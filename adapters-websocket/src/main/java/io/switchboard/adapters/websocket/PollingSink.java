@@ -2,7 +2,6 @@ package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.hub.Frame;
 import io.switchboard.application.hub.FrameSink;
-
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.IntConsumer;

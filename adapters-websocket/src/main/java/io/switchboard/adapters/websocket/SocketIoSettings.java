@@ -1,7 +1,6 @@
 package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.application.auth.EndpointAuthenticator;
 
 import java.util.List;

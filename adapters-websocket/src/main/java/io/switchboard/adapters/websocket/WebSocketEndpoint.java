@@ -1,7 +1,6 @@
 package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.application.auth.EndpointAuthenticator;
 import io.switchboard.application.dialect.DialectSpec;
 import io.switchboard.application.port.Template;

@@ -2,7 +2,6 @@ package io.switchboard.adapters.websocket;
 
 import io.switchboard.application.hub.Frame;
 import org.junit.jupiter.api.Test;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;

@@ -2,7 +2,6 @@ package io.switchboard.application.auth;
 
 import io.switchboard.application.port.Principal;
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.application.port.out.TokenVerifier;
 import io.switchboard.domain.ErrorCode;
 

@@ -1,7 +1,6 @@
 package io.switchboard.application.auth;
 
 import io.switchboard.application.port.Principal;
-
 import io.switchboard.application.port.out.RoomMembers;
 import io.switchboard.domain.RoomName;
 

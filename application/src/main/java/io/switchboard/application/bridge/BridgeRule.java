@@ -1,10 +1,8 @@
 package io.switchboard.application.bridge;
 
-
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.publish.PublishService;
 import io.switchboard.domain.EventType;
-
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -14,7 +14,6 @@ import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;

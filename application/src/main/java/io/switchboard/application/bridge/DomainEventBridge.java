@@ -14,7 +14,6 @@ import io.switchboard.application.port.in.PublishDomainEventsUseCase;
 import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.application.hub.HubMetrics.BridgeOutcome;
 import io.switchboard.domain.RoomName;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;

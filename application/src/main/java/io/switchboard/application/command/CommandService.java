@@ -16,7 +16,6 @@ import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventType;
 import io.switchboard.domain.RoomName;
 import io.switchboard.domain.Timestamps;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;

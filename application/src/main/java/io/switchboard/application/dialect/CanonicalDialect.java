@@ -1,7 +1,6 @@
 package io.switchboard.application.dialect;
 
 import io.switchboard.application.json.JsonText;
-
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;

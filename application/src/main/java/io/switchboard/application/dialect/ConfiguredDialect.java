@@ -1,7 +1,6 @@
 package io.switchboard.application.dialect;
 
 import io.switchboard.application.json.JsonText;
-
 import io.switchboard.application.hub.Delivery;
 import io.switchboard.application.hub.MessageRenderer;
 import io.switchboard.application.hub.Outbound;

@@ -1,7 +1,6 @@
 package io.switchboard.application.dialect;
 
 import io.switchboard.application.port.Template;
-
 import io.switchboard.domain.ErrorCode;
 
 import java.util.LinkedHashMap;

@@ -1,7 +1,6 @@
 package io.switchboard.application.dialect;
 
 import io.switchboard.application.json.JsonText;
-
 import io.switchboard.application.dialect.DialectSpec.Envelope;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.Timestamps;

@@ -2,7 +2,6 @@ package io.switchboard.application.hooks;
 
 import io.switchboard.application.port.Principal;
 import io.switchboard.application.port.out.HookCall;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -4,14 +4,12 @@ import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.TokenRejectedException;
 import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.application.port.SlotHolder;
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.switchboard.application.hub;
 
 import io.switchboard.application.port.Principal;
-
 import java.util.Objects;
 
 /**

@@ -1,7 +1,6 @@
 package io.switchboard.application.hub;
 
 import io.switchboard.application.port.StatsSnapshot;
-
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;

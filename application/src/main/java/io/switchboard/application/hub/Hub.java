@@ -7,7 +7,6 @@ import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.port.RoomState;
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.CloseCode;
 import io.switchboard.domain.ConnectionId;
 import io.switchboard.domain.ErrorCode;
@@ -15,7 +14,6 @@ import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.Replay;
 import io.switchboard.domain.RoomName;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;

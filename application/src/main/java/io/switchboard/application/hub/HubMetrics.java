@@ -1,6 +1,5 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.hub.Delivery;
 import io.switchboard.domain.Event;
 
 import java.util.Map;

@@ -3,7 +3,6 @@ package io.switchboard.application.hub;
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.StatsSnapshot;
 import io.switchboard.domain.ErrorCode;
-
 import java.util.List;
 
 /** What the hub sends to a client; a dialect renders it into frames. */

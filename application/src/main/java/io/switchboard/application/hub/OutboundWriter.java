@@ -1,6 +1,5 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.OverflowPolicy;
 

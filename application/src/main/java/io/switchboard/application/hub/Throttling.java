@@ -1,6 +1,5 @@
 package io.switchboard.application.hub;
 
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Coalescer;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.RoomName;

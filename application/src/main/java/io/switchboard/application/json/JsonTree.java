@@ -1,7 +1,5 @@
 package io.switchboard.application.json;
 
-import io.switchboard.application.json.JsonText;
-
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,7 +1,6 @@
 package io.switchboard.application.limits;
 
 import io.switchboard.application.port.LimitSettings;
-
 import io.switchboard.application.port.out.ConnectionLedger;
 
 import java.time.Duration;

@@ -2,7 +2,6 @@ package io.switchboard.application.limits;
 
 import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.application.port.SlotHolder;
-
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**

@@ -1,7 +1,6 @@
 package io.switchboard.application.port;
 
 import io.switchboard.application.port.LimitSettings.LimitPolicy;
-
 import java.util.Objects;
 
 /**

@@ -1,7 +1,6 @@
 package io.switchboard.application.port;
 
 import io.switchboard.application.json.JsonText;
-
 import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.Set;

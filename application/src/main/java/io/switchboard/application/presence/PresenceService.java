@@ -11,7 +11,6 @@ import io.switchboard.application.port.in.PresenceRequest;
 import io.switchboard.application.port.out.PresenceStore;
 import io.switchboard.domain.ErrorCode;
 import io.switchboard.domain.RoomName;
-
 import java.util.List;
 import java.util.stream.Collectors;
 

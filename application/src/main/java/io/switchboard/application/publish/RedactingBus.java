@@ -4,7 +4,6 @@ import io.switchboard.application.port.out.EventBus;
 import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
-
 import java.util.ArrayList;
 import java.util.List;
 

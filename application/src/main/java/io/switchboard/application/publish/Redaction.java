@@ -2,7 +2,6 @@ package io.switchboard.application.publish;
 
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.domain.EventDraft;
-
 import java.util.List;
 import java.util.Set;
 

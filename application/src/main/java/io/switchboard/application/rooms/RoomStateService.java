@@ -1,7 +1,6 @@
 package io.switchboard.application.rooms;
 
 import io.switchboard.application.port.RoomState;
-
 import io.switchboard.application.port.out.EventLog;
 import io.switchboard.application.port.out.StateStore;
 import io.switchboard.domain.EventId;

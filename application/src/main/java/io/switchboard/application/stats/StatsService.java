@@ -1,7 +1,6 @@
 package io.switchboard.application.stats;
 
 import io.switchboard.application.hub.LatencyHistogram;
-
 import io.switchboard.application.port.StatsSnapshot;
 import io.switchboard.application.hub.HubMetrics;
 

@@ -7,7 +7,6 @@ import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.RoomName;
 import io.switchboard.domain.Timestamps;
-
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;

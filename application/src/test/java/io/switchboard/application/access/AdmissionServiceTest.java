@@ -1,7 +1,6 @@
 package io.switchboard.application.access;
 
 import io.switchboard.application.port.AuthMode;
-
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;

@@ -2,7 +2,6 @@ package io.switchboard.application.audit;
 
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
-
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.ConnectionSpec;

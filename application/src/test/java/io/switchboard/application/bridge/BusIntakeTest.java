@@ -1,6 +1,5 @@
 package io.switchboard.application.bridge;
 
-
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.port.in.PublishEventsUseCase;
 import io.switchboard.application.port.out.BridgePositions;
@@ -14,7 +13,6 @@ import io.switchboard.domain.Replay;
 import io.switchboard.domain.ResumeFailure;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -1,6 +1,5 @@
 package io.switchboard.application.bridge;
 
-
 import io.switchboard.application.json.FieldEdits;
 import io.switchboard.application.port.in.DomainEvent;
 import io.switchboard.application.port.in.DomainEventCommand;
@@ -14,7 +13,6 @@ import io.switchboard.domain.Event;
 import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
 import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

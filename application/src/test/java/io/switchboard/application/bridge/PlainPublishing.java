@@ -8,7 +8,6 @@ import io.switchboard.application.publish.PublishSettings;
 import io.switchboard.application.rooms.NoRooms;
 import io.switchboard.application.rooms.RoomRules;
 import io.switchboard.application.hub.HubMetrics;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -1,6 +1,5 @@
 package io.switchboard.application.bridge;
 
-
 import io.switchboard.application.json.JsonTree;
 import io.switchboard.application.port.in.DomainEvent;
 import org.junit.jupiter.api.Test;

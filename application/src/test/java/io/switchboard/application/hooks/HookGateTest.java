@@ -6,7 +6,6 @@ import io.switchboard.application.port.out.HookReply;
 import io.switchboard.application.hub.HookStats;
 import io.switchboard.application.port.StatsSnapshot;
 import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;

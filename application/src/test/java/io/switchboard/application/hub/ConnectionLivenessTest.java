@@ -3,7 +3,6 @@ package io.switchboard.application.hub;
 import io.switchboard.application.port.Principal;
 import io.switchboard.domain.CloseCode;
 import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

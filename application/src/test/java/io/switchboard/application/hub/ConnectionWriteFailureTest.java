@@ -2,7 +2,6 @@ package io.switchboard.application.hub;
 
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.RoomAccess;
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.ErrorCode;
 import org.junit.jupiter.api.Test;
 

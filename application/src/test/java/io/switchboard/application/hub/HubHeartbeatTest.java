@@ -5,10 +5,8 @@ import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.port.out.AuditLog;
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,6 +1,5 @@
 package io.switchboard.application.hub;
 
-
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

@@ -5,7 +5,6 @@ import io.switchboard.application.port.Principal;
 import io.switchboard.application.auth.RoomAccess;
 import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.rooms.RoomRules;
-import io.switchboard.application.hub.HubMetrics;
 import io.switchboard.domain.OverflowPolicy;
 
 import java.time.Duration;

@@ -8,7 +8,6 @@ import io.switchboard.domain.EventDraft;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
 import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

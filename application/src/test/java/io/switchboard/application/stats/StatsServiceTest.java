@@ -2,7 +2,6 @@ package io.switchboard.application.stats;
 
 import io.switchboard.application.port.StatsSnapshot;
 import io.switchboard.application.hub.HubMetrics;
-
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
 import io.switchboard.application.audit.AuditTrail;

@@ -3,7 +3,6 @@ package io.switchboard.application.port.in;
 import io.switchboard.application.port.Principal;
 import io.switchboard.application.port.ConnectionSlot;
 import io.switchboard.domain.ErrorCode;
-
 import java.util.List;
 
 /** The answer to a {@link ConnectRequest}. */

@@ -2,7 +2,6 @@ package io.switchboard.application.port.in;
 
 import io.switchboard.application.port.AuthMode;
 import io.switchboard.application.port.Template;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;

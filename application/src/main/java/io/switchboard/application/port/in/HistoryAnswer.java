@@ -4,7 +4,6 @@ import io.switchboard.application.port.RoomState;
 import io.switchboard.domain.Event;
 import io.switchboard.domain.EventId;
 import io.switchboard.domain.RoomName;
-
 import java.util.List;
 import java.util.Optional;
 

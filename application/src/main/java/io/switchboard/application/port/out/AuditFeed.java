@@ -1,7 +1,6 @@
 package io.switchboard.application.port.out;
 
 import io.switchboard.application.port.AuditEntry;
-
 import java.util.function.Consumer;
 
 /**

@@ -2,7 +2,6 @@ package io.switchboard.application.port.out;
 
 import io.switchboard.application.port.AuditEntry;
 import io.switchboard.application.port.AuditFilter;
-
 import java.time.Instant;
 import java.util.List;
 

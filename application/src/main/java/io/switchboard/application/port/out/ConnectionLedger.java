@@ -1,7 +1,6 @@
 package io.switchboard.application.port.out;
 
 import io.switchboard.application.port.LimitSettings.LimitPolicy;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
