@@ -115,3 +115,14 @@ export async function eventually(predicate, ms = 10_000, what = "condition") {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+/** The arguments of the next `event` on `emitter` (a socket or its manager), or a rejection after `ms`. */
+export function next(emitter, event, ms = 10_000) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
+    emitter.once(event, (...args) => {
+      clearTimeout(timer);
+      resolve(args);
+    });
+  });
+}

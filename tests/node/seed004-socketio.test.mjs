@@ -10,7 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { io } from "socket.io-client";
 import WebSocket from "ws";
-import { startHub, startRelay, eventually } from "./hub.mjs";
+import { startHub, startRelay, eventually, next } from "./hub.mjs";
 
 const SEED = "004_1ea432bdbaa3fb1a.txt";
 const scenario = (title) => `${SEED} — ${title} (socket.io-client)`;
@@ -43,17 +43,6 @@ function connect(t, target, options = {}) {
   });
   t.after(() => socket.close());
   return socket;
-}
-
-/** The arguments of the next `event` on `emitter` (a socket or its manager). */
-function next(emitter, event, ms = 10_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    emitter.once(event, (...args) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
 }
 
 /** Resolves once `socket` is connected (it may already be). */

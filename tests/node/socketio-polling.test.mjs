@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import http from "node:http";
 import WebSocket from "ws";
-import { startHub, eventually } from "./hub.mjs";
+import { startHub, eventually, next } from "./hub.mjs";
 
 const SEP = "\x1e";
 let hub;
@@ -31,16 +31,6 @@ async function capture(target, id, n) {
   const response = await fetch(`${target.base}/hooks/${id}?n=${n}`, { method: "POST", body: String(n) });
   assert.equal(response.status, 200, await response.clone().text());
   return (await response.json()).id;
-}
-
-function next(emitter, event, ms = 10_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no ${event} within ${ms} ms`)), ms);
-    emitter.once(event, (...args) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
 }
 
 async function connections(target) {

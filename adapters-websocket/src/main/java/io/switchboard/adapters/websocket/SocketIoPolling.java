@@ -8,11 +8,9 @@ import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
 import io.helidon.webserver.http.ServerResponse;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.json.JsonText;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
-import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.domain.CloseCode;
@@ -41,20 +39,15 @@ final class SocketIoPolling {
 
     private final Hub hub;
     private final SocketIoSettings settings;
-    private final AdmitConnectionUseCase admissions;
+    private final EngineIoSessions engineIo;
     private final EndpointAuthenticator auth;
-    private final CanonicalDialect canonical;
-    private final SocketIoEvents events;
     private final PollingSessions sessions;
 
-    SocketIoPolling(Hub hub, SocketIoSettings settings, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
-                    CanonicalDialect canonical, SocketIoEvents events, PollingSessions sessions) {
-        this.hub = hub;
-        this.settings = settings;
-        this.admissions = admissions;
+    SocketIoPolling(EngineIoSessions engineIo, EndpointAuthenticator auth, PollingSessions sessions) {
+        this.hub = engineIo.hub();
+        this.settings = engineIo.settings();
+        this.engineIo = engineIo;
         this.auth = auth;
-        this.canonical = canonical;
-        this.events = events;
         this.sessions = sessions;
     }
 
@@ -132,8 +125,8 @@ final class SocketIoPolling {
     private void handshake(ServerRequest req, ServerResponse res, String origin) {
         String token = auth.findToken(req.headers().first(HeaderNames.AUTHORIZATION).orElse(null),
                 req.query().first("token").orElse(null), req.headers().first(HeaderNames.COOKIE).orElse(null));
-        EngineIoSession session = new EngineIoSession(hub, settings, admissions, canonical, events, req.remotePeer().host(), origin,
-                token, new ConnectRequest.Door(req.path().path(), name -> req.headers().first(HeaderNames.create(name)).orElse(null)));
+        EngineIoSession session = engineIo.open(req.remotePeer().host(), origin, token,
+                new ConnectRequest.Door(req.path().path(), name -> req.headers().first(HeaderNames.create(name)).orElse(null)));
         Admission.Refused refused = session.admit();
         if (refused != null) {
             res.status(UpgradeGate.status(refused.reason())).header(HeaderNames.CONTENT_TYPE, JSON)

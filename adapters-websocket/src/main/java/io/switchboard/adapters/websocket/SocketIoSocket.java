@@ -9,9 +9,7 @@ import io.helidon.http.RequestException;
 import io.helidon.http.Status;
 import io.helidon.websocket.WsSession;
 import io.switchboard.application.auth.EndpointAuthenticator;
-import io.switchboard.application.dialect.CanonicalDialect;
 import io.switchboard.application.hub.Hub;
-import io.switchboard.application.port.in.AdmitConnectionUseCase;
 import io.switchboard.application.port.in.Admission;
 import io.switchboard.application.port.in.ConnectRequest;
 import io.switchboard.domain.CloseCode;
@@ -33,10 +31,8 @@ final class SocketIoSocket extends HubListener {
 
     private final Hub hub;
     private final SocketIoSettings settings;
-    private final AdmitConnectionUseCase admissions;
+    private final EngineIoSessions engineIo;
     private final EndpointAuthenticator auth;
-    private final CanonicalDialect canonical;
-    private final SocketIoEvents events;
     private final PollingSessions polling;
     private final InboundText inbound = new InboundText();
     private EngineIoSession session;
@@ -44,14 +40,11 @@ final class SocketIoSocket extends HubListener {
     private PollingSession upgrading;
     private SessionSink probe;
 
-    SocketIoSocket(Hub hub, SocketIoSettings settings, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
-                   CanonicalDialect canonical, SocketIoEvents events, PollingSessions polling) {
-        this.hub = hub;
-        this.settings = settings;
-        this.admissions = admissions;
+    SocketIoSocket(EngineIoSessions engineIo, EndpointAuthenticator auth, PollingSessions polling) {
+        this.hub = engineIo.hub();
+        this.settings = engineIo.settings();
+        this.engineIo = engineIo;
         this.auth = auth;
-        this.canonical = canonical;
-        this.events = events;
         this.polling = polling;
     }
 
@@ -82,7 +75,7 @@ final class SocketIoSocket extends HubListener {
             PeerAwareUpgradeProvider.upgrading(this);
             return Optional.empty();
         }
-        session = new EngineIoSession(hub, settings, admissions, canonical, events, UpgradeGate.peer(headers),
+        session = engineIo.open(UpgradeGate.peer(headers),
                 headers.first(HeaderNames.ORIGIN).orElse(null), UpgradeGate.token(auth, prologue, headers),
                 new ConnectRequest.Door(prologue.uriPath().path(), name -> headers.first(HeaderNames.create(name)).orElse(null)));
         Admission.Refused refused = session.admit();

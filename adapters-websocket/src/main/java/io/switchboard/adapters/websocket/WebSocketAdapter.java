@@ -64,11 +64,11 @@ public final class WebSocketAdapter {
         if (!settings.enabled()) {
             return;
         }
-        CanonicalDialect canonical = new CanonicalDialect(clock);
-        SocketIoEvents events = new SocketIoEvents(hub, settings);
+        EngineIoSessions engineIo = new EngineIoSessions(hub, settings, admissions, new CanonicalDialect(clock),
+                new SocketIoEvents(hub, settings));
         PollingSessions polling = new PollingSessions();
-        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events, polling));
-        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(hub, settings, admissions, auth, canonical, events, polling));
-        new SocketIoPolling(hub, settings, admissions, auth, canonical, events, polling).register(http);
+        routing.endpoint(settings.basePath(), () -> new SocketIoSocket(engineIo, auth, polling));
+        routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(engineIo, auth, polling));
+        new SocketIoPolling(engineIo, auth, polling).register(http);
     }
 }
