@@ -305,6 +305,43 @@ for (const [name, options, finalTransport] of [
   });
 }
 
+test("a GET or POST sent the instant the previous one was answered is not taken for an overlapping one (2,000 back to back)", async (t) => {
+  // socket.io-client sends its next request as soon as an answer arrives; the hub once still counted
+  // the answered request as in progress for a moment, refused the next with 400 and ended the session.
+  const fast = await startHub({ profile: "hooky", env: { HUB_INBOUND_RATE_PER_SECOND: "100000", HUB_INBOUND_BURST: "100000" } });
+  t.after(() => fast.stop());
+  await declare(fast, "xyz-789");
+  const socket = client(t, fast, { transports: ["polling"], reconnection: false });
+  const disconnects = [];
+  socket.on("disconnect", (reason) => disconnects.push(reason));
+  await next(socket, "connect");
+  for (let n = 0; n < 1000; n++) {
+    const answer = await socket.timeout(10_000).emitWithAck("leave", "xyz-789"); // one POST, then the GET that brings the answer
+    assert.equal(answer.error?.code, "MESSAGE_INVALID", `answer ${n}: not in the room`);
+  }
+  const raw = await joinedSession(fast, "abc-123");
+  for (let n = 0; n < 1000; n++) {
+    const answered = await post(fast, raw.sid, "3"); // a pong: answered "ok", nothing sent back
+    assert.equal(answered.status, 200, `POST ${n}: ${answered.body}`);
+  }
+  assert.deepEqual(disconnects, [], "the session was never cut");
+  assert.equal(socket.io.engine.transport.name, "polling");
+});
+
+test("an event over the message rate still gets its ack: the RATE_LIMITED error, not a timeout", async (t) => {
+  const socket = client(t, hub, { transports: ["polling"], reconnection: false });
+  const errors = [];
+  socket.on("error", (e) => errors.push(e.code));
+  await next(socket, "connect");
+  const answers = await Promise.all(Array.from({ length: 15 }, () => socket.timeout(10_000).emitWithAck("sync", "xyz-789")));
+  const limited = answers.filter((a) => a.error?.code === "RATE_LIMITED");
+  // The burst is 10 messages, and the namespace connect (40) was one of them.
+  assert.ok(answers.length - limited.length >= 9, `the burst is served: ${JSON.stringify(answers)}`);
+  assert.ok(limited.length >= 5, "the rest are answered RATE_LIMITED");
+  assert.ok(limited.every((a) => /too many messages: at most 10 per second/.test(a.error.message)), "saying why");
+  assert.equal(errors.filter((code) => code === "RATE_LIMITED").length, limited.length, "and told as error events too");
+});
+
 for (const [name, options] of [["io(url) default options", {}], ['transports: ["polling"]', { transports: ["polling"] }]]) {
   test(`SPEC 13 over polling (${name}): a request captured the instant connect fires (join emitted there) arrives, 100 times`, async () => {
     const lost = [];

@@ -115,8 +115,19 @@ final class EngineIoSession {
                 // Engine.IO 4 clients do not ping; an upgrade is only valid on the probing WebSocket.
             }
             case EngineIoPacket.MESSAGE -> {
-                if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
-                    packet(frame.substring(1));
+                SocketIoPacket packet;
+                try {
+                    packet = SocketIoPacket.parse(frame.substring(1));
+                } catch (IllegalArgumentException e) {
+                    if (connection.admitInbound() == Connection.InboundVerdict.ADMITTED) {
+                        hub.reject(connection, ErrorCode.MESSAGE_INVALID, e.getMessage(), null);
+                    }
+                    return;
+                }
+                // Parsed first, so that an event refused for the rate still answers the ack its sender awaits.
+                if (connection.admitInbound(packet.ackId() == null ? null : packet.ackId().toString())
+                        == Connection.InboundVerdict.ADMITTED) {
+                    packet(packet);
                 }
             }
             default -> {
@@ -134,14 +145,7 @@ final class EngineIoSession {
         }
     }
 
-    private void packet(String text) {
-        SocketIoPacket packet;
-        try {
-            packet = SocketIoPacket.parse(text);
-        } catch (IllegalArgumentException e) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, e.getMessage(), null);
-            return;
-        }
+    private void packet(SocketIoPacket packet) {
         if (!SocketIoPacket.DEFAULT_NAMESPACE.equals(packet.namespace())) {
             if (packet.type() == SocketIoPacket.CONNECT) {
                 hub.reject(connection, ErrorCode.MESSAGE_INVALID, "Invalid namespace", SocketIoDialect.NAMESPACE_REF + packet.namespace());

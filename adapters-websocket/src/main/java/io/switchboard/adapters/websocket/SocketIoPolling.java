@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 final class SocketIoPolling {
     private static final String TEXT = "text/plain; charset=UTF-8";
     private static final String JSON = "application/json";
+    private static final String CLOSE = String.valueOf(EngineIoPacket.CLOSE);
     private static final HeaderName ALLOW_ORIGIN = HeaderNames.ACCESS_CONTROL_ALLOW_ORIGIN;
     private static final long UPGRADE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final int MIN_BUFFERED_CHARS = 64 * 1024;
@@ -154,15 +155,21 @@ final class SocketIoPolling {
             overlap(res, session, "a GET is already waiting for this session");
             return;
         }
-        String payload = null;
+        String payload;
         try {
             payload = session.sink().take(hub.settings().heartbeatInterval().toNanos());
+        } finally {
+            // This GET waits no more: the client sends its next one as soon as this answer arrives,
+            // which may be before the rest of this method runs.
+            session.getting().set(false);
+        }
+        if (payload.equals(CLOSE)) {
+            sessions.remove(session.session().connection().id().value()); // a GET after the close finds no session
+        }
+        try {
             res.header(HeaderNames.CONTENT_TYPE, TEXT).send(payload.getBytes(StandardCharsets.UTF_8));
         } finally {
-            session.getting().set(false);
-            if (payload != null) {
-                session.sink().sent(payload);
-            }
+            session.sink().sent(payload);
         }
     }
 
@@ -172,43 +179,49 @@ final class SocketIoPolling {
             overlap(res, session, "a POST is already in progress for this session");
             return;
         }
+        Runnable answer;
         try {
-            Connection connection = session.session().connection();
-            int max = hub.settings().inboundMaxBytes();
-            byte[] body = read(req, max);
-            if (body == null) {
-                connection.close(CloseCode.TOO_LARGE, "message too large: the limit is " + max + " bytes", true, null, true);
-                res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).header(HeaderNames.CONTENT_TYPE, JSON)
-                        .send(refusal("MESSAGE_TOO_LARGE", "the body is over maxPayload (" + max + " bytes)"));
-                return;
-            }
-            if (req.headers().contentType().map(type -> type.mediaType().subtype().equals("octet-stream")).orElse(false)) {
-                malformed(res, connection, "binary payloads are not supported; send JSON arguments");
-                return;
-            }
-            List<String> packets = EngineIoPacket.split(new String(body, StandardCharsets.UTF_8));
-            for (String packet : packets) {
-                String problem = EngineIoPacket.malformed(packet);
-                if (problem != null) {
-                    malformed(res, connection, problem);
-                    return;
-                }
-            }
-            for (String packet : packets) {
-                session.session().receive(packet);
-                if (packet.equals(String.valueOf(EngineIoPacket.CLOSE))) {
-                    session.sink().clientClosed();
-                }
-            }
-            res.header(HeaderNames.CONTENT_TYPE, TEXT).send("ok");
+            answer = receive(req, res, session);
         } finally {
+            // This POST is done before it is answered: the client sends its next one as soon as the
+            // answer arrives, which may be before the rest of this method runs.
             session.posting().set(false);
         }
+        answer.run();
     }
 
-    private static void malformed(ServerResponse res, Connection connection, String problem) {
+    /** Hands the POST's packets to the session; returns the answer to send. */
+    private Runnable receive(ServerRequest req, ServerResponse res, PollingSession session) {
+        Connection connection = session.session().connection();
+        int max = hub.settings().inboundMaxBytes();
+        byte[] body = read(req, max);
+        if (body == null) {
+            connection.close(CloseCode.TOO_LARGE, "message too large: the limit is " + max + " bytes", true, null, true);
+            return () -> res.status(Status.REQUEST_ENTITY_TOO_LARGE_413).header(HeaderNames.CONTENT_TYPE, JSON)
+                    .send(refusal("MESSAGE_TOO_LARGE", "the body is over maxPayload (" + max + " bytes)"));
+        }
+        if (req.headers().contentType().map(type -> type.mediaType().subtype().equals("octet-stream")).orElse(false)) {
+            return malformed(res, connection, "binary payloads are not supported; send JSON arguments");
+        }
+        List<String> packets = EngineIoPacket.split(new String(body, StandardCharsets.UTF_8));
+        for (String packet : packets) {
+            String problem = EngineIoPacket.malformed(packet);
+            if (problem != null) {
+                return malformed(res, connection, problem);
+            }
+        }
+        for (String packet : packets) {
+            session.session().receive(packet);
+            if (packet.equals(CLOSE)) {
+                session.sink().clientClosed();
+            }
+        }
+        return () -> res.header(HeaderNames.CONTENT_TYPE, TEXT).send("ok");
+    }
+
+    private static Runnable malformed(ServerResponse res, Connection connection, String problem) {
         connection.close(CloseCode.POLICY, problem, true, null, true);
-        error(res, EngineIoError.BAD_REQUEST, problem);
+        return () -> error(res, EngineIoError.BAD_REQUEST, problem);
     }
 
     private static void overlap(ServerResponse res, PollingSession session, String problem) {

@@ -319,6 +319,16 @@ public final class Connection implements SlotHolder {
 
     /** Rate-limits one inbound client message (call from the transport's reader only). */
     public InboundVerdict admitInbound() {
+        return admitInbound(null);
+    }
+
+    /**
+     * Rate-limits one inbound client message (call from the transport's reader only).
+     *
+     * @param ref the message's reference, when the transport could read one: a refused message is
+     *            answered there too, so that a client waiting for that answer gets it
+     */
+    public InboundVerdict admitInbound(String ref) {
         long now = ticker.nanos();
         liveness.messageReceived(now);
         InboundGate.Verdict verdict = inbound.admit(now);
@@ -334,7 +344,7 @@ public final class Connection implements SlotHolder {
         if (verdict == InboundGate.Verdict.FIRST_REFUSAL) {
             events.rateLimited(this, false);
         }
-        send(new Outbound.Error(ErrorCode.RATE_LIMITED, inbound.refusal(), null));
+        send(new Outbound.Error(ErrorCode.RATE_LIMITED, inbound.refusal(), ref));
         return InboundVerdict.RATE_LIMITED;
     }
 
