@@ -165,7 +165,7 @@ public final class EventStorage implements AutoCloseable {
             CommittedFeed feed = new CommittedFeed(rows);
             String channel = PostgresNotifications.channel(schema);
             notifications = new PostgresNotifications(url, credentials, channel, "switchboard-pg-listen", feed);
-            PostgresEventStore store = new PostgresEventStore(database.client(), retention, clock, feed, channel, maxGroupEvents);
+            PostgresEventStore store = new PostgresEventStore(database, retention, clock, feed, channel, maxGroupEvents);
             PostgresNotifications listening = notifications;
             ledger = new PostgresConnectionLedger(database, url, credentials, PostgresNotifications.channel("switchboard_slots:", schema),
                     NODE_EXPIRY);

@@ -42,11 +42,14 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
     private final CommittedFeed feed;
     private final String channel;
     private final GroupCommit groups;
+    private final PostgresGroupAppend pipelined;
 
     /** @param maxGroupEvents most events one commit takes from concurrent appends ({@link GroupCommit}) */
-    PostgresEventStore(DbClient db, HistoryRetention retention, Clock clock, CommittedFeed feed, String channel, int maxGroupEvents) {
-        this.groups = new GroupCommit(group -> appendTogether(group, PostgresEventStore::boundLockWaits).orElseThrow(),
-                drafts -> append(drafts, tx -> true).orElseThrow(), maxGroupEvents);
+    PostgresEventStore(JdbcDatabase database, HistoryRetention retention, Clock clock, CommittedFeed feed, String channel,
+                       int maxGroupEvents) {
+        this.groups = new GroupCommit(this::appendGroup, drafts -> append(drafts, tx -> true).orElseThrow(), maxGroupEvents);
+        this.pipelined = new PostgresGroupAppend(database, channel, GROUP_LOCK_WAIT);
+        DbClient db = database.client();
         this.db = db;
         this.rows = new EventRows(db);
         this.history = new RetainedHistory(rows, retention, clock);
@@ -91,9 +94,8 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
      * assigned in request order; their events, per request, or empty when the claim answered false.
      */
     private Optional<List<List<Event>>> appendTogether(List<List<EventDraft>> requests, Predicate<DbTransaction> claim) {
-        List<EventDraft> drafts = requests.size() == 1 ? requests.getFirst() : requests.stream().flatMap(List::stream).toList();
-        SortedMap<RoomName, Integer> counts = new TreeMap<>();
-        drafts.forEach(draft -> counts.merge(draft.room(), 1, Integer::sum));
+        List<EventDraft> drafts = flatten(requests);
+        SortedMap<RoomName, Integer> counts = counts(drafts);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         List<Event> events = new ArrayList<>(drafts.size());
         Map<RoomName, Long> lastIds = new HashMap<>();
@@ -104,22 +106,62 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
             }
             claimed[0] = true;
             lastIds.putAll(rows.reserve(tx, counts));
-            Map<RoomName, Long> assigned = new HashMap<>();
-            counts.forEach((room, count) -> assigned.put(room, lastIds.get(room) - count));
-            for (EventDraft draft : drafts) {
-                events.add(Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now));
-            }
+            events.addAll(events(drafts, counts, lastIds, now));
             rows.insertAll(tx, events);
             announce(tx, lastIds);
         });
         if (!claimed[0]) {
             return Optional.empty();
         }
+        return Optional.of(committed(requests, events, counts, lastIds));
+    }
+
+    /**
+     * A group of this node's appends ({@link GroupCommit}): in one round trip
+     * ({@link PostgresGroupAppend}) when it fits one statement, else statement by statement.
+     */
+    private List<List<Event>> appendGroup(List<List<EventDraft>> requests) {
+        List<EventDraft> drafts = flatten(requests);
+        if (drafts.size() > PostgresGroupAppend.MAX_EVENTS) {
+            return appendTogether(requests, PostgresEventStore::boundLockWaits).orElseThrow();
+        }
+        SortedMap<RoomName, Integer> counts = counts(drafts);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Map<RoomName, Long> lastIds = pipelined.commit(counts, drafts, now);
+        return committed(requests, events(drafts, counts, lastIds, now), counts, lastIds);
+    }
+
+    private static List<EventDraft> flatten(List<List<EventDraft>> requests) {
+        return requests.size() == 1 ? requests.getFirst() : requests.stream().flatMap(List::stream).toList();
+    }
+
+    /** Each room's number of drafts, in name order (the order the room rows are locked in). */
+    private static SortedMap<RoomName, Integer> counts(List<EventDraft> drafts) {
+        SortedMap<RoomName, Integer> counts = new TreeMap<>();
+        drafts.forEach(draft -> counts.merge(draft.room(), 1, Integer::sum));
+        return counts;
+    }
+
+    /** The drafts as events: each room's ids end at its new last id, in the drafts' order. */
+    private static List<Event> events(List<EventDraft> drafts, SortedMap<RoomName, Integer> counts, Map<RoomName, Long> lastIds,
+                                      Instant now) {
+        Map<RoomName, Long> assigned = new HashMap<>();
+        counts.forEach((room, count) -> assigned.put(room, lastIds.get(room) - count));
+        List<Event> events = new ArrayList<>(drafts.size());
+        for (EventDraft draft : drafts) {
+            events.add(Event.from(draft, new EventId(assigned.merge(draft.room(), 1L, Long::sum)), now));
+        }
+        return events;
+    }
+
+    /** After commit: this node's listeners hear the events, rooms are trimmed when due; the events per request. */
+    private List<List<Event>> committed(List<List<EventDraft>> requests, List<Event> events, SortedMap<RoomName, Integer> counts,
+                                        Map<RoomName, Long> lastIds) {
         Map<RoomName, List<Event>> byRoom = new LinkedHashMap<>();
         events.forEach(event -> byRoom.computeIfAbsent(event.room(), room -> new ArrayList<>()).add(event));
         byRoom.forEach(feed::committed);
         counts.forEach((room, count) -> history.trimIfDue(room, lastIds.get(room) - count, lastIds.get(room)));
-        return Optional.of(GroupCommit.perAppend(events, requests));
+        return GroupCommit.perAppend(events, requests);
     }
 
     /** One statement for every room's notification (each leaves at commit). */

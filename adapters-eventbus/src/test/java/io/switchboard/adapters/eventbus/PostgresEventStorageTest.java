@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -105,6 +107,54 @@ class PostgresEventStorageTest extends EventStorageContract {
         heardOnB.await(ROOM_A, appended.stream().filter(e -> e.room().equals(ROOM_A)).toList());
         heardOnB.await(ROOM_B, appended.stream().filter(e -> e.room().equals(ROOM_B)).toList());
         assertEquals(nodeA.log().lastId(ROOM_A), nodeB.log().lastId(ROOM_A));
+    }
+
+    /**
+     * A room row held by an application's open outbox transaction holds up only that room: a group
+     * committed together with it gives up the lock wait ({@link PostgresEventStore#GROUP_LOCK_WAIT}),
+     * the other rooms' appends commit at once on their own, and the held room's append waits for
+     * the application, then takes the id after the outbox row's. Nothing is stored twice.
+     */
+    @Test
+    void aRoomHeldByAnOutboxTransactionHoldsUpOnlyItsOwnAppends() throws Exception {
+        EventStorage node = openTracked(HistoryRetention.defaults());
+        Event first = node.bus().append(List.of(draft(ROOM_A, "a1"))).getFirst();
+        ExecutorService publishers = Executors.newCachedThreadPool(); // each append on a thread of its own
+        try (publishers; Connection application = DriverManager.getConnection(url(), USER, "")) {
+            application.setAutoCommit(false);
+            update(application, "INSERT INTO events (room, event_type, data) VALUES ('" + ROOM_A.value()
+                    + "', 'order.created', '{}')");
+            CompletableFuture<Event> held = CompletableFuture.supplyAsync(() -> node.bus().append(List.of(draft(ROOM_A, "a2"))).getFirst(),
+                    publishers);
+            List<CompletableFuture<Event>> free = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int n = i;
+                free.add(CompletableFuture.supplyAsync(() -> node.bus().append(List.of(draft(ROOM_B, "b" + n))).getFirst(), publishers));
+            }
+            for (CompletableFuture<Event> append : free) {
+                append.get(5, TimeUnit.SECONDS); // not held up by room A's lock
+            }
+            Thread.sleep(300);
+            assertFalse(held.isDone(), "room A's append waits for the application's transaction");
+            application.commit();
+            assertEquals(first.id().value() + 2, held.get(10, TimeUnit.SECONDS).id().value(), "after the outbox row's id");
+        }
+        assertEquals(List.of(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L), ids(ROOM_B), "each of room B's appends stored once");
+        assertEquals(List.of(first.id().value(), first.id().value() + 1, first.id().value() + 2), ids(ROOM_A));
+    }
+
+    private List<Long> ids(RoomName room) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(), USER, "");
+             PreparedStatement query = c.prepareStatement("SELECT id FROM events WHERE room = ? ORDER BY id")) {
+            query.setString(1, room.value());
+            List<Long> ids = new ArrayList<>();
+            try (ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+            return ids;
+        }
     }
 
     /**
