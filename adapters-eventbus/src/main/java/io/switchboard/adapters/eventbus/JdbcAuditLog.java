@@ -20,15 +20,18 @@ import java.util.stream.Stream;
 /**
  * Audit entries in table {@code audit_log}, numbered by the database; entries older than
  * {@code retention} are deleted every few hundred appends. On a database several nodes share,
- * each insert also notifies a channel with the new entry's number, at its commit, for the
+ * each insert also notifies a channel with the highest new entry number, at its commit, for the
  * {@link PostgresAuditFeed} of every node.
  */
 final class JdbcAuditLog implements AuditLog {
     static final int SWEEP_EVERY = 256;
     private static final String COLUMNS = "time, type, connection_id, user_id, ip, endpoint, outcome, room, detail";
 
+    /** Entries one INSERT statement holds (9 parameters each). */
+    static final int ROWS_PER_INSERT = 256;
+
     private final DbClient db;
-    private final String insert;
+    private final String dialect;
     private final Duration retention;
     private final Clock clock;
     private final AtomicInteger appendsSinceSweep = new AtomicInteger();
@@ -41,21 +44,12 @@ final class JdbcAuditLog implements AuditLog {
     }
 
     /**
-     * @param channel on PostgreSQL, the channel each insert notifies with the new row's number;
+     * @param channel on PostgreSQL, the channel each insert notifies with its highest new row number;
      *                {@code null} for none
      */
     JdbcAuditLog(DbClient db, String dialect, Duration retention, Clock clock, String channel) {
         this.db = db;
-        String values = "INSERT INTO audit_log (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        if (!"postgres".equals(dialect)) {
-            this.insert = "SELECT seq FROM FINAL TABLE (" + values + ")";
-        } else if (channel == null) {
-            this.insert = values + " RETURNING seq";
-        } else {
-            // The notification leaves at commit, so a listener that hears it can read the row.
-            this.insert = "WITH added AS (" + values + " RETURNING seq)"
-                    + " SELECT seq, pg_notify(?, CAST(seq AS TEXT)) IS NULL AS sent FROM added";
-        }
+        this.dialect = dialect;
         this.retention = retention;
         this.clock = clock;
         this.channel = channel;
@@ -66,23 +60,34 @@ final class JdbcAuditLog implements AuditLog {
         return appendAll(List.of(entry)).getFirst();
     }
 
-    /** In one transaction: one commit for all of them. */
+    /** In one transaction: one commit for all of them, one statement for up to {@link #ROWS_PER_INSERT}. */
     @Override
     public List<AuditEntry> appendAll(List<AuditEntry> entries) {
         List<AuditEntry> stored = new ArrayList<>(entries.size());
         Transactions.run(db, tx -> {
-            for (AuditEntry entry : entries) {
-                List<Object> values = new ArrayList<>(Arrays.asList(Columns.timestamp(entry.time()), entry.type(),
-                        entry.connectionId(), entry.userId(), entry.ip(), entry.endpoint(), entry.outcome(), entry.room(),
-                        entry.detail()));
+            for (int from = 0; from < entries.size(); from += ROWS_PER_INSERT) {
+                List<AuditEntry> chunk = entries.subList(from, Math.min(entries.size(), from + ROWS_PER_INSERT));
+                List<Object> values = new ArrayList<>(chunk.size() * 9 + 1);
+                for (AuditEntry entry : chunk) {
+                    values.addAll(Arrays.asList(Columns.timestamp(entry.time()), entry.type(), entry.connectionId(), entry.userId(),
+                            entry.ip(), entry.endpoint(), entry.outcome(), entry.room(), entry.detail()));
+                }
                 if (channel != null) {
                     values.add(channel);
                 }
-                long seq = tx.get(insert, values.toArray())
-                        .map(row -> row.column("seq").get(Long.class))
-                        .orElseThrow();
-                stored.add(new AuditEntry(seq, entry.time(), entry.type(), entry.connectionId(), entry.userId(), entry.ip(),
-                        entry.endpoint(), entry.outcome(), entry.room(), entry.detail()));
+                List<Long> numbers;
+                try (Stream<DbRow> rows = tx.query(insert(chunk.size()), values.toArray())) {
+                    numbers = rows.map(row -> row.column("seq").get(Long.class)).sorted().toList();
+                }
+                if (numbers.size() != chunk.size()) {
+                    throw new IllegalStateException("stored " + numbers.size() + " audit entries of " + chunk.size());
+                }
+                // A multi-row insert numbers its rows in the order of its VALUES.
+                for (int i = 0; i < chunk.size(); i++) {
+                    AuditEntry entry = chunk.get(i);
+                    stored.add(new AuditEntry(numbers.get(i), entry.time(), entry.type(), entry.connectionId(), entry.userId(),
+                            entry.ip(), entry.endpoint(), entry.outcome(), entry.room(), entry.detail()));
+                }
             }
         });
         if (appendsSinceSweep.addAndGet(entries.size()) >= SWEEP_EVERY) {
@@ -90,6 +95,27 @@ final class JdbcAuditLog implements AuditLog {
             db.execute().delete("DELETE FROM audit_log WHERE time < ?", Columns.timestamp(clock.instant().minus(retention)));
         }
         return stored;
+    }
+
+    /**
+     * One statement inserting {@code rows} entries and answering their numbers; on a shared
+     * PostgreSQL database it also notifies {@link #channel} once, with the highest number, at commit
+     * (a listener that hears it reads every row up to it).
+     */
+    private String insert(int rows) {
+        StringBuilder values = new StringBuilder("INSERT INTO audit_log (" + COLUMNS + ") VALUES ");
+        for (int i = 0; i < rows; i++) {
+            values.append(i == 0 ? "" : ", ").append("(?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        }
+        if (!"postgres".equals(dialect)) {
+            return "SELECT seq FROM FINAL TABLE (" + values + ")";
+        }
+        if (channel == null) {
+            return values + " RETURNING seq";
+        }
+        return "WITH added AS (" + values + " RETURNING seq)"
+                + " SELECT seq, CASE WHEN seq = MAX(seq) OVER () THEN pg_notify(?, CAST(seq AS TEXT)) IS NULL END AS sent"
+                + " FROM added";
     }
 
     /** User, room, address and time are matched in SQL; types (and type prefixes) here. */

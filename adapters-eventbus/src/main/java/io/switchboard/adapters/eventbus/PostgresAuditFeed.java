@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 /**
  * The audit entries every node on one PostgreSQL database stores, this node's included, read back
  * from table {@code audit_log} as their inserts commit: each insert notifies the channel with its
- * row's number ({@link JdbcAuditLog}), and a poll every {@link PostgresNotifications#POLL_EVERY}
+ * highest row number ({@link JdbcAuditLog}), and a poll every {@link PostgresNotifications#POLL_EVERY}
  * covers lost notifications. Only the listening thread reads and delivers, so the cursor needs no lock.
  *
  * <p>Entry numbers come from one sequence and are taken when an insert starts, so a number may
@@ -20,7 +20,7 @@ import java.util.function.Consumer;
  * {@code n + 1} and {@code n + 2} as <em>missing</em> and asks for them again until they appear or
  * {@link #GIVE_UP_AFTER} passes (a rolled-back insert, or numbers the sequence skipped after a
  * crash, never appear). Hence each entry is delivered once; a node's entries in the order that node
- * stored them (its trail inserts one at a time, each committed before the next is numbered); and
+ * stored them (its trail inserts one batch at a time, each committed before the next is numbered); and
  * entries of different nodes by number, except that one committing late comes after higher numbers.
  */
 final class PostgresAuditFeed implements AuditFeed, PostgresNotifications.Receiver {
@@ -53,7 +53,7 @@ final class PostgresAuditFeed implements AuditFeed, PostgresNotifications.Receiv
         seen = log.lastSeq();
     }
 
-    /** A notification carries the new entry's number; one already delivered needs no query. */
+    /** A notification carries an insert's highest entry number; one already delivered needs no query. */
     @Override
     public void notified(String payload) {
         long seq;

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -31,6 +32,8 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
     static final int MAX_PENDING = 100_000;
     /** Most entries the writer stores in one go (one transaction on a database). */
     static final int WRITE_BATCH = 256;
+    /** How long the writer gathers entries that keep coming before it stores them. */
+    static final long GATHER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final AuditEntry STOP = new AuditEntry(0, java.time.Instant.EPOCH, "stop", null, null, null, null, null, null, null);
 
     private final AuditLog log;
@@ -40,6 +43,8 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final boolean streamsOwnEntries;
     private final Thread writer;
+    /** When the writer last began a write ({@link System#nanoTime}); read and written by the writer only. */
+    private long lastWrite = System.nanoTime() - GATHER_NANOS;
 
     /** A trail whose store only this process writes: it streams the entries it stores. */
     public AuditTrail(AuditLog log, Clock clock) {
@@ -109,8 +114,7 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            // whatever queued meanwhile goes in the same transaction
-            pending.drainTo(batch, WRITE_BATCH - 1);
+            gather(batch);
             int stop = batch.indexOf(STOP);
             List<AuditEntry> entries = stop < 0 ? batch : batch.subList(0, stop);
             if (!entries.isEmpty()) {
@@ -128,6 +132,35 @@ public final class AuditTrail implements AuditRecorder, AutoCloseable {
                 return;
             }
         }
+    }
+
+    /**
+     * Adds to {@code batch} whatever queued meanwhile, so that it goes in the same transaction; while
+     * entries keep coming (the last write was less than {@link #GATHER_NANOS} ago), waits up to that
+     * long for more, so that a busy hub stores its audit in a few larger commits rather than in one
+     * per entry. An entry after a quiet spell is written at once.
+     */
+    private void gather(List<AuditEntry> batch) {
+        pending.drainTo(batch, WRITE_BATCH - batch.size());
+        long now = System.nanoTime();
+        if (now - lastWrite >= GATHER_NANOS) {
+            lastWrite = now;
+            return;
+        }
+        long deadline = now + GATHER_NANOS;
+        try {
+            while (batch.size() < WRITE_BATCH && !batch.contains(STOP)) {
+                AuditEntry next = pending.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (next == null) {
+                    break;
+                }
+                batch.add(next);
+                pending.drainTo(batch, WRITE_BATCH - batch.size());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lastWrite = System.nanoTime();
     }
 
     private void publish(AuditEntry entry) {
