@@ -34,12 +34,16 @@ final class EventRows {
                 .map(row -> row.column("last_id").get(Long.class));
     }
 
-    void saveLastId(DbExecute tx, RoomName room, long lastId, boolean known) {
-        if (known) {
-            tx.update("UPDATE rooms SET last_id = ? WHERE room = ?", lastId, room.value());
-        } else {
-            tx.insert("INSERT INTO rooms (room, last_id) VALUES (?, ?)", room.value(), lastId);
-        }
+    /** Saves each room's last id (H2): one statement for every room, inserting the rows of new rooms. */
+    void saveLastIds(DbExecute tx, Map<RoomName, Long> lastIds) {
+        StringBuilder sql = new StringBuilder("MERGE INTO rooms (room, last_id) KEY (room) VALUES ");
+        List<Object> parameters = new ArrayList<>(lastIds.size() * 2);
+        lastIds.forEach((room, lastId) -> {
+            sql.append(parameters.isEmpty() ? "" : ", ").append("(?, ?)");
+            parameters.add(room.value());
+            parameters.add(lastId);
+        });
+        tx.update(sql.toString(), parameters.toArray());
     }
 
     /** Inserts {@code events} in as few statements as possible: rows of up to {@link #ROWS_PER_INSERT} per statement. */
@@ -108,10 +112,13 @@ final class EventRows {
         return lastIds;
     }
 
-    /** The lowest id at or above {@code from} stored no earlier than {@code notBefore}. */
+    /**
+     * The lowest id at or above {@code from} stored no earlier than {@code notBefore}: the key's
+     * order read from {@code from} on, stopping at the first such row (usually the first one read).
+     */
     Optional<EventId> firstSince(RoomName room, long from, Instant notBefore) {
         return db.execute()
-                .get("SELECT MIN(id) AS id FROM events WHERE room = ? AND id >= ? AND created_at >= ?",
+                .get("SELECT id FROM events WHERE room = ? AND id >= ? AND created_at >= ? ORDER BY id LIMIT 1",
                         room.value(), from, Columns.timestamp(notBefore))
                 .map(row -> row.column("id").get(Long.class))
                 .map(EventId::new);

@@ -146,9 +146,7 @@ final class JdbcEventStore implements EventBus, EventLog, ClaimedAppends {
                 return;
             }
             claimed[0] = true;
-            for (RoomSequence room : rooms) {
-                rows.saveLastId(tx, room.room(), lastIds.get(room.room()), room.stored());
-            }
+            rows.saveLastIds(tx, lastIds);
             rows.insertAll(tx, events);
         });
         return claimed[0];

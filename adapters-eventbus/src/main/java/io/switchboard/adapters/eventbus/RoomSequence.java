@@ -13,7 +13,6 @@ final class RoomSequence {
     private final RoomName room;
     private final ReentrantLock lock = new ReentrantLock();
     private long lastId = -1;
-    private boolean stored;
 
     RoomSequence(RoomName room) {
         this.room = room;
@@ -34,21 +33,13 @@ final class RoomSequence {
     /** Under the lock: the last committed id, 0 for a room without events. */
     long lastId(EventRows rows) {
         if (lastId < 0) {
-            var saved = rows.lastId(room);
-            stored = saved.isPresent();
-            lastId = saved.orElse(0L);
+            lastId = rows.lastId(room).orElse(0L);
         }
         return lastId;
-    }
-
-    /** Under the lock: whether table {@code rooms} has this room's row. */
-    boolean stored() {
-        return stored;
     }
 
     /** Under the lock, after commit. */
     void committed(long newLastId) {
         lastId = newLastId;
-        stored = true;
     }
 }
