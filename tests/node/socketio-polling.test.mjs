@@ -137,6 +137,7 @@ test("the upgrade: 2probe → 3probe, the waiting GET gets a noop, 5; then the s
   assert.deepEqual(JSON.parse(frames.find((f) => f.startsWith("432")).slice(3)), [{ room: "webhook:abc-123" }]);
   const listed = (await connections(hub)).find((c) => c.connectionId === open.sid);
   assert.ok(listed, "the same connection, still open");
+  assert.equal(listed.transport, "websocket", "listed on the transport that carries it now");
   ws.send("1");
 });
 

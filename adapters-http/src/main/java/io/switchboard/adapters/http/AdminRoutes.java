@@ -100,7 +100,7 @@ final class AdminRoutes implements HttpService {
                         .put("userId", c.userId())
                         .put("ip", c.spec().remoteIp())
                         .put("endpoint", c.spec().endpoint())
-                        .put("transport", c.spec().transport())
+                        .put("transport", c.transport())
                         .put("openedAt", Timestamps.format(c.openedAt()))
                         .put("idleMs", c.idleMillis(now));
                 rooms.forEach(item.putArray("rooms")::add);

@@ -132,6 +132,7 @@ final class SocketIoSocket extends HubListener {
         } else if (last && UPGRADE.equals(text) && upgrading.sink().upgrade(new SocketIoSink(probe))) {
             session = upgrading.session();
             connection = session.connection();
+            connection.transportUpgraded("websocket");
             polling.remove(connection.id().value());
             upgrading = null;
         } else {

@@ -63,6 +63,8 @@ public final class Connection implements SlotHolder {
     private volatile ConnectionSlot slot;
     /** Set once the transport ends, whoever closed: after the hub's own close frame, the socket may outlive the connection. */
     private volatile boolean transportEnded;
+    /** The transport carrying the connection now: the spec's, until an Engine.IO session upgrades. */
+    private volatile String transport;
     /** The latest moment the client provably saw (see {@link Hub#startJoinsWhereSeen}); -1: not tracked. */
     private volatile long seenMoment = -1;
     /** The moment the outstanding ping was queued at, while {@link #seenMoment} is tracked. */
@@ -73,6 +75,7 @@ public final class Connection implements SlotHolder {
     Connection(ConnectionSpec spec, Instant openedAt, FrameSink sink, MessageRenderer renderer, HubSettings settings,
                HubMetrics metrics, Executor writers, ConnectionEvents events, DeliveryRules rules, Ticker ticker) {
         this.spec = spec;
+        this.transport = spec.transport();
         this.principal = spec.principal();
         this.openedAt = openedAt;
         this.openedNanos = ticker.nanos();
@@ -119,6 +122,16 @@ public final class Connection implements SlotHolder {
 
     public ConnectionSpec spec() {
         return spec;
+    }
+
+    /** The transport carrying the connection now: {@code polling} becomes {@code websocket} when an Engine.IO session upgrades. */
+    public String transport() {
+        return transport;
+    }
+
+    /** The client moved the connection to another transport (an Engine.IO upgrade); the same connection goes on there. */
+    public void transportUpgraded(String to) {
+        transport = to;
     }
 
     public Instant openedAt() {
