@@ -34,8 +34,11 @@ final class EventRows {
                 .map(row -> row.column("last_id").get(Long.class));
     }
 
-    /** Saves each room's last id (H2): one statement for every room, inserting the rows of new rooms. */
+    /** Saves each room's last id (H2): one statement for every room, inserting the rows of new rooms; none for no room. */
     void saveLastIds(DbExecute tx, Map<RoomName, Long> lastIds) {
+        if (lastIds.isEmpty()) {
+            return;
+        }
         StringBuilder sql = new StringBuilder("MERGE INTO rooms (room, last_id) KEY (room) VALUES ");
         List<Object> parameters = new ArrayList<>(lastIds.size() * 2);
         lastIds.forEach((room, lastId) -> {

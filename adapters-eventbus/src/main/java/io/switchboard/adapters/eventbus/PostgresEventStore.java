@@ -105,6 +105,9 @@ final class PostgresEventStore implements EventBus, EventLog, ClaimedAppends {
                 return;
             }
             claimed[0] = true;
+            if (counts.isEmpty()) {
+                return; // a claim with no events (the bridge passing over envelopes it does not publish)
+            }
             lastIds.putAll(rows.reserve(tx, counts));
             events.addAll(events(drafts, counts, lastIds, now));
             rows.insertAll(tx, events);

@@ -90,6 +90,26 @@ abstract class EventStorageContract implements HistoryReadContract {
         assertEquals(Optional.of(first.get(1).id()), storage.log().lastId(ROOM_B));
     }
 
+    /**
+     * The bridge passes over an intake event it publishes nothing for (a malformed or unmatched
+     * envelope): the position moves with no events stored, and the next advance stores its events.
+     */
+    @Test
+    void aBridgeAdvanceWithoutEventsMovesThePositionAndTheNextStoresItsEvents() {
+        EventStorage storage = openTracked(HistoryRetention.defaults());
+        RoomName intake = new RoomName("$domain-events");
+        EventId start = storage.bridgePositions().position(intake);
+        EventId passed = new EventId(start.value() + 1);
+        assertEquals(Optional.of(List.of()), storage.bridgePositions().advance(intake, start, passed, List.of()));
+        assertEquals(passed, storage.bridgePositions().position(intake));
+        Optional<List<Event>> next = storage.bridgePositions().advance(intake, passed, new EventId(passed.value() + 1),
+                List.of(draft(ROOM_A, "bridged")));
+        assertEquals(List.of("bridged"), next.orElseThrow().stream().map(Event::type).toList());
+        assertEquals(Optional.of(next.orElseThrow().getFirst().id()), storage.log().lastId(ROOM_A));
+        assertEquals(Optional.empty(), storage.bridgePositions().advance(intake, start, passed, List.of()),
+                "a claim from a position that has moved stores nothing");
+    }
+
     /** A batch is all or none: a failure on its last event leaves no trace in any of its rooms, and burns no id. */
     @Test
     void batchThatFailsStoresNothingAndAnnouncesNothing() {
