@@ -66,10 +66,11 @@ final class Switchboard {
     private final boolean loopbackPublishOnly;
     private final EventStorage storage;
     private final AuditTrail audit;
+    private final HttpBackendHooks backendHooks;
     private volatile boolean stopped;
 
     private Switchboard(WebServer server, Hub hub, ExecutorService writers, ScheduledExecutorService timers,
-                        boolean loopbackPublishOnly, EventStorage storage, AuditTrail audit) {
+                        boolean loopbackPublishOnly, EventStorage storage, AuditTrail audit, HttpBackendHooks backendHooks) {
         this.server = server;
         this.hub = hub;
         this.writers = writers;
@@ -77,6 +78,7 @@ final class Switchboard {
         this.loopbackPublishOnly = loopbackPublishOnly;
         this.storage = storage;
         this.audit = audit;
+        this.backendHooks = backendHooks;
     }
 
     /**
@@ -134,7 +136,8 @@ final class Switchboard {
         storage.bus().subscribe(intake);
         StatsService stats = new StatsService(hub, metrics, clock);
 
-        HookGate hooks = new HookGate(new HttpBackendHooks(), metrics.hooks(), System::nanoTime);
+        HttpBackendHooks backendHooks = new HttpBackendHooks();
+        HookGate hooks = new HookGate(backendHooks, metrics.hooks(), System::nanoTime);
         SubscribeHooks subscribeHooks = new SubscribeHooks(settings.hooks().namespaces(), hooks);
         hub.checkJoinsWith(subscribeHooks);
         CommandService commands = new CommandService(storage.bus(), clock, settings.hub().inboundMaxBytes(), settings.hooks().namespaces(),
@@ -215,7 +218,7 @@ final class Switchboard {
                 timers.scheduleAtFixedRate(guarded(() -> stats.pushToEndpoint(endpoint.path())), ms, ms, TimeUnit.MILLISECONDS);
             }
         }
-        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage, audit);
+        return new Switchboard(server, hub, writers, timers, credentials.loopbackOnly(), storage, audit, backendHooks);
     }
 
     int port() {
@@ -249,6 +252,7 @@ final class Switchboard {
         int late = hub.cutOffRemaining();
         timers.shutdownNow();
         writers.shutdownNow();
+        backendHooks.close();
         audit.close();
         storage.close();
         LOG.log(System.Logger.Level.INFO, "shutdown complete connections_closed=" + (shutdown.connections() + late)

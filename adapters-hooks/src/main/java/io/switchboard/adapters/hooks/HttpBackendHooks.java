@@ -18,6 +18,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -29,16 +30,24 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #MAX_ANSWER_BYTES}. Anything but {@code 200} with the agreed JSON is a {@link HookReply.Failed}
  * whose reason names neither body nor header values.
  */
-public final class HttpBackendHooks implements BackendHooks {
+public final class HttpBackendHooks implements BackendHooks, AutoCloseable {
     /** The largest answer read; a longer one is a failure. */
     public static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final HttpClient client = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(Executors.newVirtualThreadPerTaskExecutor())
+            .executor(executor)
             .build();
+
+    /** Abandons calls still in flight (the hub has stopped: no one waits for their answers) and releases the client. */
+    @Override
+    public void close() {
+        client.shutdownNow();
+        executor.shutdownNow();
+    }
 
     @Override
     public HookReply call(HookCall call) {

@@ -20,8 +20,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,6 +161,19 @@ class HttpBackendHooksTest {
         HookReply.Failed stalled = assertInstanceOf(HookReply.Failed.class, hooks.call(connect(Duration.ofMillis(300))));
         assertTrue(stalled.why().contains("no answer within 300 ms"), stalled.why());
         assertTrue(System.nanoTime() - started < Duration.ofMillis(2_500).toNanos(), "the stalled body did not hold the caller");
+    }
+
+    /** When the hub stops, a call still waiting for a slow application ends at once, as a failure, not at its timeout. */
+    @Test
+    void closingEndsACallInFlightAtOnce() throws Exception {
+        handler.set(exchange -> Thread.sleep(10_000));
+        HttpBackendHooks closing = new HttpBackendHooks();
+        CompletableFuture<HookReply> reply = CompletableFuture.supplyAsync(() -> closing.call(connect(Duration.ofSeconds(8))), executor);
+        Thread.sleep(300); // the call is waiting for the answer
+        long started = System.nanoTime();
+        closing.close();
+        assertInstanceOf(HookReply.Failed.class, reply.get(3, TimeUnit.SECONDS));
+        assertTrue(System.nanoTime() - started < Duration.ofSeconds(3).toNanos(), "not held until the 8 s timeout");
     }
 
     @Test
