@@ -30,7 +30,8 @@ import java.util.function.Predicate;
  * each room's ids in its transaction by updating the room's row, whose lock it holds until
  * commit (rooms in name order, so batches cannot deadlock): ids are 1, 2, 3... per room,
  * contiguous, and commit in id order on every node. Concurrent appends of this node share
- * transactions ({@link GroupCommit}): the rows of all rooms of a group are locked in name order. The transaction also notifies channel
+ * transactions ({@link GroupCommit}), each sent to the server in one round trip
+ * ({@link PostgresGroupAppend}): the rows of all rooms of a group are locked in name order. The transaction also notifies channel
  * {@link #channel} with each room's new last id; {@link CommittedFeed} delivers to this node's
  * listeners, after commit, what any node committed.
  */
