@@ -166,7 +166,7 @@ final class Switchboard {
         WsRouting.Builder ws = WsRouting.builder();
         WebSocketAdapter.register(ws, hub, admissions, commands, auth, limiter, audit, settings.websocket(), clock, credentials,
                 settings.wsEndpoints(), presence);
-        WebSocketAdapter.registerSocketIo(ws, http, hub, admissions, auth, settings.socketIo(), clock);
+        WebSocketAdapter.registerSocketIo(ws, http, hub, admissions, auth, settings.socketIo(), clock, presence);
 
         Duration heartbeatSpan = settings.hub().heartbeatInterval().plus(settings.hub().heartbeatTimeout());
         // Helidon leaves Nagle's algorithm on for accepted sockets: a small frame written while an

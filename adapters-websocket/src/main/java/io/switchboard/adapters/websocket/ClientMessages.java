@@ -300,7 +300,8 @@ final class ClientMessages {
         return scalar(body.get(name));
     }
 
-    private static String scalar(JsonNode node) {
+    /** A number's or a text's value as text; {@code null} for anything else. */
+    static String scalar(JsonNode node) {
         if (node == null || node.isNull() || node.isContainerNode()) {
             return null;
         }

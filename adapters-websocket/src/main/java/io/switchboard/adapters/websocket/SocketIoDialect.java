@@ -31,6 +31,8 @@ final class SocketIoDialect implements MessageRenderer {
     static final String CONNECT_REF = "connect";
     static final String NAMESPACE_REF = "nsp:";
     static final String DISCONNECT_EVENT = "server_disconnect";
+    /** The type of the answer to a client's {@code presence} event. */
+    private static final String PRESENCE = "presence";
     /** Shared by every connection, so a room event is rendered once for all Socket.IO subscribers. */
     private static final Function<Event, String> EVENTS = SocketIoDialect::renderEvent;
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -50,7 +52,7 @@ final class SocketIoDialect implements MessageRenderer {
         this.upgradable = upgradable;
     }
 
-    /** Which answer acknowledges a client's event: {@code joined}, {@code left} or {@code state} for this room. */
+    /** Which answer acknowledges a client's event: {@code joined}, {@code left}, {@code state} or {@code presence} for this room. */
     record PendingAck(String answer, String room, long id) {
     }
 
@@ -74,7 +76,8 @@ final class SocketIoDialect implements MessageRenderer {
             case Outbound.StatsUpdate s -> SocketIoPacket.event("stats_update", CanonicalDialect.stats(s.stats()));
             case Outbound.Audit a -> SocketIoPacket.event("audit", CanonicalDialect.audit(a.entry()));
             case Outbound.Pong p -> SocketIoPacket.event("pong", p.data());
-            case Outbound.Notice n -> SocketIoPacket.event(n.type(), n.data());
+            // a presence page answers the oldest presence request waiting (they are answered in order)
+            case Outbound.Notice n -> n.type().equals(PRESENCE) ? answer(PRESENCE, null, n.data()) : SocketIoPacket.event(n.type(), n.data());
             case Outbound.Ping p -> EngineIoPacket.ping();
             case Outbound.PingReply p -> throw new IllegalArgumentException("a WebSocket pong is not text");
             case Outbound.Close c -> throw new IllegalArgumentException("a close is not text");
@@ -92,12 +95,12 @@ final class SocketIoDialect implements MessageRenderer {
                 + EngineIoPacket.SEPARATOR + SocketIoPacket.event("connected", canonicalData(c));
     }
 
-    /** The event, then the ack that waited for it (the first pending one for this answer and room). */
+    /** The event, then the ack that waited for it (the first pending one for this answer and room; any room when {@code null}). */
     private String answer(String type, String room, String data) {
         String event = SocketIoPacket.event(type, data);
         for (Iterator<PendingAck> it = pending.iterator(); it.hasNext(); ) {
             PendingAck ack = it.next();
-            if (ack.answer().equals(type) && ack.room().equals(room)) {
+            if (ack.answer().equals(type) && (room == null || ack.room().equals(room))) {
                 it.remove();
                 return event + EngineIoPacket.SEPARATOR + SocketIoPacket.ack(ack.id(), data);
             }

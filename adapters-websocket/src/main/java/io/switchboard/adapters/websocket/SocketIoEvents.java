@@ -3,26 +3,30 @@ package io.switchboard.adapters.websocket;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.application.hub.Connection;
 import io.switchboard.application.hub.Hub;
+import io.switchboard.application.presence.PresenceService;
 import io.switchboard.domain.ErrorCode;
 
 /**
- * The events a Socket.IO client emits (SPEC 3.2): {@code join}, {@code leave} and {@code sync}, each
- * with a room argument. A text (or number) argument fills the configured room template
- * ({@code "abc-123"} → {@code webhook:abc-123}); an object {@code {room, since?}} names the room in full
- * and may resume after an event id. The answer is an event ({@code joined}, {@code left}, {@code state}
- * or {@code error}) and, when the client asked for one, an ack with the same object.
+ * The events a Socket.IO client emits (SPEC 3.2): {@code join}, {@code leave}, {@code sync} and
+ * {@code presence}, each with a room argument. A text (or number) argument fills the configured room
+ * template ({@code "abc-123"} → {@code webhook:abc-123}); an object {@code {room, since?}} names the room
+ * in full and may resume after an event id ({@code presence}: {@code {room, limit?, after?}}, a page of
+ * the members). The answer is an event ({@code joined}, {@code left}, {@code state}, {@code presence} or
+ * {@code error}) and, when the client asked for one, an ack with the same object.
  */
 final class SocketIoEvents {
     private final Hub hub;
     private final SocketIoSettings settings;
+    private final PresenceService presence;
 
-    SocketIoEvents(Hub hub, SocketIoSettings settings) {
+    SocketIoEvents(Hub hub, SocketIoSettings settings, PresenceService presence) {
         this.hub = hub;
         this.settings = settings;
+        this.presence = presence;
     }
 
-    /** The room an event names, and where to resume ({@code since}, or {@code null}). */
-    private record Target(String room, String since) {
+    /** The room an event names; where to resume ({@code since}); a presence page's {@code limit} and {@code after}. */
+    private record Target(String room, String since, String limit, String after) {
     }
 
     void handle(Connection connection, SocketIoDialect dialect, SocketIoPacket packet) {
@@ -37,10 +41,12 @@ final class SocketIoEvents {
             case "join" -> "joined";
             case "leave" -> "left";
             case "sync" -> "state";
+            case "presence" -> "presence";
             default -> null;
         };
         if (answer == null) {
-            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "unknown event '" + abbreviate(name) + "'; expected join, leave or sync", ref);
+            hub.reject(connection, ErrorCode.MESSAGE_INVALID, "unknown event '" + abbreviate(name)
+                    + "'; expected join, leave, sync or presence", ref);
             return;
         }
         Target target = target(args.get(1));
@@ -55,7 +61,8 @@ final class SocketIoEvents {
         switch (name) {
             case "join" -> hub.join(connection, target.room(), target.since(), ref);
             case "leave" -> hub.leave(connection, target.room(), ref);
-            default -> hub.sync(connection, target.room(), ref);
+            case "sync" -> hub.sync(connection, target.room(), ref);
+            default -> presence.ask(connection, target.room(), target.limit(), target.after(), ref);
         }
     }
 
@@ -64,11 +71,12 @@ final class SocketIoEvents {
             return null;
         }
         if (arg.isTextual() || arg.isIntegralNumber()) {
-            return new Target(settings.roomFor(arg.asText()), null);
+            return new Target(settings.roomFor(arg.asText()), null, null, null);
         }
         if (arg.isObject() && arg.path("room").isTextual()) {
             JsonNode since = arg.get("since");
-            return new Target(arg.get("room").textValue(), since == null || since.isNull() ? null : since.asText());
+            return new Target(arg.get("room").textValue(), since == null || since.isNull() ? null : since.asText(),
+                    ClientMessages.scalar(arg.get("limit")), ClientMessages.scalar(arg.get("after")));
         }
         return null;
     }

@@ -60,12 +60,12 @@ public final class WebSocketAdapter {
      * long-polling requests on {@code http}. The client asks for {@code <path>/}, so both forms match.
      */
     public static void registerSocketIo(WsRouting.Builder routing, HttpRouting.Builder http, Hub hub, AdmitConnectionUseCase admissions, EndpointAuthenticator auth,
-                                        SocketIoSettings settings, Clock clock) {
+                                        SocketIoSettings settings, Clock clock, PresenceService presence) {
         if (!settings.enabled()) {
             return;
         }
         EngineIoSessions engineIo = new EngineIoSessions(hub, settings, admissions, new CanonicalDialect(clock),
-                new SocketIoEvents(hub, settings));
+                new SocketIoEvents(hub, settings, presence));
         PollingSessions polling = new PollingSessions();
         routing.endpoint(settings.basePath(), () -> new SocketIoSocket(engineIo, auth, polling));
         routing.endpoint(settings.basePath() + "/", () -> new SocketIoSocket(engineIo, auth, polling));
