@@ -34,7 +34,7 @@ import java.util.SortedMap;
  * {@link GroupCommit} can tell a row at fault or a lock given up).
  */
 final class PostgresGroupAppend {
-    /** Most events one pipelined statement takes (9 parameters each; PostgreSQL allows 65,535 a statement). */
+    /** Most events one pipelined statement takes (8 parameters each, 2 per room; PostgreSQL allows 65,535 a statement). */
     static final int MAX_EVENTS = 4000;
 
     private final JdbcDatabase database;

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -169,7 +170,11 @@ class HttpBackendHooksTest {
         handler.set(exchange -> Thread.sleep(10_000));
         HttpBackendHooks closing = new HttpBackendHooks();
         CompletableFuture<HookReply> reply = CompletableFuture.supplyAsync(() -> closing.call(connect(Duration.ofSeconds(8))), executor);
-        Thread.sleep(300); // the call is waiting for the answer
+        long asking = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (asked.get() == null && System.nanoTime() < asking) {
+            Thread.sleep(10); // until the application has the question: the call is in flight
+        }
+        assertNotNull(asked.get(), "the call reached the application");
         long started = System.nanoTime();
         closing.close();
         assertInstanceOf(HookReply.Failed.class, reply.get(3, TimeUnit.SECONDS));
